@@ -1,0 +1,79 @@
+// Package api is the HTTP layer: Huma v2 operations on a chi router, the
+// middleware around them, and the embedded documentation pages.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humachi"
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/cors"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+
+	"github.com/acme/orders/internal/config"
+)
+
+// BasePath prefixes every operation.
+const BasePath = "/api/v1"
+
+// Version is the API version shown in the OpenAPI document.
+const Version = "1.0.0"
+
+// Deps is what the handlers need; cmd builds it, tests build it too.
+type Deps struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	DB       *pgxpool.Pool
+	Temporal client.Client
+}
+
+// HumaConfig is the OpenAPI and format configuration shared by the server and tests.
+func HumaConfig() huma.Config {
+	cfg := huma.DefaultConfig("Order Platform API", Version)
+	cfg.Info.Description = "Orders, catalog and users. Long-running work runs as Temporal workflows."
+	cfg.OpenAPIPath = BasePath + "/openapi"
+	cfg.SchemasPath = BasePath + "/schemas"
+	cfg.DocsPath = "" // served by docs.go from embedded assets, not a CDN
+	cfg.CreateHooks = nil
+	return cfg
+}
+
+// Register adds every operation to api under BasePath. The server and the
+// handler tests both call it, so they exercise the same operations.
+func Register(api huma.API, d Deps) {
+	v1 := huma.NewGroup(api, BasePath)
+	registerUtils(v1, d)
+}
+
+// NewHandler builds the whole HTTP handler: middleware, docs and operations.
+func NewHandler(d Deps) http.Handler {
+	r := chi.NewRouter()
+	r.Use(
+		middleware.RequestID,
+		requestIDHeader,
+		accessLog(d.Logger),
+		recoverer(d.Logger),
+		middleware.StripSlashes, // /utils/health-check/ and /utils/health-check are one route
+		limitBody(d.Config.HTTPMaxBodyBytes),
+	)
+	if len(d.Config.CORSOrigins) > 0 {
+		r.Use(cors.Handler(cors.Options{
+			AllowedOrigins:   d.Config.CORSOrigins,
+			AllowedMethods:   []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
+			AllowedHeaders:   []string{"Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"},
+			ExposedHeaders:   []string{"Location", "X-Request-Id", "Retry-After"},
+			AllowCredentials: true,
+			MaxAge:           600,
+		}))
+	}
+	mountDocs(r)
+	humaAPI := humachi.New(r, HumaConfig())
+	Register(humaAPI, d)
+	r.NotFound(func(w http.ResponseWriter, _ *http.Request) { writeProblem(w, http.StatusNotFound) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, _ *http.Request) { writeProblem(w, http.StatusMethodNotAllowed) })
+	return r
+}

@@ -1,0 +1,129 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
+
+	"github.com/acme/orders/db"
+	"github.com/acme/orders/workflows"
+)
+
+// readyTimeout bounds each dependency check so /ready answers fast when one hangs.
+const readyTimeout = 2 * time.Second
+
+// HealthOutput is the liveness answer.
+type HealthOutput struct {
+	Body struct {
+		Status string `json:"status" example:"ok"`
+	}
+}
+
+// ReadyOutput is the readiness answer when every dependency answers.
+type ReadyOutput struct {
+	Body struct {
+		Status   string `json:"status" example:"ready"`
+		Postgres string `json:"postgres" example:"ok"`
+		Temporal string `json:"temporal" example:"ok"`
+	}
+}
+
+// TestWorkflowInput starts the smoke-test workflow.
+type TestWorkflowInput struct {
+	Body struct {
+		Message string `json:"message" minLength:"1" maxLength:"1000" doc:"Text the workflow's activity echoes back"`
+	}
+}
+
+// TestWorkflowOutput tells the caller which workflow to look for in the Temporal UI.
+type TestWorkflowOutput struct {
+	Body struct {
+		Message    string `json:"message" example:"Word received"`
+		WorkflowID string `json:"workflow_id" example:"test-workflow-6f1c..."`
+		RunID      string `json:"run_id"`
+	}
+}
+
+func registerUtils(api huma.API, d Deps) {
+	huma.Register(api, huma.Operation{
+		OperationID: "health-check",
+		Method:      http.MethodGet,
+		Path:        "/utils/health-check",
+		Summary:     "Liveness: the process answers",
+		Tags:        []string{"utils"},
+	}, func(context.Context, *struct{}) (*HealthOutput, error) {
+		out := &HealthOutput{}
+		out.Body.Status = "ok"
+		return out, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "ready",
+		Method:      http.MethodGet,
+		Path:        "/utils/ready",
+		Summary:     "Readiness: PostgreSQL and Temporal are reachable",
+		Tags:        []string{"utils"},
+		Errors:      []int{http.StatusServiceUnavailable},
+	}, func(ctx context.Context, _ *struct{}) (*ReadyOutput, error) {
+		return ready(ctx, d)
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID:   "test-workflow",
+		Method:        http.MethodPost,
+		Path:          "/utils/test-workflow",
+		Summary:       "Start a test workflow that runs one activity on a worker",
+		Description:   "The successor of the old stack's test-celery. Find the returned workflow ID in the Temporal UI.",
+		Tags:          []string{"utils"},
+		DefaultStatus: http.StatusAccepted,
+		Errors:        []int{http.StatusServiceUnavailable},
+	}, func(ctx context.Context, in *TestWorkflowInput) (*TestWorkflowOutput, error) {
+		run, err := d.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID:        workflows.TestWorkflowID(uuid.New()),
+			TaskQueue: d.Config.TemporalTaskQueue,
+		}, workflows.TestWorkflowName, workflows.TestWorkflowInput{Message: in.Body.Message})
+		if err != nil {
+			d.Logger.ErrorContext(ctx, "start test workflow", "error", err)
+			return nil, huma.Error503ServiceUnavailable("the workflow service is unavailable; try again later")
+		}
+		out := &TestWorkflowOutput{}
+		out.Body.Message = "Word received"
+		out.Body.WorkflowID = run.GetID()
+		out.Body.RunID = run.GetRunID()
+		return out, nil
+	})
+}
+
+func ready(ctx context.Context, d Deps) (*ReadyOutput, error) {
+	var down []string
+	out := &ReadyOutput{}
+	out.Body.Status, out.Body.Postgres, out.Body.Temporal = "ready", "ok", "ok"
+
+	pgCtx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	if _, err := db.New(d.DB).Ping(pgCtx); err != nil {
+		d.Logger.WarnContext(ctx, "readiness: PostgreSQL unreachable", "error", err)
+		down = append(down, "postgres")
+	}
+
+	tCtx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	if _, err := d.Temporal.CheckHealth(tCtx, &client.CheckHealthRequest{}); err != nil {
+		d.Logger.WarnContext(ctx, "readiness: Temporal unreachable", "error", err)
+		down = append(down, "temporal")
+	}
+
+	if len(down) > 0 {
+		details := make([]error, len(down))
+		for i, name := range down {
+			details[i] = &huma.ErrorDetail{Location: name, Message: "unreachable"}
+		}
+		return nil, huma.Error503ServiceUnavailable("not ready: "+strings.Join(down, " and ")+" unreachable", details...)
+	}
+	return out, nil
+}

@@ -1,0 +1,139 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2/humatest"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/acme/orders/api"
+	"github.com/acme/orders/internal/config"
+	"github.com/acme/orders/internal/temporalconn"
+	"github.com/acme/orders/internal/testenv"
+)
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// newDeps wires real dependencies: a fresh database and a client for the given
+// Temporal address, built the way the binary builds it.
+func newDeps(t *testing.T, pool *pgxpool.Pool, temporalAddr string) api.Deps {
+	t.Helper()
+	cfg := config.Config{
+		TemporalAddress:   temporalAddr,
+		TemporalNamespace: "default",
+		TemporalTaskQueue: "orders-test",
+		HTTPMaxBodyBytes:  1 << 20,
+	}
+	tc, err := temporalconn.Dial(t.Context(), cfg, quietLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tc.Close)
+	return api.Deps{Config: cfg, Logger: quietLogger(), DB: pool, Temporal: tc}
+}
+
+func newTestAPI(t *testing.T, d api.Deps) humatest.TestAPI {
+	t.Helper()
+	_, tapi := humatest.New(t, api.HumaConfig())
+	api.Register(tapi, d)
+	return tapi
+}
+
+func TestHealthCheck(t *testing.T) {
+	tapi := newTestAPI(t, api.Deps{Logger: quietLogger()})
+	resp := tapi.Get("/api/v1/utils/health-check")
+	if resp.Code != http.StatusOK || !strings.Contains(resp.Body.String(), `"ok"`) {
+		t.Fatalf("health: %d %s", resp.Code, resp.Body)
+	}
+}
+
+type problem struct {
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Location string `json:"location"`
+	} `json:"errors"`
+}
+
+func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder) problem {
+	t.Helper()
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type %q, want application/problem+json", ct)
+	}
+	var p problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// waitFor polls the ready endpoint until it answers want, and says how long that took.
+func waitFor(t *testing.T, tapi humatest.TestAPI, want int, limit time.Duration) (*httptest.ResponseRecorder, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	for {
+		resp := tapi.Get("/api/v1/utils/ready")
+		if resp.Code == want {
+			return resp, time.Since(start)
+		}
+		if time.Since(start) > limit {
+			t.Fatalf("ready did not answer %d within %s; last %d %s", want, limit, resp.Code, resp.Body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestReadyFollowsTemporal(t *testing.T) {
+	pool, _ := testenv.NewPool(t)
+	temporal := testenv.StartTemporal(t)
+	tapi := newTestAPI(t, newDeps(t, pool, temporal.HostPort()))
+
+	resp, _ := waitFor(t, tapi, http.StatusOK, 10*time.Second)
+	if !strings.Contains(resp.Body.String(), `"ready"`) {
+		t.Fatalf("ready body: %s", resp.Body)
+	}
+
+	temporal.Stop()
+	resp, took := waitFor(t, tapi, http.StatusServiceUnavailable, 5*time.Second)
+	t.Logf("503 %s after the Temporal server stopped", took)
+	p := decodeProblem(t, resp)
+	if !strings.Contains(p.Detail, "temporal") || len(p.Errors) != 1 || p.Errors[0].Location != "temporal" {
+		t.Fatalf("503 must name temporal and only temporal: %+v", p)
+	}
+
+	temporal.Start()
+	_, took = waitFor(t, tapi, http.StatusOK, 30*time.Second)
+	t.Logf("200 %s after the Temporal server came back", took)
+}
+
+func TestReadyNamesPostgres(t *testing.T) {
+	temporal := testenv.StartTemporal(t)
+	// A pool on a database that does not exist: every connection attempt fails.
+	pool, err := pgxpool.New(context.Background(), strings.Replace(testenv.AdminURL(), "/postgres?", "/orders_no_such_db?", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	tapi := newTestAPI(t, newDeps(t, pool, temporal.HostPort()))
+
+	resp := tapi.Get("/api/v1/utils/ready")
+	if resp.Code != http.StatusServiceUnavailable {
+		t.Fatalf("want 503, got %d %s", resp.Code, resp.Body)
+	}
+	p := decodeProblem(t, resp)
+	if !strings.Contains(p.Detail, "postgres") || strings.Contains(p.Detail, "temporal") {
+		t.Fatalf("503 must name postgres only: %+v", p)
+	}
+	if strings.Contains(resp.Body.String(), "orders_no_such_db") {
+		t.Fatalf("problem leaks internal detail: %s", resp.Body)
+	}
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/acme/orders/api"
+)
+
+func runAPI(ctx context.Context, e env, _ []string) error {
+	d, err := openDeps(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return serveAPI(ctx, e, d)
+}
+
+// serveAPI listens until ctx ends, then stops accepting and lets in-flight
+// requests finish within HTTP_SHUTDOWN_TIMEOUT.
+func serveAPI(ctx context.Context, e env, d *deps) error {
+	srv := &http.Server{
+		Addr: e.cfg.HTTPAddr,
+		Handler: api.NewHandler(api.Deps{
+			Config: e.cfg, Logger: e.logger, DB: d.pool, Temporal: d.temporal,
+		}),
+		ReadHeaderTimeout: e.cfg.HTTPReadTimeout,
+		ReadTimeout:       e.cfg.HTTPReadTimeout,
+		WriteTimeout:      e.cfg.HTTPWriteTimeout,
+		IdleTimeout:       e.cfg.HTTPIdleTimeout,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", e.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
+	}
+	e.logger.Info("API listening", "addr", ln.Addr().String(), "config", e.cfg)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	e.logger.Info("API shutting down: draining in-flight requests", "timeout", e.cfg.HTTPShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.HTTPShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("HTTP shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/acme/orders/migrations"
+)
+
+// runDev is the local all-in-one: migrate, then API and worker side by side.
+// When either stops with an error, the other is stopped too.
+func runDev(ctx context.Context, e env, _ []string) error {
+	if err := migrations.Up(e.cfg.DatabaseURL); err != nil {
+		return fmt.Errorf("migrate up: %w", err)
+	}
+	d, err := openDeps(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return serveAPI(gctx, e, d) })
+	g.Go(func() error { return serveWorker(gctx, e, d) })
+	return g.Wait()
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/acme/orders/internal/config"
+)
+
+const usage = `orders: the order platform.
+
+Usage:
+  orders <command> [flags]
+
+Commands:
+  api        serve the HTTP API
+  worker     run the Temporal worker (workflows and activities)
+  migrate    apply or roll back database migrations (up | down N | version | force V)
+  dev        migrate, then run the API and the worker in one process (local work)
+
+Every command reads its configuration from the environment and an optional
+.env file (see .env.example). Run "orders <command> --help" for its flags.
+`
+
+// command is one subcommand: its flags are parsed before run is called.
+type command struct {
+	summary string
+	args    string // positional arguments, for the help text
+	run     func(ctx context.Context, env env, args []string) error
+}
+
+// env is what every command gets: the loaded configuration and where to write.
+type env struct {
+	cfg    config.Config
+	logger *slog.Logger
+	stdout io.Writer
+}
+
+var commands = map[string]command{
+	"api":     {summary: "Serve the HTTP API until SIGINT or SIGTERM, then drain in-flight requests.", run: runAPI},
+	"worker":  {summary: "Run the Temporal worker on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM.", run: runWorker},
+	"migrate": {summary: "Apply (up), roll back (down N) or show (version) the database migrations; force V clears a dirty state after a manual fix.", args: "up | down N | version | force V", run: runMigrate},
+	"dev":     {summary: "Migrate up, then run the API and the worker in one process.", run: runDev},
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) < 2 || args[1] == "-h" || args[1] == "--help" || args[1] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) < 2 {
+			return errors.New("no command given")
+		}
+		return nil
+	}
+	name := args[1]
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprint(stdout, usage)
+		return fmt.Errorf("unknown command %q", name)
+	}
+
+	fs := flag.NewFlagSet("orders "+name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(stdout, "Usage: orders %s %s\n\n%s\n", name, cmd.args, cmd.summary)
+		fmt.Fprintf(stdout, "\nConfiguration comes from the environment and .env; see .env.example.\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args[2:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	logger := newLogger(cfg, stdout)
+	slog.SetDefault(logger)
+	return cmd.run(ctx, env{cfg: cfg, logger: logger, stdout: stdout}, fs.Args())
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,126 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func valid() map[string]string {
+	return map[string]string{
+		"ENV_FILE":     os.DevNull, // no file settings
+		"DATABASE_URL": "postgres://app:s3cret@db:5432/app?sslmode=disable",
+		"SECRET_KEY":   "changethis",
+	}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	kv := valid()
+	delete(kv, "ENV_FILE")
+	t.Chdir(t.TempDir()) // no .env here
+	c, err := Load(env(kv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != ":8000" || c.TemporalAddress != "localhost:7233" || c.TemporalTaskQueue != "orders" ||
+		c.DatabaseMaxConns != 10 || c.Environment != "local" || c.HTTPReadTimeout != 15*time.Second {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+}
+
+func TestLoadErrorsNameTheVariable(t *testing.T) {
+	cases := []struct {
+		name, key, value, want string
+	}{
+		{"missing database", "DATABASE_URL", "", "DATABASE_URL: is required"},
+		{"not a postgres url", "DATABASE_URL", "mysql://x/y", "DATABASE_URL"},
+		{"missing secret", "SECRET_KEY", "", "SECRET_KEY: is required"},
+		{"pool too large", "DATABASE_MAX_CONNS", "5000", "DATABASE_MAX_CONNS"},
+		{"pool not a number", "DATABASE_MAX_CONNS", "ten", "DATABASE_MAX_CONNS"},
+		{"bad environment", "ENVIRONMENT", "prod", "ENVIRONMENT"},
+		{"bad log level", "LOG_LEVEL", "loud", "LOG_LEVEL"},
+		{"bad log format", "LOG_FORMAT", "xml", "LOG_FORMAT"},
+		{"bad timeout", "HTTP_READ_TIMEOUT", "soon", "HTTP_READ_TIMEOUT"},
+		{"bad tls flag", "TEMPORAL_TLS", "maybe", "TEMPORAL_TLS"},
+		{"cert without key", "TEMPORAL_TLS_CERT", "/tmp/c.pem", "TEMPORAL_TLS_CERT"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			kv := valid()
+			kv[tc.key] = tc.value
+			_, err := Load(env(kv))
+			if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want error naming %q, got %v", tc.want, err)
+			}
+		})
+	}
+}
+
+func TestSecretKeyRules(t *testing.T) {
+	cases := []struct {
+		env, key string
+		ok       bool
+	}{
+		{"local", "changethis", true},
+		{"production", "changethis", false},
+		{"staging", "short", false},
+		{"production", strings.Repeat("k", 32), true},
+	}
+	for _, tc := range cases {
+		kv := valid()
+		kv["ENVIRONMENT"], kv["SECRET_KEY"] = tc.env, tc.key
+		_, err := Load(env(kv))
+		if (err == nil) != tc.ok {
+			t.Errorf("ENVIRONMENT=%s SECRET_KEY=%q: err=%v, want ok=%v", tc.env, tc.key, err, tc.ok)
+		}
+	}
+}
+
+func TestEnvFileIsReadAndEnvironmentWins(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "test.env")
+	content := "DATABASE_URL=postgres://file@db/app\nSECRET_KEY=fromfile\nHTTP_ADDR=:9000\n"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"ENV_FILE": path, "HTTP_ADDR": ":7000"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SecretKey != "fromfile" || c.HTTPAddr != ":7000" || c.DatabaseURL != "postgres://file@db/app" {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestMissingNamedEnvFileFails(t *testing.T) {
+	kv := valid()
+	kv["ENV_FILE"] = "/nonexistent/orders.env"
+	if _, err := Load(env(kv)); err == nil || !strings.Contains(err.Error(), "ENV_FILE") {
+		t.Fatalf("want ENV_FILE error, got %v", err)
+	}
+}
+
+func TestSecretsAreMaskedWhenPrinted(t *testing.T) {
+	kv := valid()
+	kv["TEMPORAL_API_KEY"] = "tk-verysecret"
+	kv["SECRET_KEY"] = "supersecretvalue"
+	c, err := Load(env(kv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.String()
+	for _, secret := range []string{"s3cret", "tk-verysecret", "supersecretvalue"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("printed config leaks %q: %s", secret, s)
+		}
+	}
+	if !c.TemporalTLS {
+		t.Error("an API key must switch TLS on")
+	}
+}
