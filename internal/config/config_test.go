@@ -124,3 +124,19 @@ func TestSecretsAreMaskedWhenPrinted(t *testing.T) {
 		t.Error("an API key must switch TLS on")
 	}
 }
+
+func TestEnvExampleDocumentsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../../.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range Variables {
+		if !strings.Contains(string(b), "\n"+name+"=") {
+			t.Errorf(".env.example does not document %s", name)
+		}
+	}
+	// And the example itself is a valid configuration.
+	if _, err := Load(env(map[string]string{"ENV_FILE": "../../.env.example"})); err != nil {
+		t.Errorf(".env.example is not valid: %v", err)
+	}
+}

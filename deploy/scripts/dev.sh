@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# `make dev`: everything the platform needs on one machine, in the foreground.
+# Starts what is not already running (PostgreSQL, the Temporal dev server with
+# its UI), migrates, runs API and worker, and stops what it started on Ctrl-C.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+mkdir -p .data
+
+if [[ ! -f .env ]]; then
+	cp .env.example .env
+	echo "created .env from .env.example"
+fi
+# Like the binary: a variable already in the environment wins over .env.
+while IFS='=' read -r key value; do
+	[[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue
+	value=${value%\"}; value=${value#\"}
+	[[ -z ${!key:-} ]] && export "$key=$value"
+done <.env
+
+pids=()
+pg_started=""
+cleanup() {
+	trap - EXIT INT TERM
+	echo
+	echo "stopping..."
+	for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+	if [[ -n $pg_started ]]; then as_postgres pg_ctl -D "$pg_started" -m fast stop >/dev/null || true; fi
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+# PostgreSQL programs run as the postgres user when we are root: initdb refuses root.
+as_postgres() {
+	if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- env PATH="$PATH" "$@"; else "$@"; fi
+}
+
+# --- PostgreSQL: DATABASE_URL, or a private cluster under .data/ ------------------
+re='^postgres(ql)?://([^:@/]+)(:([^@]*))?@([^:/?]+)(:([0-9]+))?/([^?]+)'
+if [[ ! $DATABASE_URL =~ $re ]]; then
+	echo "DATABASE_URL must look like postgres://user[:password]@host[:port]/database" >&2
+	exit 1
+fi
+pg_user=${BASH_REMATCH[2]} pg_host=${BASH_REMATCH[5]} pg_port=${BASH_REMATCH[7]:-5432} pg_db=${BASH_REMATCH[8]}
+admin_url=${DATABASE_URL/\/$pg_db/\/postgres}
+
+if ! pg_isready -q -h "$pg_host" -p "$pg_port"; then
+	pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+	if [[ -z $pg_bin || ! -x $pg_bin/initdb ]]; then
+		echo "No PostgreSQL answers at $pg_host:$pg_port and none is installed to start here." >&2
+		echo "Start one, or set DATABASE_URL in .env, or install PostgreSQL's server programs." >&2
+		exit 1
+	fi
+	PATH="$pg_bin:$PATH"
+	data="$root/.data/postgres"
+	if [[ ! -f $data/PG_VERSION ]]; then
+		echo "creating a private PostgreSQL cluster in .data/postgres"
+		mkdir -p "$data"
+		[[ $(id -u) -eq 0 ]] && chown postgres "$data" "$root/.data"
+		as_postgres initdb -D "$data" -U "$pg_user" --auth=trust >/dev/null
+	fi
+	echo "starting PostgreSQL on $pg_host:$pg_port (data in .data/postgres)"
+	as_postgres pg_ctl -D "$data" -l "$data/server.log" -w \
+		-o "-p $pg_port -c listen_addresses=$pg_host -k $data" start >/dev/null
+	pg_started=$data
+fi
+if ! psql -q "$DATABASE_URL" -c 'SELECT 1' >/dev/null 2>&1; then
+	echo "creating database $pg_db"
+	psql -q "$admin_url" -c "CREATE DATABASE \"$pg_db\"" >/dev/null
+fi
+
+# --- Temporal: TEMPORAL_ADDRESS, or the dev server with its UI -----------------
+temporal_port=${TEMPORAL_ADDRESS##*:}
+ui_port=${TEMPORAL_UI_PORT:-8233}
+if bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; then
+	echo "using the Temporal server already at $TEMPORAL_ADDRESS"
+	temporal_ui="(the UI of your Temporal server)"
+else
+	echo "starting the Temporal dev server on $TEMPORAL_ADDRESS (history in .data/temporal.db)"
+	bin/temporal server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port "$ui_port" \
+		--namespace "$TEMPORAL_NAMESPACE" --db-filename .data/temporal.db --log-level warn \
+		>.data/temporal.log 2>&1 &
+	pids+=($!)
+	for _ in $(seq 1 60); do
+		bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 && break
+		sleep 0.5
+	done
+	temporal_ui="http://localhost:$ui_port"
+fi
+
+# --- API and worker -------------------------------------------------------------
+bin/orders dev &
+pids+=($!)
+
+api_port=${HTTP_ADDR##*:}
+base="http://localhost:$api_port"
+for _ in $(seq 1 60); do
+	curl -fs "$base/api/v1/utils/health-check" >/dev/null 2>&1 && break
+	sleep 0.5
+done
+cat <<URLS
+
+  Order platform is running. Ctrl-C stops everything started here.
+
+  API            $base/api/v1
+  Swagger UI     $base/docs
+  ReDoc          $base/redoc
+  OpenAPI        $base/api/v1/openapi.json
+  Readiness      $base/api/v1/utils/ready
+  Temporal UI    $temporal_ui
+
+URLS
+wait -n "${pids[@]}"
