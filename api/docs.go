@@ -50,11 +50,8 @@ const redocPage = `<!doctype html>
   <title>Order Platform API - ReDoc</title>
 </head>
 <body>
-  <div id="redoc"></div>
-  <script src="/docs/assets/redoc/redoc.standalone.js"></script>
-  <script>
-    Redoc.init("` + openAPIURL + `", {}, document.getElementById("redoc"));
-  </script>
+  <redoc spec-url="` + openAPIURL + `"></redoc>
+  <script type="module" src="/docs/assets/redoc/redoc.standalone.js"></script>
 </body>
 </html>
 `

@@ -56,6 +56,7 @@ func registerUtils(api huma.API, d Deps) {
 		Path:        "/utils/health-check",
 		Summary:     "Liveness: the process answers",
 		Tags:        []string{"utils"},
+		Security:    public,
 	}, func(context.Context, *struct{}) (*HealthOutput, error) {
 		out := &HealthOutput{}
 		out.Body.Status = "ok"
@@ -69,6 +70,7 @@ func registerUtils(api huma.API, d Deps) {
 		Summary:     "Readiness: PostgreSQL and Temporal are reachable",
 		Tags:        []string{"utils"},
 		Errors:      []int{http.StatusServiceUnavailable},
+		Security:    public,
 	}, func(ctx context.Context, _ *struct{}) (*ReadyOutput, error) {
 		return ready(ctx, d)
 	})
@@ -82,6 +84,7 @@ func registerUtils(api huma.API, d Deps) {
 		Tags:          []string{"utils"},
 		DefaultStatus: http.StatusAccepted,
 		Errors:        []int{http.StatusServiceUnavailable},
+		Security:      public,
 	}, func(ctx context.Context, in *TestWorkflowInput) (*TestWorkflowOutput, error) {
 		run, err := d.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 			ID:        workflows.TestWorkflowID(uuid.New()),

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -29,16 +29,28 @@ func newWorker(c client.Client, taskQueue string) worker.Worker {
 }
 
 // serveWorker polls the task queue until ctx ends, then lets running
-// activities finish (worker.Stop waits for them).
+// activities finish (worker.Stop waits for them). While Temporal is
+// unreachable at start it keeps trying, so a worker started before the
+// server (compose, Kubernetes) comes up on its own.
 func serveWorker(ctx context.Context, e env, d *deps) error {
-	w := newWorker(d.temporal, e.cfg.TemporalTaskQueue)
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("start worker on %s (namespace %s, task queue %s): %w",
-			e.cfg.TemporalAddress, e.cfg.TemporalNamespace, e.cfg.TemporalTaskQueue, err)
+	wait := time.Second
+	for {
+		w := newWorker(d.temporal, e.cfg.TemporalTaskQueue)
+		err := w.Start()
+		if err == nil {
+			e.logger.Info("worker polling", "task_queue", e.cfg.TemporalTaskQueue, "namespace", e.cfg.TemporalNamespace)
+			<-ctx.Done()
+			e.logger.Info("worker stopping")
+			w.Stop()
+			return nil
+		}
+		e.logger.Warn("worker cannot start yet; retrying", "address", e.cfg.TemporalAddress,
+			"namespace", e.cfg.TemporalNamespace, "retry_in", wait, "error", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 30*time.Second)
 	}
-	e.logger.Info("worker polling", "task_queue", e.cfg.TemporalTaskQueue, "namespace", e.cfg.TemporalNamespace)
-	<-ctx.Done()
-	e.logger.Info("worker stopping")
-	w.Stop()
-	return nil
 }
