@@ -37,7 +37,7 @@ func HumaConfig() huma.Config {
 	cfg.Info.Description = "Orders, catalog and users. Long-running work runs as Temporal workflows."
 	cfg.OpenAPIPath = BasePath + "/openapi"
 	cfg.SchemasPath = BasePath + "/schemas"
-	cfg.DocsPath = "" // served by docs.go from embedded assets, not a CDN
+	cfg.DocsPath = ""     // served by docs.go from embedded assets, not a CDN
 	cfg.CreateHooks = nil // no $schema links in bodies
 	cfg.Info.License = &huma.License{Name: "Proprietary"}
 	cfg.Servers = []*huma.Server{{URL: "/", Description: "this server"}}
