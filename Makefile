@@ -5,10 +5,11 @@ export GOBIN := $(CURDIR)/bin
 
 TEMPORAL_CLI_VERSION := v1.5.1
 SQLC_VERSION := v1.31.1
+MAILPIT_VERSION := v1.33.1
 
 .PHONY: dev test tools build generate check-generated fmt-check vet check docs-assets migration clean
 
-## dev: run the platform locally (Temporal dev server + UI, PostgreSQL, API and worker)
+## dev: run the platform locally (Temporal dev server + UI, Mailpit, PostgreSQL, API and worker)
 dev: tools build
 	@deploy/scripts/dev.sh
 
@@ -17,13 +18,16 @@ test: tools
 	$(GO) test -race -count=1 ./...
 
 ## tools: build the pinned developer tools into bin/ (only those missing)
-tools: bin/temporal bin/sqlc
+tools: bin/temporal bin/sqlc bin/mailpit
 
 bin/temporal:
 	$(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
 
 bin/sqlc:
 	$(GO) install github.com/sqlc-dev/sqlc/cmd/sqlc@$(SQLC_VERSION)
+
+bin/mailpit:
+	$(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
 
 ## build: the orders binary
 build:

@@ -2,11 +2,15 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/acme/orders/internal/accounts"
 )
 
 // Huma answers an error a handler did not map with a 500 whose detail is the
@@ -26,4 +30,19 @@ func init() {
 			"request_id", middleware.GetReqID(ctx))
 		return next(hctx, status, "")
 	}
+}
+
+// fail is the one place that maps the packages' errors to HTTP. An error it
+// does not know is logged with its cause and answered with a bare 500.
+func (h *handlers) fail(ctx context.Context, err error) error {
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return huma.Error404NotFound("not found")
+	case errors.Is(err, accounts.ErrEmailTaken):
+		return huma.Error409Conflict("a user with this e-mail already exists")
+	case errors.Is(err, accounts.ErrPasswordLength):
+		return huma.Error422UnprocessableEntity(err.Error())
+	}
+	h.Logger.ErrorContext(ctx, "unexpected error", "error", err, "request_id", middleware.GetReqID(ctx))
+	return huma.Error500InternalServerError("")
 }

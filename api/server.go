@@ -5,6 +5,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
@@ -14,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 
+	"github.com/acme/orders/internal/auth"
 	"github.com/acme/orders/internal/config"
 )
 
@@ -41,6 +43,21 @@ func HumaConfig() huma.Config {
 	cfg.CreateHooks = nil // no $schema links in bodies
 	cfg.Info.License = &huma.License{Name: "Proprietary"}
 	cfg.Servers = []*huma.Server{{URL: "/", Description: "this server"}}
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		securityScheme: {
+			Type:        "oauth2",
+			Description: "Log in with your e-mail as username; the token goes in `Authorization: Bearer <token>`.",
+			Flows: &huma.OAuthFlows{Password: &huma.OAuthFlow{
+				TokenURL: tokenURL,
+				Scopes:   map[string]string{},
+			}},
+		},
+	}
+	cfg.Formats = map[string]huma.Format{
+		"application/json":                  huma.DefaultJSONFormat,
+		"json":                              huma.DefaultJSONFormat,
+		"application/x-www-form-urlencoded": formFormat,
+	}
 	return cfg
 }
 
@@ -48,15 +65,40 @@ func HumaConfig() huma.Config {
 // OpenAPI document says so instead of leaving it unspecified.
 var public = []map[string][]string{{}}
 
+// handlers is what every operation's handler is a method of.
+type handlers struct {
+	Deps
+	api    huma.API
+	tokens *auth.Tokens
+}
+
 // Register adds every operation to api under BasePath. The server and the
 // handler tests both call it, so they exercise the same operations.
 func Register(api huma.API, d Deps) {
+	h := &handlers{Deps: d, api: api, tokens: auth.NewTokens(d.Config.SecretKey)}
 	v1 := huma.NewGroup(api, BasePath)
-	registerUtils(v1, d)
+	v1.UseMiddleware(h.authenticate)
+	h.registerUtils(v1)
+	h.registerLogin(v1)
+	h.registerUsers(v1)
+}
+
+// limited adds a per-client rate limit of perMinute requests to an operation.
+// A hand-built configuration with 0 (tests) means no limit.
+func (h *handlers) limited(perMinute int, op huma.Operation) huma.Operation {
+	if perMinute > 0 {
+		op.Middlewares = append(op.Middlewares, newRateLimiter(perMinute, time.Minute).middleware(h.api))
+		op.Errors = append(op.Errors, http.StatusTooManyRequests)
+	}
+	return op
 }
 
 // NewHandler builds the whole HTTP handler: middleware, docs and operations.
-func NewHandler(d Deps) http.Handler {
+func NewHandler(d Deps) http.Handler { return NewAPI(d).Adapter() }
+
+// NewAPI is the API behind NewHandler; tests wrap it with humatest.Wrap so
+// that their requests pass through the same middleware as the server's.
+func NewAPI(d Deps) huma.API {
 	r := chi.NewRouter()
 	r.Use(
 		middleware.RequestID,
@@ -81,5 +123,5 @@ func NewHandler(d Deps) http.Handler {
 	Register(humaAPI, d)
 	r.NotFound(func(w http.ResponseWriter, _ *http.Request) { writeProblem(w, http.StatusNotFound) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, _ *http.Request) { writeProblem(w, http.StatusMethodNotAllowed) })
-	return r
+	return humaAPI
 }

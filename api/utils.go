@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/workflows"
 )
 
@@ -49,33 +51,67 @@ type TestWorkflowOutput struct {
 	}
 }
 
-func registerUtils(api huma.API, d Deps) {
-	huma.Register(api, huma.Operation{
+// TestEmailInput names the test e-mail's recipient.
+type TestEmailInput struct {
+	EmailTo string `query:"email_to" required:"true" format:"email" maxLength:"255"`
+}
+
+// EmailSentOutput tells which workflow carries the e-mail.
+type EmailSentOutput struct {
+	Body struct {
+		Message    string `json:"message"`
+		WorkflowID string `json:"workflow_id"`
+	}
+}
+
+func (h *handlers) registerUtils(api huma.API) {
+	huma.Register(api, guarded(superuser, huma.Operation{
+		OperationID:   "test-email",
+		Method:        http.MethodPost,
+		Path:          "/utils/test-email",
+		Summary:       "Send a test e-mail",
+		Description:   "Starts a SendEmail workflow; find it in the Temporal UI, and the e-mail in the mail catcher.",
+		Tags:          []string{"utils"},
+		DefaultStatus: http.StatusAccepted,
+		Errors:        []int{http.StatusServiceUnavailable},
+	}), func(ctx context.Context, in *TestEmailInput) (*EmailSentOutput, error) {
+		id, err := h.sendEmail(ctx, in.EmailTo, emails.TestEmail, emails.Data{})
+		if errors.Is(err, errEmailsDisabled) {
+			return nil, errEmailsDisabled
+		}
+		if err != nil {
+			h.Logger.ErrorContext(ctx, "start test e-mail", "error", err)
+			return nil, huma.Error503ServiceUnavailable("the workflow service is unavailable; try again later")
+		}
+		out := &EmailSentOutput{}
+		out.Body.Message, out.Body.WorkflowID = "Test e-mail queued.", id
+		return out, nil
+	})
+
+	huma.Register(api, guarded(anyone, huma.Operation{
 		OperationID: "health-check",
 		Method:      http.MethodGet,
 		Path:        "/utils/health-check",
 		Summary:     "Liveness: the process answers",
 		Tags:        []string{"utils"},
-		Security:    public,
-	}, func(context.Context, *struct{}) (*HealthOutput, error) {
+	}), func(context.Context, *struct{}) (*HealthOutput, error) {
 		out := &HealthOutput{}
 		out.Body.Status = "ok"
 		return out, nil
 	})
 
-	huma.Register(api, huma.Operation{
+	huma.Register(api, guarded(anyone, huma.Operation{
 		OperationID: "ready",
 		Method:      http.MethodGet,
 		Path:        "/utils/ready",
 		Summary:     "Readiness: PostgreSQL and Temporal are reachable",
 		Tags:        []string{"utils"},
 		Errors:      []int{http.StatusServiceUnavailable},
-		Security:    public,
-	}, func(ctx context.Context, _ *struct{}) (*ReadyOutput, error) {
-		return ready(ctx, d)
+	}), func(ctx context.Context, _ *struct{}) (*ReadyOutput, error) {
+		return h.ready(ctx)
 	})
 
-	huma.Register(api, huma.Operation{
+	huma.Register(api, guarded(superuser, huma.Operation{
 		OperationID:   "test-workflow",
 		Method:        http.MethodPost,
 		Path:          "/utils/test-workflow",
@@ -84,14 +120,13 @@ func registerUtils(api huma.API, d Deps) {
 		Tags:          []string{"utils"},
 		DefaultStatus: http.StatusAccepted,
 		Errors:        []int{http.StatusServiceUnavailable},
-		Security:      public,
-	}, func(ctx context.Context, in *TestWorkflowInput) (*TestWorkflowOutput, error) {
-		run, err := d.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	}), func(ctx context.Context, in *TestWorkflowInput) (*TestWorkflowOutput, error) {
+		run, err := h.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 			ID:        workflows.TestWorkflowID(uuid.New()),
-			TaskQueue: d.Config.TemporalTaskQueue,
+			TaskQueue: h.Config.TemporalTaskQueue,
 		}, workflows.TestWorkflowName, workflows.TestWorkflowInput{Message: in.Body.Message})
 		if err != nil {
-			d.Logger.ErrorContext(ctx, "start test workflow", "error", err)
+			h.Logger.ErrorContext(ctx, "start test workflow", "error", err)
 			return nil, huma.Error503ServiceUnavailable("the workflow service is unavailable; try again later")
 		}
 		out := &TestWorkflowOutput{}
@@ -102,22 +137,22 @@ func registerUtils(api huma.API, d Deps) {
 	})
 }
 
-func ready(ctx context.Context, d Deps) (*ReadyOutput, error) {
+func (h *handlers) ready(ctx context.Context) (*ReadyOutput, error) {
 	var down []string
 	out := &ReadyOutput{}
 	out.Body.Status, out.Body.Postgres, out.Body.Temporal = "ready", "ok", "ok"
 
 	pgCtx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
-	if _, err := db.New(d.DB).Ping(pgCtx); err != nil {
-		d.Logger.WarnContext(ctx, "readiness: PostgreSQL unreachable", "error", err)
+	if _, err := db.New(h.DB).Ping(pgCtx); err != nil {
+		h.Logger.WarnContext(ctx, "readiness: PostgreSQL unreachable", "error", err)
 		down = append(down, "postgres")
 	}
 
 	tCtx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
-	if _, err := d.Temporal.CheckHealth(tCtx, &client.CheckHealthRequest{}); err != nil {
-		d.Logger.WarnContext(ctx, "readiness: Temporal unreachable", "error", err)
+	if _, err := h.Temporal.CheckHealth(tCtx, &client.CheckHealthRequest{}); err != nil {
+		h.Logger.WarnContext(ctx, "readiness: Temporal unreachable", "error", err)
 		down = append(down, "temporal")
 	}
 

@@ -31,6 +31,7 @@ func newDeps(t *testing.T, pool *pgxpool.Pool, temporalAddr string) api.Deps {
 		TemporalNamespace: "default",
 		TemporalTaskQueue: "orders-test",
 		HTTPMaxBodyBytes:  1 << 20,
+		SecretKey:         "test-secret",
 	}
 	tc, err := temporalconn.Dial(t.Context(), cfg, quietLogger())
 	if err != nil {
@@ -40,11 +41,10 @@ func newDeps(t *testing.T, pool *pgxpool.Pool, temporalAddr string) api.Deps {
 	return api.Deps{Config: cfg, Logger: quietLogger(), DB: pool, Temporal: tc}
 }
 
+// newTestAPI is the whole server (middleware included) behind humatest.
 func newTestAPI(t *testing.T, d api.Deps) humatest.TestAPI {
 	t.Helper()
-	_, tapi := humatest.New(t, api.HumaConfig())
-	api.Register(tapi, d)
-	return tapi
+	return humatest.Wrap(t, api.NewAPI(d))
 }
 
 func TestHealthCheck(t *testing.T) {

@@ -3,3 +3,21 @@
 //   sqlc v1.31.1
 
 package db
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+type User struct {
+	ID           uuid.UUID
+	Email        string
+	FullName     string
+	PasswordHash string
+	IsActive     bool
+	IsSuperuser  bool
+	TokenVersion int32
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}

@@ -32,3 +32,20 @@ func NewPool(ctx context.Context, databaseURL string, maxConns int32) (*pgxpool.
 	}
 	return pool, nil
 }
+
+// InTx runs fn in one transaction, committing when it returns nil and rolling
+// back otherwise. Multi-statement writes go through here.
+func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(q *Queries) error) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
+	if err := fn(New(tx)); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

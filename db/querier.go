@@ -6,11 +6,29 @@ package db
 
 import (
 	"context"
+
+	"github.com/google/uuid"
 )
 
 type Querier interface {
+	CountUsers(ctx context.Context) (int64, error)
+	CreateUser(ctx context.Context, arg CreateUserParams) (User, error)
+	// The first superuser: created once, never overwritten at a later start.
+	CreateUserIfMissing(ctx context.Context, arg CreateUserIfMissingParams) (int64, error)
+	DeleteUser(ctx context.Context, id uuid.UUID) (int64, error)
+	GetUser(ctx context.Context, id uuid.UUID) (User, error)
+	GetUserByEmail(ctx context.Context, email string) (User, error)
+	// Locks the row: two resets with one token cannot both pass the version check.
+	GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error)
+	ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error)
 	// Readiness: a round trip through the pool and the query path the app uses.
 	Ping(ctx context.Context) (int32, error)
+	// A stronger hash of the same password: tokens stay valid.
+	RehashPassword(ctx context.Context, arg RehashPasswordParams) error
+	// Any password change revokes every token issued before it.
+	SetPassword(ctx context.Context, arg SetPasswordParams) (User, error)
+	// Only the fields given change; the password never changes here.
+	UpdateUser(ctx context.Context, arg UpdateUserParams) (User, error)
 }
 
 var _ Querier = (*Queries)(nil)

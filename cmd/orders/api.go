@@ -8,6 +8,8 @@ import (
 	"net/http"
 
 	"github.com/acme/orders/api"
+	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/accounts"
 )
 
 func runAPI(ctx context.Context, e env, _ []string) error {
@@ -16,7 +18,26 @@ func runAPI(ctx context.Context, e env, _ []string) error {
 		return err
 	}
 	defer d.Close()
+	if err := ensureFirstSuperuser(ctx, e, d); err != nil {
+		return err
+	}
 	return serveAPI(ctx, e, d)
+}
+
+// ensureFirstSuperuser creates FIRST_SUPERUSER when no account has that
+// address. Several API processes may run it at once: the insert is idempotent.
+func ensureFirstSuperuser(ctx context.Context, e env, d *deps) error {
+	if e.cfg.FirstSuperuser == "" {
+		return nil
+	}
+	created, err := accounts.EnsureSuperuser(ctx, db.New(d.pool), e.cfg.FirstSuperuser, e.cfg.FirstSuperuserPassword)
+	if err != nil {
+		return fmt.Errorf("first superuser: %w", err)
+	}
+	if created {
+		e.logger.Info("first superuser created", "email", e.cfg.FirstSuperuser)
+	}
+	return nil
 }
 
 // serveAPI listens until ctx ends, then stops accepting and lets in-flight

@@ -20,6 +20,9 @@ func runDev(ctx context.Context, e env, _ []string) error {
 		return err
 	}
 	defer d.Close()
+	if err := ensureFirstSuperuser(ctx, e, d); err != nil {
+		return err
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return serveAPI(gctx, e, d) })
 	g.Go(func() error { return serveWorker(gctx, e, d) })

@@ -21,6 +21,8 @@ Commands:
   worker     run the Temporal worker (workflows and activities)
   migrate    apply or roll back database migrations (up | down N | version | force V)
   dev        migrate, then run the API and the worker in one process (local work)
+  createsuperuser EMAIL   create (or promote) a superuser; the password is read
+             from standard input, e.g. echo "$PW" | orders createsuperuser a@b.c
 
 Every command reads its configuration from the environment and an optional
 .env file (see .env.example). Run "orders <command> --help" for its flags.
@@ -33,10 +35,11 @@ type command struct {
 	run     func(ctx context.Context, env env, args []string) error
 }
 
-// env is what every command gets: the loaded configuration and where to write.
+// env is what every command gets: the loaded configuration and its streams.
 type env struct {
 	cfg    config.Config
 	logger *slog.Logger
+	stdin  io.Reader
 	stdout io.Writer
 }
 
@@ -45,9 +48,11 @@ var commands = map[string]command{
 	"worker":  {summary: "Run the Temporal worker on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM.", run: runWorker},
 	"migrate": {summary: "Apply (up), roll back (down N) or show (version) the database migrations; force V clears a dirty state after a manual fix.", args: "up | down N | version | force V", run: runMigrate},
 	"dev":     {summary: "Migrate up, then run the API and the worker in one process.", run: runDev},
+	"createsuperuser": {summary: "Create a superuser, or make an existing user one and set its password.\nThe password is the first line of standard input.",
+		args: "EMAIL", run: runCreateSuperuser},
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) < 2 || args[1] == "-h" || args[1] == "--help" || args[1] == "help" {
 		fmt.Fprint(stdout, usage)
 		if len(args) < 2 {
@@ -82,7 +87,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	logger := newLogger(cfg, stdout)
 	slog.SetDefault(logger)
-	return cmd.run(ctx, env{cfg: cfg, logger: logger, stdout: stdout}, fs.Args())
+	return cmd.run(ctx, env{cfg: cfg, logger: logger, stdin: stdin, stdout: stdout}, fs.Args())
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

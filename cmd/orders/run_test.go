@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -26,7 +27,7 @@ func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"orders", "--help"}, {"orders", "api", "--help"}, {"orders", "worker", "--help"},
 		{"orders", "migrate", "--help"}, {"orders", "dev", "--help"}} {
 		var out bytes.Buffer
-		if err := run(t.Context(), args, envOf(nil), &out); err != nil {
+		if err := run(t.Context(), args, envOf(nil), nil, &out); err != nil {
 			t.Errorf("%v: %v", args, err)
 		}
 		if !strings.Contains(out.String(), "Usage") {
@@ -34,14 +35,14 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if err := run(t.Context(), []string{"orders", "serve"}, envOf(nil), &out); err == nil || !strings.Contains(err.Error(), "serve") {
+	if err := run(t.Context(), []string{"orders", "serve"}, envOf(nil), nil, &out); err == nil || !strings.Contains(err.Error(), "serve") {
 		t.Errorf("unknown command: %v", err)
 	}
 }
 
 func TestBadConfigurationStopsAtStartNamingTheVariable(t *testing.T) {
 	kv := map[string]string{"ENV_FILE": os.DevNull, "DATABASE_URL": "postgres://x@127.0.0.1/x", "DATABASE_MAX_CONNS": "0"}
-	err := run(t.Context(), []string{"orders", "api"}, envOf(kv), &bytes.Buffer{})
+	err := run(t.Context(), []string{"orders", "api"}, envOf(kv), nil, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "DATABASE_MAX_CONNS") || !strings.Contains(err.Error(), "SECRET_KEY") {
 		t.Fatalf("want an error naming DATABASE_MAX_CONNS and SECRET_KEY, got %v", err)
 	}
@@ -53,18 +54,20 @@ func TestDevEndToEnd(t *testing.T) {
 	temporal := testenv.StartTemporal(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
 	kv := map[string]string{
-		"ENV_FILE":            os.DevNull,
-		"DATABASE_URL":        testenv.NewEmptyDatabase(t),
-		"SECRET_KEY":          "changethis",
-		"HTTP_ADDR":           addr,
-		"TEMPORAL_ADDRESS":    temporal.HostPort(),
-		"TEMPORAL_TASK_QUEUE": "orders-e2e",
-		"LOG_LEVEL":           "warn",
+		"ENV_FILE":                 os.DevNull,
+		"DATABASE_URL":             testenv.NewEmptyDatabase(t),
+		"SECRET_KEY":               "changethis",
+		"HTTP_ADDR":                addr,
+		"TEMPORAL_ADDRESS":         temporal.HostPort(),
+		"TEMPORAL_TASK_QUEUE":      "orders-e2e",
+		"LOG_LEVEL":                "warn",
+		"FIRST_SUPERUSER":          "root@example.com",
+		"FIRST_SUPERUSER_PASSWORD": "root-password",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var logs bytes.Buffer
-	go func() { done <- run(ctx, []string{"orders", "dev"}, envOf(kv), &logs) }()
+	go func() { done <- run(ctx, []string{"orders", "dev"}, envOf(kv), nil, &logs) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -75,14 +78,12 @@ func TestDevEndToEnd(t *testing.T) {
 	base := "http://" + addr + "/api/v1"
 	waitHTTP(t, base+"/utils/ready", http.StatusOK, 30*time.Second)
 
-	resp, err := http.Post(base+"/utils/test-workflow/", "application/json", strings.NewReader(`{"message":"hello"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := login(t, base, "root@example.com", "root-password")
+	resp := post(t, base+"/utils/test-workflow/", token, `{"message":"hello"}`)
 	var started struct {
 		WorkflowID string `json:"workflow_id"`
 	}
-	err = json.NewDecoder(resp.Body).Decode(&started)
+	err := json.NewDecoder(resp.Body).Decode(&started)
 	resp.Body.Close()
 	if err != nil || resp.StatusCode != http.StatusAccepted || !strings.HasPrefix(started.WorkflowID, "test-workflow-") {
 		t.Fatalf("test-workflow: %d %+v %v", resp.StatusCode, started, err)
@@ -111,14 +112,39 @@ func TestDevEndToEnd(t *testing.T) {
 	}
 
 	// Bad input is a 422 and starts nothing.
-	resp, err = http.Post(base+"/utils/test-workflow", "application/json", strings.NewReader(`{"message":""}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = post(t, base+"/utils/test-workflow", token, `{"message":""}`)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("empty message: %d", resp.StatusCode)
 	}
+}
+
+func post(t *testing.T, url, token, body string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func login(t *testing.T, base, email, password string) string {
+	t.Helper()
+	resp, err := http.PostForm(base+"/login/access-token", url.Values{"username": {email}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("login %s: %d %v", email, resp.StatusCode, err)
+	}
+	return tok.AccessToken
 }
 
 func waitHTTP(t *testing.T, url string, want int, limit time.Duration) {

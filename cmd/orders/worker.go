@@ -4,11 +4,7 @@ import (
 	"context"
 	"time"
 
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
-
-	"github.com/acme/orders/activities"
-	"github.com/acme/orders/workflows"
+	"github.com/acme/orders/internal/worker"
 )
 
 func runWorker(ctx context.Context, e env, _ []string) error {
@@ -20,14 +16,6 @@ func runWorker(ctx context.Context, e env, _ []string) error {
 	return serveWorker(ctx, e, d)
 }
 
-// newWorker is the one place that lists what the worker runs.
-func newWorker(c client.Client, taskQueue string) worker.Worker {
-	w := worker.New(c, taskQueue, worker.Options{})
-	workflows.Register(w)
-	w.RegisterActivity(&activities.Utils{})
-	return w
-}
-
 // serveWorker polls the task queue until ctx ends, then lets running
 // activities finish (worker.Stop waits for them). While Temporal is
 // unreachable at start it keeps trying, so a worker started before the
@@ -35,7 +23,7 @@ func newWorker(c client.Client, taskQueue string) worker.Worker {
 func serveWorker(ctx context.Context, e env, d *deps) error {
 	wait := time.Second
 	for {
-		w := newWorker(d.temporal, e.cfg.TemporalTaskQueue)
+		w := worker.New(d.temporal, e.cfg)
 		err := w.Start()
 		if err == nil {
 			e.logger.Info("worker polling", "task_queue", e.cfg.TemporalTaskQueue, "namespace", e.cfg.TemporalNamespace)

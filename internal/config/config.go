@@ -41,7 +41,35 @@ type Config struct {
 	LogFormat string // text or json
 
 	SecretKey string
+
+	ProjectName               string
+	FrontendHost              string // where the reset-password link points
+	AccessTokenExpire         time.Duration
+	EmailResetTokenExpire     time.Duration
+	UsersOpenRegistration     bool
+	FirstSuperuser            string
+	FirstSuperuserPassword    string
+	RateLimitLogin            int // requests per client address per minute
+	RateLimitPasswordRecovery int
+	RateLimitSignup           int
+
+	SMTP SMTP
 }
+
+// SMTP is the mail relay. E-mails are sent only when Host is set.
+type SMTP struct {
+	Host      string
+	Port      int
+	User      string
+	Password  string
+	TLS       bool // STARTTLS
+	SSL       bool // implicit TLS
+	FromEmail string
+	FromName  string
+}
+
+// EmailsEnabled tells whether the platform sends e-mail at all.
+func (c Config) EmailsEnabled() bool { return c.SMTP.Host != "" }
 
 // Variables lists every variable Load reads, in the order .env.example documents them.
 var Variables = []string{
@@ -53,6 +81,11 @@ var Variables = []string{
 	"TEMPORAL_TLS", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_API_KEY",
 	"LOG_LEVEL", "LOG_FORMAT",
 	"SECRET_KEY",
+	"PROJECT_NAME", "FRONTEND_HOST", "ACCESS_TOKEN_EXPIRE_MINUTES", "EMAIL_RESET_TOKEN_EXPIRE_HOURS",
+	"USERS_OPEN_REGISTRATION", "FIRST_SUPERUSER", "FIRST_SUPERUSER_PASSWORD",
+	"RATE_LIMIT_LOGIN", "RATE_LIMIT_PASSWORD_RECOVERY", "RATE_LIMIT_SIGNUP",
+	"SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_TLS", "SMTP_SSL",
+	"EMAILS_FROM_EMAIL", "EMAILS_FROM_NAME",
 }
 
 // Load reads the configuration. Values from getenv win over those in the file
@@ -102,6 +135,43 @@ func Load(getenv func(string) string) (Config, error) {
 		LogFormat: r.oneOf("LOG_FORMAT", "text", "text", "json"),
 
 		SecretKey: r.required("SECRET_KEY"),
+
+		ProjectName:               r.str("PROJECT_NAME", "Order Platform"),
+		FrontendHost:              strings.TrimRight(r.str("FRONTEND_HOST", "http://localhost:8000"), "/"),
+		AccessTokenExpire:         time.Duration(r.intIn("ACCESS_TOKEN_EXPIRE_MINUTES", 60*24*8, 1, 60*24*365)) * time.Minute,
+		EmailResetTokenExpire:     time.Duration(r.intIn("EMAIL_RESET_TOKEN_EXPIRE_HOURS", 48, 1, 24*30)) * time.Hour,
+		UsersOpenRegistration:     r.boolean("USERS_OPEN_REGISTRATION", false),
+		FirstSuperuser:            r.str("FIRST_SUPERUSER", ""),
+		FirstSuperuserPassword:    r.str("FIRST_SUPERUSER_PASSWORD", ""),
+		RateLimitLogin:            r.intIn("RATE_LIMIT_LOGIN", 10, 1, 1_000_000),
+		RateLimitPasswordRecovery: r.intIn("RATE_LIMIT_PASSWORD_RECOVERY", 5, 1, 1_000_000),
+		RateLimitSignup:           r.intIn("RATE_LIMIT_SIGNUP", 5, 1, 1_000_000),
+
+		SMTP: SMTP{
+			Host:      r.str("SMTP_HOST", ""),
+			Port:      r.intIn("SMTP_PORT", 587, 1, 65535),
+			User:      r.str("SMTP_USER", ""),
+			Password:  r.str("SMTP_PASSWORD", ""),
+			TLS:       r.boolean("SMTP_TLS", true),
+			SSL:       r.boolean("SMTP_SSL", false),
+			FromEmail: r.str("EMAILS_FROM_EMAIL", ""),
+			FromName:  r.str("EMAILS_FROM_NAME", ""),
+		},
+	}
+	if c.SMTP.FromName == "" {
+		c.SMTP.FromName = c.ProjectName
+	}
+	if c.SMTP.Host != "" && !strings.Contains(c.SMTP.FromEmail, "@") {
+		r.fail("EMAILS_FROM_EMAIL", "must be an e-mail address when SMTP_HOST is set")
+	}
+	if c.SMTP.TLS && c.SMTP.SSL {
+		r.fail("SMTP_SSL", "SMTP_TLS (STARTTLS) and SMTP_SSL (implicit TLS) exclude each other; set one to false")
+	}
+	if (c.FirstSuperuser == "") != (c.FirstSuperuserPassword == "") {
+		r.fail("FIRST_SUPERUSER", "FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD must be set together")
+	}
+	if c.FirstSuperuserPassword != "" && c.Environment != "local" && c.FirstSuperuserPassword == "changethis" {
+		r.fail("FIRST_SUPERUSER_PASSWORD", `must not be "changethis" outside ENVIRONMENT=local`)
 	}
 
 	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
@@ -135,6 +205,15 @@ func (c Config) LogValue() slog.Value {
 		slog.String("secret_key", mask(c.SecretKey)),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("cors_origins", strings.Join(c.CORSOrigins, ",")),
+		slog.String("frontend_host", c.FrontendHost),
+		slog.Bool("users_open_registration", c.UsersOpenRegistration),
+		slog.String("first_superuser", c.FirstSuperuser),
+		slog.String("first_superuser_password", mask(c.FirstSuperuserPassword)),
+		slog.String("smtp_host", c.SMTP.Host),
+		slog.Int("smtp_port", c.SMTP.Port),
+		slog.String("smtp_user", c.SMTP.User),
+		slog.String("smtp_password", mask(c.SMTP.Password)),
+		slog.String("emails_from_email", c.SMTP.FromEmail),
 	)
 }
 

@@ -1,0 +1,52 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/acme/orders/internal/emails"
+)
+
+// Emails sends the platform's e-mails through its Mailer.
+type Emails struct {
+	Mailer Mailer
+}
+
+// EmailRequest names a template, its data and the recipient. It never holds
+// a password: templates get none.
+type EmailRequest struct {
+	To       string          `json:"to"`
+	Template emails.Template `json:"template"`
+	Data     emails.Data     `json:"data"`
+}
+
+// SendEmail renders and sends one e-mail. A relay failure is returned as is,
+// so Temporal retries it with backoff; a template that does not exist cannot
+// be fixed by retrying.
+func (e *Emails) SendEmail(ctx context.Context, req EmailRequest) error {
+	r, err := emails.Render(req.Template, req.Data)
+	if errors.Is(err, emails.ErrUnknownTemplate) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "UnknownTemplate", err)
+	}
+	if err != nil {
+		return err
+	}
+	info := activity.GetInfo(ctx)
+	m := Mail{
+		To:        req.To,
+		Subject:   r.Subject,
+		Text:      r.Text,
+		HTML:      r.HTML,
+		MessageID: fmt.Sprintf("<%s.%s@orders>", info.WorkflowExecution.ID, info.WorkflowExecution.RunID),
+	}
+	if err := e.Mailer.Send(ctx, m); err != nil {
+		activity.GetLogger(ctx).Warn("e-mail not sent; will retry", "template", req.Template, "attempt", info.Attempt, "error", err)
+		return err
+	}
+	activity.GetLogger(ctx).Info("e-mail sent", "template", req.Template)
+	return nil
+}

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/orders/db"
+)
+
+// UserPublic is a user as the API shows it: never the password hash.
+type UserPublic struct {
+	ID          uuid.UUID `json:"id"`
+	Email       string    `json:"email" format:"email"`
+	FullName    string    `json:"full_name"`
+	IsActive    bool      `json:"is_active"`
+	IsSuperuser bool      `json:"is_superuser"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func publicUser(u db.User) UserPublic {
+	return UserPublic{ID: u.ID, Email: u.Email, FullName: u.FullName, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser, CreatedAt: u.CreatedAt}
+}
+
+// UserOutput is one user.
+type UserOutput struct {
+	Body UserPublic
+}
+
+func userOutput(u db.User) *UserOutput { return &UserOutput{Body: publicUser(u)} }
+
+// UsersOutput is a page of users, newest first, with the total count.
+type UsersOutput struct {
+	Body struct {
+		Data  []UserPublic `json:"data"`
+		Count int64        `json:"count"`
+	}
+}
+
+// ListUsersInput pages through users.
+type ListUsersInput struct {
+	Skip  int32 `query:"skip" minimum:"0" default:"0"`
+	Limit int32 `query:"limit" minimum:"1" maximum:"100" default:"100"`
+}
+
+// UserIDPath names a user by ID in the path.
+type UserIDPath struct {
+	ID uuid.UUID `path:"user_id"`
+}
+
+// CreateUserInput is a superuser creating an account.
+type CreateUserInput struct {
+	Body struct {
+		Email       string `json:"email" format:"email" maxLength:"255"`
+		Password    string `json:"password" minLength:"8" maxLength:"128"`
+		FullName    string `json:"full_name,omitempty" maxLength:"255"`
+		IsActive    *bool  `json:"is_active,omitempty" doc:"Default true"`
+		IsSuperuser bool   `json:"is_superuser,omitempty"`
+	}
+}
+
+// SignupInput is open registration.
+type SignupInput struct {
+	Body struct {
+		Email    string `json:"email" format:"email" maxLength:"255"`
+		Password string `json:"password" minLength:"8" maxLength:"128"`
+		FullName string `json:"full_name,omitempty" maxLength:"255"`
+	}
+}
+
+// UpdateMeInput changes the caller's own profile; absent fields stay as they are.
+type UpdateMeInput struct {
+	Body struct {
+		Email    *string `json:"email,omitempty" format:"email" maxLength:"255"`
+		FullName *string `json:"full_name,omitempty" maxLength:"255"`
+	}
+}
+
+// UpdatePasswordInput changes the caller's password.
+type UpdatePasswordInput struct {
+	Body struct {
+		CurrentPassword string `json:"current_password" minLength:"1" maxLength:"128"`
+		NewPassword     string `json:"new_password" minLength:"8" maxLength:"128"`
+	}
+}
+
+// UpdateUserInput is a superuser changing any user; absent fields, the
+// password included, stay as they are.
+type UpdateUserInput struct {
+	UserIDPath
+	Body struct {
+		Email       *string `json:"email,omitempty" format:"email" maxLength:"255"`
+		Password    *string `json:"password,omitempty" minLength:"8" maxLength:"128"`
+		FullName    *string `json:"full_name,omitempty" maxLength:"255"`
+		IsActive    *bool   `json:"is_active,omitempty"`
+		IsSuperuser *bool   `json:"is_superuser,omitempty"`
+	}
+}
+
+// MessageOutput is a plain confirmation.
+type MessageOutput struct {
+	Body struct {
+		Message string `json:"message"`
+	}
+}
+
+func message(s string) *MessageOutput {
+	out := &MessageOutput{}
+	out.Body.Message = s
+	return out
+}

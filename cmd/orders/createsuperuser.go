@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/auth"
+)
+
+// runCreateSuperuser creates the account, or promotes an existing one and sets
+// its password, so it also recovers a lost superuser password.
+func runCreateSuperuser(ctx context.Context, e env, args []string) error {
+	if len(args) != 1 || !strings.Contains(args[0], "@") {
+		return errors.New("createsuperuser needs one e-mail address, e.g. createsuperuser admin@example.com")
+	}
+	email := args[0]
+	password, err := readPassword(e)
+	if err != nil {
+		return err
+	}
+	if err := accounts.CheckPassword(password); err != nil {
+		return err
+	}
+	pool, err := db.NewPool(ctx, e.cfg.DatabaseURL, 2)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	err = db.InTx(ctx, pool, func(q *db.Queries) error {
+		user, err := q.GetUserByEmail(ctx, email)
+		if errors.Is(err, pgx.ErrNoRows) {
+			_, err = accounts.Create(ctx, q, accounts.NewUser{Email: email, Password: password, IsActive: true, IsSuperuser: true})
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		yes := true
+		if _, err := q.UpdateUser(ctx, db.UpdateUserParams{ID: user.ID, IsActive: &yes, IsSuperuser: &yes}); err != nil {
+			return err
+		}
+		hash, err := auth.HashPassword(password)
+		if err != nil {
+			return err
+		}
+		_, err = q.SetPassword(ctx, db.SetPasswordParams{ID: user.ID, PasswordHash: hash})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("createsuperuser: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "superuser %s is ready\n", email)
+	return nil
+}
+
+func readPassword(e env) (string, error) {
+	if e.stdin == nil {
+		return "", errors.New("createsuperuser reads the password from standard input")
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", fmt.Errorf("createsuperuser: no password on standard input (%v)", err)
+	}
+	return line, nil
+}

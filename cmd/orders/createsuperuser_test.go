@@ -1,0 +1,45 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/auth"
+	"github.com/acme/orders/internal/testenv"
+)
+
+func TestCreateSuperuserCreatesThenPromotes(t *testing.T) {
+	pool, dbURL := testenv.NewPool(t)
+	kv := map[string]string{"ENV_FILE": os.DevNull, "DATABASE_URL": dbURL, "SECRET_KEY": "changethis"}
+	create := func(stdin string) error {
+		return run(t.Context(), []string{"orders", "createsuperuser", "Boss@Example.com"}, envOf(kv), strings.NewReader(stdin), &bytes.Buffer{})
+	}
+	if err := create("short\n"); err == nil {
+		t.Fatal("a 5-character password must be refused")
+	}
+	if err := create("first-password\n"); err != nil {
+		t.Fatal(err)
+	}
+	q := db.New(pool)
+	u, err := q.GetUserByEmail(context.Background(), "boss@example.com")
+	if err != nil || !u.IsSuperuser || !u.IsActive {
+		t.Fatalf("created %+v, %v", u, err)
+	}
+	// Again on an existing (now demoted, inactive) account: promoted, new password.
+	no := false
+	if _, err := q.UpdateUser(context.Background(), db.UpdateUserParams{ID: u.ID, IsSuperuser: &no, IsActive: &no}); err != nil {
+		t.Fatal(err)
+	}
+	if err := create("second-password\n"); err != nil {
+		t.Fatal(err)
+	}
+	u, _ = q.GetUserByEmail(context.Background(), "boss@example.com")
+	ok, _ := auth.VerifyPassword(u.PasswordHash, "second-password")
+	if !u.IsSuperuser || !u.IsActive || !ok {
+		t.Fatalf("not promoted with the new password: %+v", u)
+	}
+}

@@ -1,0 +1,51 @@
+-- name: CreateUser :one
+INSERT INTO users (email, full_name, password_hash, is_active, is_superuser)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING *;
+
+-- name: CreateUserIfMissing :execrows
+-- The first superuser: created once, never overwritten at a later start.
+INSERT INTO users (email, full_name, password_hash, is_active, is_superuser)
+VALUES ($1, $2, $3, true, true)
+ON CONFLICT (email) DO NOTHING;
+
+-- name: GetUser :one
+SELECT * FROM users WHERE id = $1;
+
+-- name: GetUserByEmail :one
+SELECT * FROM users WHERE email = $1;
+
+-- name: ListUsers :many
+SELECT * FROM users
+ORDER BY created_at DESC, id DESC
+LIMIT $1 OFFSET $2;
+
+-- name: CountUsers :one
+SELECT count(*) FROM users;
+
+-- name: UpdateUser :one
+-- Only the fields given change; the password never changes here.
+UPDATE users SET
+    email        = coalesce(sqlc.narg('email'), email),
+    full_name    = coalesce(sqlc.narg('full_name'), full_name),
+    is_active    = coalesce(sqlc.narg('is_active'), is_active),
+    is_superuser = coalesce(sqlc.narg('is_superuser'), is_superuser)
+WHERE id = sqlc.arg('id')
+RETURNING *;
+
+-- name: SetPassword :one
+-- Any password change revokes every token issued before it.
+UPDATE users SET password_hash = $2, token_version = token_version + 1
+WHERE id = $1
+RETURNING *;
+
+-- name: RehashPassword :exec
+-- A stronger hash of the same password: tokens stay valid.
+UPDATE users SET password_hash = $2 WHERE id = $1;
+
+-- name: DeleteUser :execrows
+DELETE FROM users WHERE id = $1;
+
+-- name: GetUserForUpdate :one
+-- Locks the row: two resets with one token cannot both pass the version check.
+SELECT * FROM users WHERE id = $1 FOR UPDATE;

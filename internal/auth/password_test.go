@@ -1,0 +1,54 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHashAndVerify(t *testing.T) {
+	h, err := HashPassword("correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$") || strings.Contains(h, "correct horse") {
+		t.Fatalf("hash %q", h)
+	}
+	for pw, want := range map[string]bool{"correct horse": true, "correct hors": false, "": false} {
+		ok, err := VerifyPassword(h, pw)
+		if err != nil || ok != want {
+			t.Errorf("verify %q: %v %v, want %v", pw, ok, err, want)
+		}
+	}
+	h2, _ := HashPassword("correct horse")
+	if h == h2 {
+		t.Error("two hashes of one password must differ (salt)")
+	}
+}
+
+func TestMalformedHashes(t *testing.T) {
+	for _, h := range []string{"", "plain", "$2b$12$abc", "$argon2id$v=19$m=x$a$b", "$argon2id$v=19$m=1,t=1,p=1$!!$!!"} {
+		if _, err := VerifyPassword(h, "x"); err == nil {
+			t.Errorf("%q: want ErrMalformedHash", h)
+		}
+		if !NeedsRehash(h) {
+			t.Errorf("%q: a malformed hash needs a rehash", h)
+		}
+	}
+}
+
+func TestNeedsRehashWhenParametersChange(t *testing.T) {
+	h, _ := HashPassword("pw-123456")
+	if NeedsRehash(h) {
+		t.Fatal("fresh hash must not need a rehash")
+	}
+	old := Current
+	t.Cleanup(func() { Current = old })
+	Current = Params{Memory: old.Memory * 2, Time: old.Time, Threads: old.Threads}
+	if !NeedsRehash(h) {
+		t.Fatal("a hash made with weaker parameters must need a rehash")
+	}
+	// An old hash still verifies after the parameters change.
+	if ok, err := VerifyPassword(h, "pw-123456"); !ok || err != nil {
+		t.Fatalf("old hash no longer verifies: %v %v", ok, err)
+	}
+}
