@@ -119,6 +119,7 @@ func NewAPI(d Deps) huma.API {
 		}))
 	}
 	mountDocs(r)
+	mountResetPage(r)
 	humaAPI := humachi.New(r, HumaConfig())
 	Register(humaAPI, d)
 	r.NotFound(func(w http.ResponseWriter, _ *http.Request) { writeProblem(w, http.StatusNotFound) })

@@ -184,3 +184,12 @@ func TestPanicBecomesABare500(t *testing.T) {
 		t.Fatal("the panic was not logged")
 	}
 }
+
+func TestResetPasswordPage(t *testing.T) {
+	srv := newServer(t, config.Config{})
+	resp, body := get(t, srv.URL+"/reset-password?token=abc")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `fetch("/api/v1/reset-password"`) ||
+		resp.Header.Get("Referrer-Policy") != "no-referrer" {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+}

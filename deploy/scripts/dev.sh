@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make dev`: everything the platform needs on one machine, in the foreground.
 # Starts what is not already running (PostgreSQL, the Temporal dev server with
-# its UI), migrates, runs API and worker, and stops what it started on Ctrl-C.
+# its UI, Mailpit), migrates, runs API and worker, and stops what it started on Ctrl-C.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -89,6 +89,21 @@ else
 	temporal_ui="http://localhost:$ui_port"
 fi
 
+# --- Mail catcher: Mailpit, when SMTP_HOST is this machine ---------------------
+mail_ui="(none: SMTP_HOST is ${SMTP_HOST:-empty})"
+if [[ ${SMTP_HOST:-} == localhost || ${SMTP_HOST:-} == 127.0.0.1 ]]; then
+	mail_ui_port=${MAILPIT_UI_PORT:-8025}
+	if (exec 3<>"/dev/tcp/127.0.0.1/${SMTP_PORT}") 2>/dev/null; then
+		echo "using the SMTP server already at 127.0.0.1:${SMTP_PORT}"
+	else
+		echo "starting Mailpit: SMTP on 127.0.0.1:${SMTP_PORT}, web UI on $mail_ui_port"
+		bin/mailpit --smtp "127.0.0.1:${SMTP_PORT}" --listen "127.0.0.1:$mail_ui_port" \
+			--database .data/mailpit.db --smtp-disable-rdns --quiet >.data/mailpit.log 2>&1 &
+		pids+=($!)
+	fi
+	mail_ui="http://localhost:$mail_ui_port"
+fi
+
 # --- API and worker -------------------------------------------------------------
 bin/orders dev &
 pids+=($!)
@@ -109,6 +124,7 @@ cat <<URLS
   OpenAPI        $base/api/v1/openapi.json
   Readiness      $base/api/v1/utils/ready
   Temporal UI    $temporal_ui
+  Mail catcher   $mail_ui
 
 URLS
 wait -n "${pids[@]}"
