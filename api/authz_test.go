@@ -14,7 +14,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	type callers struct {
 		user, other, super user
-		tokens              map[string]string
+		tokens             map[string]string
 	}
 	fresh := func() callers {
 		u, ut := p.newUser(false, true)

@@ -220,4 +220,3 @@ func TestRateLimits(t *testing.T) {
 		}
 	}
 }
-
