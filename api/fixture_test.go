@@ -71,7 +71,7 @@ func newPlatform(t *testing.T, adjust ...func(*config.Config)) *platform {
 		t.Fatal(err)
 	}
 	t.Cleanup(tc.Close)
-	w := worker.New(tc, cfg)
+	w := worker.New(tc, cfg, pool)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

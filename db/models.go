@@ -5,10 +5,155 @@
 package db
 
 import (
+	"database/sql/driver"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 )
+
+type OrderStatus string
+
+const (
+	OrderStatusPending          OrderStatus = "pending"
+	OrderStatusAwaitingApproval OrderStatus = "awaiting_approval"
+	OrderStatusConfirmed        OrderStatus = "confirmed"
+	OrderStatusShipped          OrderStatus = "shipped"
+	OrderStatusDelivered        OrderStatus = "delivered"
+	OrderStatusCancelled        OrderStatus = "cancelled"
+	OrderStatusFailed           OrderStatus = "failed"
+)
+
+func (e *OrderStatus) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = OrderStatus(s)
+	case string:
+		*e = OrderStatus(s)
+	default:
+		return fmt.Errorf("unsupported scan type for OrderStatus: %T", src)
+	}
+	return nil
+}
+
+type NullOrderStatus struct {
+	OrderStatus OrderStatus
+	Valid       bool // Valid is true if OrderStatus is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullOrderStatus) Scan(value interface{}) error {
+	if value == nil {
+		ns.OrderStatus, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.OrderStatus.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullOrderStatus) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.OrderStatus), nil
+}
+
+type Inventory struct {
+	ProductID uuid.UUID
+	OnHand    int32
+	Reserved  int32
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type Order struct {
+	ID                uuid.UUID
+	CustomerID        uuid.UUID
+	Status            OrderStatus
+	Currency          string
+	TotalCents        int64
+	ShippingAddress   []byte
+	PaymentToken      string
+	IdempotencyKey    string
+	RequestHash       string
+	FailureReason     *string
+	Version           int32
+	WorkflowStartedAt *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+type OrderEvent struct {
+	ID         int64
+	OrderID    uuid.UUID
+	Type       string
+	FromStatus *OrderStatus
+	ToStatus   *OrderStatus
+	Actor      string
+	Detail     string
+	DedupeKey  string
+	CreatedAt  time.Time
+}
+
+type OrderLine struct {
+	OrderID        uuid.UUID
+	LineNo         int32
+	ProductID      uuid.UUID
+	Sku            string
+	Name           string
+	UnitPriceCents int64
+	Quantity       int32
+}
+
+type Payment struct {
+	OrderID     uuid.UUID
+	Status      string
+	AmountCents int64
+	Currency    string
+	Gateway     string
+	GatewayRef  string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type Product struct {
+	ID          uuid.UUID
+	Sku         string
+	Name        string
+	Description string
+	PriceCents  int64
+	Currency    string
+	Active      bool
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type Shipment struct {
+	OrderID    uuid.UUID
+	Status     string
+	Carrier    string
+	CarrierRef string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+type StockAdjustment struct {
+	ID          int64
+	ProductID   uuid.UUID
+	Delta       int32
+	OnHandAfter int32
+	Reason      string
+	ActorID     *uuid.UUID
+	CreatedAt   time.Time
+}
+
+type StockReservation struct {
+	OrderID   uuid.UUID
+	State     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
 
 type User struct {
 	ID           uuid.UUID

@@ -11,24 +11,77 @@ import (
 )
 
 type Querier interface {
+	// Idempotent: a retried activity writes its event once.
+	AddOrderEvent(ctx context.Context, arg AddOrderEventParams) error
+	// The table's check constraint refuses an adjustment below what is reserved.
+	AdjustOnHand(ctx context.Context, arg AdjustOnHandParams) (Inventory, error)
+	// For the outbox relay: orders whose workflow is not started yet, oldest
+	// first; SKIP LOCKED lets several relays share the work.
+	ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]Order, error)
+	// Shipped: the goods leave the warehouse.
+	CommitStock(ctx context.Context, arg CommitStockParams) error
+	CountProducts(ctx context.Context, arg CountProductsParams) (int64, error)
 	CountUsers(ctx context.Context) (int64, error)
+	CreateInventory(ctx context.Context, arg CreateInventoryParams) error
+	// Returns no row when the customer already used the idempotency key.
+	CreateOrder(ctx context.Context, arg CreateOrderParams) (Order, error)
+	CreateOrderLine(ctx context.Context, arg CreateOrderLineParams) error
+	CreatePayment(ctx context.Context, arg CreatePaymentParams) error
+	CreateProduct(ctx context.Context, arg CreateProductParams) (Product, error)
+	// 0 rows: this order already has a reservation (a retried activity).
+	CreateReservation(ctx context.Context, orderID uuid.UUID) (int64, error)
+	CreateShipment(ctx context.Context, arg CreateShipmentParams) error
 	CreateUser(ctx context.Context, arg CreateUserParams) (User, error)
 	// The first superuser: created once, never overwritten at a later start.
 	CreateUserIfMissing(ctx context.Context, arg CreateUserIfMissingParams) (int64, error)
+	DeleteProduct(ctx context.Context, id uuid.UUID) (int64, error)
 	DeleteUser(ctx context.Context, id uuid.UUID) (int64, error)
+	GetCustomerEmail(ctx context.Context, id uuid.UUID) (string, error)
+	GetInventory(ctx context.Context, productID uuid.UUID) (Inventory, error)
+	GetOrder(ctx context.Context, id uuid.UUID) (Order, error)
+	GetOrderByIdempotencyKey(ctx context.Context, arg GetOrderByIdempotencyKeyParams) (Order, error)
+	GetOrderLines(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error)
+	GetPayment(ctx context.Context, orderID uuid.UUID) (Payment, error)
+	GetProduct(ctx context.Context, id uuid.UUID) (GetProductRow, error)
+	GetProductsByIDs(ctx context.Context, ids []uuid.UUID) ([]Product, error)
+	GetReservation(ctx context.Context, orderID uuid.UUID) (StockReservation, error)
+	GetShipment(ctx context.Context, orderID uuid.UUID) (Shipment, error)
 	GetUser(ctx context.Context, id uuid.UUID) (User, error)
 	GetUserByEmail(ctx context.Context, email string) (User, error)
 	// Locks the row: two resets with one token cannot both pass the version check.
 	GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error)
+	ListOrderEvents(ctx context.Context, orderID uuid.UUID) ([]OrderEvent, error)
+	// A keyset page in a stable order (newest first, id breaking ties); every
+	// filter is optional.
+	ListOrders(ctx context.Context, arg ListOrdersParams) ([]Order, error)
+	// Filters are optional: NULL means "any".
+	ListProducts(ctx context.Context, arg ListProductsParams) ([]ListProductsRow, error)
+	ListStockAdjustments(ctx context.Context, arg ListStockAdjustmentsParams) ([]StockAdjustment, error)
 	ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error)
+	MarkWorkflowStarted(ctx context.Context, id uuid.UUID) error
 	// Readiness: a round trip through the pool and the query path the app uses.
 	Ping(ctx context.Context) (int32, error)
+	ProductIsOrdered(ctx context.Context, productID uuid.UUID) (bool, error)
+	RecordStockAdjustment(ctx context.Context, arg RecordStockAdjustmentParams) (StockAdjustment, error)
 	// A stronger hash of the same password: tokens stay valid.
 	RehashPassword(ctx context.Context, arg RehashPasswordParams) error
+	ReleaseStock(ctx context.Context, arg ReleaseStockParams) error
+	// Reserves only when enough is free; 0 rows means out of stock.
+	ReserveStock(ctx context.Context, arg ReserveStockParams) (int64, error)
 	// Any password change revokes every token issued before it.
 	SetPassword(ctx context.Context, arg SetPasswordParams) (User, error)
+	SetPaymentStatus(ctx context.Context, arg SetPaymentStatusParams) error
+	// Moves a held reservation on; 0 rows when it was already moved (retries).
+	SetReservationState(ctx context.Context, arg SetReservationStateParams) (int64, error)
+	SetShipmentStatus(ctx context.Context, arg SetShipmentStatusParams) error
+	// Moves the order from one status to the next; no row when it is not in
+	// the expected status (a retry that already moved it, or a conflict).
+	TransitionOrder(ctx context.Context, arg TransitionOrderParams) (Order, error)
+	UpdateProduct(ctx context.Context, arg UpdateProductParams) (Product, error)
 	// Only the fields given change; the password never changes here.
 	UpdateUser(ctx context.Context, arg UpdateUserParams) (User, error)
+	// Demo data: idempotent by sku.
+	UpsertProductBySKU(ctx context.Context, arg UpsertProductBySKUParams) (Product, error)
 }
 
 var _ Querier = (*Queries)(nil)

@@ -23,7 +23,7 @@ func runWorker(ctx context.Context, e env, _ []string) error {
 func serveWorker(ctx context.Context, e env, d *deps) error {
 	wait := time.Second
 	for {
-		w := worker.New(d.temporal, e.cfg)
+		w := worker.New(d.temporal, e.cfg, d.pool)
 		err := w.Start()
 		if err == nil {
 			e.logger.Info("worker polling", "task_queue", e.cfg.TemporalTaskQueue, "namespace", e.cfg.TemporalNamespace)

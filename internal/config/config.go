@@ -54,6 +54,10 @@ type Config struct {
 	RateLimitSignup           int
 
 	SMTP SMTP
+
+	OrderApprovalThresholdCents int64         // orders above wait for an operator
+	OrderApprovalTimeout        time.Duration // then they are cancelled
+	OrderWorkflowRetryInterval  time.Duration // how often unstarted order workflows are retried
 }
 
 // SMTP is the mail relay. E-mails are sent only when Host is set.
@@ -86,6 +90,7 @@ var Variables = []string{
 	"RATE_LIMIT_LOGIN", "RATE_LIMIT_PASSWORD_RECOVERY", "RATE_LIMIT_SIGNUP",
 	"SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_TLS", "SMTP_SSL",
 	"EMAILS_FROM_EMAIL", "EMAILS_FROM_NAME",
+	"ORDER_APPROVAL_THRESHOLD_CENTS", "ORDER_APPROVAL_TIMEOUT", "ORDER_WORKFLOW_RETRY_INTERVAL",
 }
 
 // Load reads the configuration. Values from getenv win over those in the file
@@ -158,6 +163,9 @@ func Load(getenv func(string) string) (Config, error) {
 			FromName:  r.str("EMAILS_FROM_NAME", ""),
 		},
 	}
+	c.OrderApprovalThresholdCents = int64(r.intIn("ORDER_APPROVAL_THRESHOLD_CENTS", 100_000, 0, 1<<62))
+	c.OrderApprovalTimeout = r.duration("ORDER_APPROVAL_TIMEOUT", 48*time.Hour)
+	c.OrderWorkflowRetryInterval = r.duration("ORDER_WORKFLOW_RETRY_INTERVAL", 5*time.Second)
 	if c.SMTP.FromName == "" {
 		c.SMTP.FromName = c.ProjectName
 	}
@@ -214,6 +222,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("smtp_user", c.SMTP.User),
 		slog.String("smtp_password", mask(c.SMTP.Password)),
 		slog.String("emails_from_email", c.SMTP.FromEmail),
+		slog.Int64("order_approval_threshold_cents", c.OrderApprovalThresholdCents),
+		slog.Duration("order_approval_timeout", c.OrderApprovalTimeout),
 	)
 }
 

@@ -20,6 +20,8 @@ const (
 	NewAccount    Template = "new_account"
 	ResetPassword Template = "reset_password"
 	TestEmail     Template = "test_email"
+	// OrderConfirmation is sent when an order is confirmed (paid, stock held).
+	OrderConfirmation Template = "order_confirmation"
 )
 
 // Data is everything a template may show. No template receives a password.
@@ -29,6 +31,10 @@ type Data struct {
 	FullName    string `json:"full_name,omitempty"`
 	Link        string `json:"link,omitempty"`
 	ValidHours  int    `json:"valid_hours,omitempty"`
+
+	OrderID string   `json:"order_id,omitempty"`
+	Total   string   `json:"total,omitempty"`
+	Lines   []string `json:"lines,omitempty"`
 }
 
 // Rendered is a ready-to-send e-mail body.

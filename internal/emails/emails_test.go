@@ -39,3 +39,26 @@ func TestUnknownTemplate(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestMoney(t *testing.T) {
+	for _, c := range []struct {
+		cents    int64
+		currency string
+		want     string
+	}{{123456, "EUR", "1234.56 EUR"}, {5, "usd", "0.05 USD"}, {1500, "JPY", "1500 JPY"}, {-250, "GBP", "-2.50 GBP"}} {
+		if got := Money(c.cents, c.currency); got != c.want {
+			t.Errorf("Money(%d, %s) = %q, want %q", c.cents, c.currency, got, c.want)
+		}
+	}
+}
+
+func TestOrderConfirmation(t *testing.T) {
+	r, err := Render(OrderConfirmation, Data{ProjectName: "Shop", Email: "a@b.c", OrderID: "o-1", Total: "12.00 EUR",
+		Lines: []string{"2 x Mug (MUG-1) at 6.00 EUR"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Subject, "o-1") || !strings.Contains(r.Text, "2 x Mug") || !strings.Contains(r.HTML, "12.00 EUR") {
+		t.Fatalf("%+v", r)
+	}
+}

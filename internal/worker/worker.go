@@ -4,6 +4,7 @@
 package worker
 
 import (
+	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -13,11 +14,19 @@ import (
 )
 
 // New returns a worker on cfg's task queue with every workflow and activity
-// registered; the caller starts and stops it.
-func New(c client.Client, cfg config.Config) sdkworker.Worker {
+// registered; the caller starts and stops it. The payment gateway and the
+// carrier are the simulated ones: real providers plug in behind the same
+// interfaces.
+func New(c client.Client, cfg config.Config, pool *pgxpool.Pool) sdkworker.Worker {
 	w := sdkworker.New(c, cfg.TemporalTaskQueue, sdkworker.Options{})
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Utils{})
 	w.RegisterActivity(&activities.Emails{Mailer: activities.NewSMTPMailer(cfg.SMTP)})
+	w.RegisterActivity(&activities.Orders{
+		DB:          pool,
+		Payments:    activities.NewSimulatedGateway(),
+		Carrier:     activities.SimulatedCarrier{},
+		ProjectName: cfg.ProjectName,
+	})
 	return w
 }

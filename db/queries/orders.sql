@@ -1,0 +1,55 @@
+-- name: CreateOrder :one
+-- Returns no row when the customer already used the idempotency key.
+INSERT INTO orders (id, customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT (customer_id, idempotency_key) DO NOTHING
+RETURNING *;
+
+-- name: GetOrderByIdempotencyKey :one
+SELECT * FROM orders WHERE customer_id = $1 AND idempotency_key = $2;
+
+-- name: CreateOrderLine :exec
+INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price_cents, quantity)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: GetOrder :one
+SELECT * FROM orders WHERE id = $1;
+
+-- name: GetOrderLines :many
+SELECT * FROM order_lines WHERE order_id = $1 ORDER BY line_no;
+
+-- name: ListOrders :many
+-- A keyset page in a stable order (newest first, id breaking ties); every
+-- filter is optional.
+SELECT * FROM orders
+WHERE (sqlc.narg('customer_id')::uuid IS NULL OR customer_id = sqlc.narg('customer_id'))
+  AND (sqlc.narg('status')::order_status IS NULL OR status = sqlc.narg('status'))
+  AND (sqlc.narg('created_from')::timestamptz IS NULL OR created_at >= sqlc.narg('created_from'))
+  AND (sqlc.narg('created_to')::timestamptz IS NULL OR created_at < sqlc.narg('created_to'))
+  AND (sqlc.narg('after_created')::timestamptz IS NULL
+       OR (created_at, id) < (sqlc.narg('after_created'), sqlc.narg('after_id')::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg('limit');
+
+-- name: TransitionOrder :one
+-- Moves the order from one status to the next; no row when it is not in
+-- the expected status (a retry that already moved it, or a conflict).
+UPDATE orders SET status = sqlc.arg('to_status'), version = version + 1,
+    failure_reason = coalesce(sqlc.narg('failure_reason'), failure_reason)
+WHERE id = sqlc.arg('id') AND status = sqlc.arg('from_status')
+RETURNING *;
+
+-- name: MarkWorkflowStarted :exec
+UPDATE orders SET workflow_started_at = now() WHERE id = $1 AND workflow_started_at IS NULL;
+
+-- name: ClaimUnstartedOrders :many
+-- For the outbox relay: orders whose workflow is not started yet, oldest
+-- first; SKIP LOCKED lets several relays share the work.
+SELECT * FROM orders
+WHERE workflow_started_at IS NULL AND created_at < now() - sqlc.arg('min_age')::interval
+ORDER BY created_at
+LIMIT sqlc.arg('limit')
+FOR UPDATE SKIP LOCKED;
+
+-- name: GetCustomerEmail :one
+SELECT users.email FROM orders JOIN users ON users.id = orders.customer_id WHERE orders.id = $1;

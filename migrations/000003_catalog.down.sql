@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS stock_adjustments;
+DROP TABLE IF EXISTS inventory;
+DROP TABLE IF EXISTS products;

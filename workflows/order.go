@@ -1,0 +1,276 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	enums "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/acme/orders/activities"
+	"github.com/acme/orders/db"
+)
+
+// orderRun is one order's workflow state. Update and signal handlers only
+// record requests; the main flow in run acts on them, so every side effect
+// happens in one place and in one order.
+type orderRun struct {
+	in     OrderInput
+	state  OrderState
+	logger log.Logger
+
+	cancel    *Action
+	approval  *Action
+	rejection *Action
+	shipped   *Action
+	delivered *Action
+}
+
+// acts is only a handle for naming activity methods; workflow code never
+// calls them directly.
+var acts *activities.Orders
+
+// OrderWorkflow runs an order from pending to delivered, cancelled or failed.
+// Steps, in order: reserve stock; wait for approval above the threshold;
+// authorize payment; confirm (e-mail, shipment request); wait for shipped
+// (capture, stock leaves); wait for delivered. A cancel (update, signal, or
+// `temporal workflow cancel`) before shipped undoes in reverse what was done.
+func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
+	o := &orderRun{in: in, state: OrderState{Status: StatusPending}, logger: workflow.GetLogger(ctx)}
+	if err := o.registerHandlers(ctx); err != nil {
+		return o.state, err
+	}
+	err := o.run(ctx)
+	if temporal.IsCanceledError(err) && o.state.Cancellable() {
+		// `temporal workflow cancel`: the same compensation as any other cancel.
+		reason := Action{Actor: "temporal", Reason: "workflow cancelled"}
+		if cerr := o.compensate(disconnected(ctx), reason); cerr != nil {
+			return o.state, cerr
+		}
+	}
+	// Let update callers get their answer before the workflow closes.
+	_ = workflow.Await(disconnected(ctx), func() bool { return workflow.AllHandlersFinished(ctx) })
+	return o.state, err
+}
+
+func (o *orderRun) run(ctx workflow.Context) error {
+	if err := o.exec(ctx, acts.ReserveStock, o.in.OrderID); err != nil {
+		if appErrorType(err) == activities.ErrTypeOutOfStock {
+			return o.fail(ctx, appErrorMessage(err))
+		}
+		return err
+	}
+	o.state.StockReserved = true
+	if o.cancel != nil {
+		return o.compensate(ctx, *o.cancel)
+	}
+
+	confirmedBy := Action{Actor: "system", Reason: "stock reserved and payment authorized"}
+	if o.in.TotalCents > o.in.ApprovalThresholdCents {
+		detail := fmt.Sprintf("total %d above the approval threshold %d", o.in.TotalCents, o.in.ApprovalThresholdCents)
+		if err := o.moveTo(ctx, StatusAwaitingApproval, Action{Actor: "system", Reason: detail}); err != nil {
+			return err
+		}
+		decided, err := workflow.AwaitWithTimeout(ctx, o.in.ApprovalTimeout, func() bool {
+			return o.approval != nil || o.rejection != nil || o.cancel != nil
+		})
+		switch {
+		case err != nil:
+			return err
+		case o.cancel != nil:
+			return o.compensate(ctx, *o.cancel)
+		case o.rejection != nil:
+			return o.compensate(ctx, withReason(*o.rejection, "rejected by an operator"))
+		case !decided:
+			return o.compensate(ctx, Action{Actor: "system", Reason: "approval timed out after " + o.in.ApprovalTimeout.String()})
+		}
+		confirmedBy = withReason(*o.approval, "approved by an operator")
+	}
+
+	if err := o.exec(ctx, acts.AuthorizePayment, o.in.OrderID); err != nil {
+		if appErrorType(err) == activities.ErrTypePaymentDeclined {
+			return o.fail(ctx, "payment declined")
+		}
+		return err
+	}
+	o.state.PaymentAuthorized = true
+	if o.cancel != nil {
+		return o.compensate(ctx, *o.cancel)
+	}
+
+	if err := o.moveTo(ctx, StatusConfirmed, confirmedBy); err != nil {
+		return err
+	}
+	o.sendConfirmation(ctx)
+	if err := o.exec(ctx, acts.RequestShipment, o.in.OrderID); err != nil {
+		return err
+	}
+	o.state.ShipmentRequested = true
+
+	if err := workflow.Await(ctx, func() bool { return o.shipped != nil || o.cancel != nil }); err != nil {
+		return err
+	}
+	if o.cancel != nil {
+		return o.compensate(ctx, *o.cancel)
+	}
+	return o.shipAndDeliver(disconnected(ctx))
+}
+
+// shipAndDeliver runs past the point of no return: the goods left, so a
+// workflow cancel is no longer honoured (ctx is disconnected from it).
+func (o *orderRun) shipAndDeliver(ctx workflow.Context) error {
+	if err := o.exec(ctx, acts.CapturePayment, o.in.OrderID); err != nil {
+		return err
+	}
+	o.state.PaymentCaptured = true
+	if err := o.exec(ctx, acts.CommitStock, o.in.OrderID); err != nil {
+		return err
+	}
+	o.state.StockReserved = false
+	if err := o.exec(ctx, acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: StatusShipped}); err != nil {
+		return err
+	}
+	if err := o.moveTo(ctx, StatusShipped, withReason(*o.shipped, "shipped")); err != nil {
+		return err
+	}
+
+	if err := workflow.Await(ctx, func() bool { return o.delivered != nil }); err != nil {
+		return err
+	}
+	if err := o.exec(ctx, acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: StatusDelivered}); err != nil {
+		return err
+	}
+	return o.moveTo(ctx, StatusDelivered, withReason(*o.delivered, "delivered"))
+}
+
+// compensate undoes, in reverse, what the order holds, then records the
+// cancel. It runs on a disconnected context: a workflow cancel arriving
+// half-way must not leave stock or money held.
+func (o *orderRun) compensate(ctx workflow.Context, why Action) error {
+	ctx = disconnected(ctx)
+	if o.state.ShipmentRequested {
+		if err := o.exec(ctx, acts.CancelShipment, o.in.OrderID); err != nil {
+			return err
+		}
+		o.state.ShipmentRequested = false
+	}
+	if o.state.PaymentAuthorized {
+		if err := o.exec(ctx, acts.ReversePayment, o.in.OrderID); err != nil {
+			return err
+		}
+		o.state.PaymentAuthorized = false
+	}
+	if err := o.releaseStock(ctx); err != nil {
+		return err
+	}
+	return o.moveTo(ctx, StatusCancelled, withReason(why, "cancelled"))
+}
+
+// fail ends the order as failed, holding nothing.
+func (o *orderRun) fail(ctx workflow.Context, reason string) error {
+	if err := o.releaseStock(ctx); err != nil {
+		return err
+	}
+	return o.moveTo(ctx, StatusFailed, Action{Actor: "system", Reason: reason})
+}
+
+func (o *orderRun) releaseStock(ctx workflow.Context) error {
+	if !o.state.StockReserved {
+		return nil
+	}
+	if err := o.exec(ctx, acts.ReleaseStock, o.in.OrderID); err != nil {
+		return err
+	}
+	o.state.StockReserved = false
+	return nil
+}
+
+// moveTo writes the new status and its event to the read model, then takes it.
+func (o *orderRun) moveTo(ctx workflow.Context, to string, why Action) error {
+	err := o.exec(ctx, acts.Transition, activities.TransitionInput{
+		OrderID: o.in.OrderID, From: db.OrderStatus(o.state.Status), To: db.OrderStatus(to),
+		Actor: why.Actor, Detail: why.Reason,
+	})
+	if err != nil {
+		return err
+	}
+	o.state.Status = to
+	if to == StatusCancelled || to == StatusFailed {
+		o.state.Reason = why.Reason
+	}
+	return nil
+}
+
+// sendConfirmation starts the confirmation e-mail as its own SendEmail
+// workflow, which outlives this one if need be. An e-mail that cannot be
+// built is logged, not allowed to stop the order.
+func (o *orderRun) sendConfirmation(ctx workflow.Context) {
+	var req activities.EmailRequest
+	if err := o.call(ctx, acts.ConfirmationEmail, o.in.OrderID).Get(ctx, &req); err != nil {
+		o.logger.Error("order confirmation e-mail not built", "error", err)
+		return
+	}
+	child := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        "email-order-confirmed-" + o.in.OrderID.String(),
+		ParentClosePolicy: enums.PARENT_CLOSE_POLICY_ABANDON, // the e-mail goes out even if the order closes first
+	}), SendEmailName, req)
+	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		o.logger.Error("order confirmation e-mail not started", "error", err)
+	}
+}
+
+// orderActivityOptions retry every step until it succeeds or fails for good
+// (a non-retryable error): a database or gateway outage delays an order, it
+// does not fail it.
+var orderActivityOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    time.Minute,
+	},
+}
+
+func (o *orderRun) call(ctx workflow.Context, activity, arg any) workflow.Future {
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, orderActivityOptions), activity, arg)
+}
+
+func (o *orderRun) exec(ctx workflow.Context, activity, arg any) error {
+	return o.call(ctx, activity, arg).Get(ctx, nil)
+}
+
+// disconnected is ctx without its cancellation: for work that must finish
+// even when the workflow is being cancelled.
+func disconnected(ctx workflow.Context) workflow.Context {
+	d, _ := workflow.NewDisconnectedContext(ctx)
+	return d
+}
+
+func withReason(a Action, fallback string) Action {
+	if a.Reason == "" {
+		a.Reason = fallback
+	}
+	if a.Actor == "" {
+		a.Actor = "operator"
+	}
+	return a
+}
+
+func appErrorType(err error) string {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Type()
+	}
+	return ""
+}
+
+func appErrorMessage(err error) string {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Message()
+	}
+	return err.Error()
+}

@@ -1,0 +1,118 @@
+package workflows
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// ErrTypeRejected is the application error type of an update the order's
+// state does not allow; the API answers it with 409.
+const ErrTypeRejected = "ActionRejected"
+
+func rejected(format string, args ...any) error {
+	return temporal.NewApplicationError(fmt.Sprintf(format, args...), ErrTypeRejected)
+}
+
+// The rules, shared by update validators and signal handlers.
+func (o *orderRun) canCancel() error {
+	if !o.state.Cancellable() || o.shipped != nil {
+		return rejected("order is %s; it can be cancelled only until it ships", o.state.Status)
+	}
+	if o.cancel != nil {
+		return rejected("a cancel is already under way")
+	}
+	return nil
+}
+
+func (o *orderRun) canDecide() error {
+	if o.state.Status != StatusAwaitingApproval {
+		return rejected("order is %s, not awaiting approval", o.state.Status)
+	}
+	if o.approval != nil || o.rejection != nil || o.cancel != nil {
+		return rejected("order is already being decided")
+	}
+	return nil
+}
+
+func (o *orderRun) canShip() error {
+	if o.state.Status != StatusConfirmed {
+		return rejected("order is %s; only a confirmed order can ship", o.state.Status)
+	}
+	if o.shipped != nil || o.cancel != nil {
+		return rejected("order is already shipping or being cancelled")
+	}
+	return nil
+}
+
+func (o *orderRun) canDeliver() error {
+	if o.state.Status != StatusShipped {
+		return rejected("order is %s; only a shipped order can be delivered", o.state.Status)
+	}
+	if o.delivered != nil {
+		return rejected("order is already being delivered")
+	}
+	return nil
+}
+
+type handler struct {
+	update, signal string
+	allowed        func() error
+	record         func(Action)
+	done           func() bool // when the update's caller gets its answer
+}
+
+func (o *orderRun) handlers() []handler {
+	return []handler{
+		{UpdateCancel, SignalCancel, o.canCancel, func(a Action) { o.cancel = &a },
+			func() bool { return o.state.Terminal() }},
+		{UpdateApprove, SignalApproved, o.canDecide, func(a Action) { o.approval = &a },
+			func() bool { return o.state.Status != StatusAwaitingApproval }},
+		{UpdateReject, SignalRejected, o.canDecide, func(a Action) { o.rejection = &a },
+			func() bool { return o.state.Status != StatusAwaitingApproval }},
+		{UpdateShip, SignalShipped, o.canShip, func(a Action) { o.shipped = &a },
+			func() bool { return o.state.Status != StatusConfirmed }},
+		{UpdateDeliver, SignalDelivered, o.canDeliver, func(a Action) { o.delivered = &a },
+			func() bool { return o.state.Status != StatusShipped }},
+	}
+}
+
+func (o *orderRun) registerHandlers(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (OrderState, error) { return o.state, nil }); err != nil {
+		return err
+	}
+	for _, h := range o.handlers() {
+		err := workflow.SetUpdateHandlerWithOptions(ctx, h.update,
+			func(ctx workflow.Context, a Action) (OrderState, error) {
+				h.record(a)
+				if err := workflow.Await(ctx, h.done); err != nil {
+					return o.state, err
+				}
+				if h.update == UpdateCancel && o.state.Status != StatusCancelled {
+					return o.state, rejected("order became %s before the cancel could run", o.state.Status)
+				}
+				return o.state, nil
+			},
+			workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, _ Action) error { return h.allowed() }},
+		)
+		if err != nil {
+			return err
+		}
+		ch := workflow.GetSignalChannel(ctx, h.signal)
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			for {
+				var a Action
+				if more := ch.Receive(ctx, &a); !more {
+					return
+				}
+				if err := h.allowed(); err != nil {
+					o.logger.Warn("signal ignored", "signal", h.signal, "reason", err.Error())
+					continue
+				}
+				h.record(a)
+			}
+		})
+	}
+	return nil
+}
