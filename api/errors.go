@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
 )
 
@@ -42,6 +43,8 @@ func (h *handlers) fail(ctx context.Context, err error) error {
 		return huma.Error409Conflict("a user with this e-mail already exists")
 	case errors.Is(err, accounts.ErrPasswordLength):
 		return huma.Error422UnprocessableEntity(err.Error())
+	case db.IsForeignKeyViolation(err):
+		return huma.Error409Conflict("still referenced elsewhere (a user with orders cannot be deleted; deactivate it)")
 	}
 	h.Logger.ErrorContext(ctx, "unexpected error", "error", err, "request_id", middleware.GetReqID(ctx))
 	return huma.Error500InternalServerError("")

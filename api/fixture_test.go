@@ -12,11 +12,13 @@ import (
 
 	"github.com/danielgtaylor/huma/v2/humatest"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
 
 	"github.com/acme/orders/api"
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/config"
+	"github.com/acme/orders/internal/outbox"
 	"github.com/acme/orders/internal/temporalconn"
 	"github.com/acme/orders/internal/testenv"
 	"github.com/acme/orders/internal/worker"
@@ -30,12 +32,14 @@ const (
 // platform is the API under test with everything real behind it: a fresh
 // database, a Temporal dev server with the platform's worker, and Mailpit.
 type platform struct {
-	t     *testing.T
-	api   humatest.TestAPI
-	cfg   config.Config
-	pool  *pgxpool.Pool
-	mail  *testenv.Mailpit
-	admin string // the first superuser's token
+	t        *testing.T
+	api      humatest.TestAPI
+	cfg      config.Config
+	pool     *pgxpool.Pool
+	mail     *testenv.Mailpit
+	temporal *testenv.Temporal
+	client   client.Client
+	admin    string // the first superuser's token
 }
 
 func testConfig() config.Config {
@@ -51,6 +55,10 @@ func testConfig() config.Config {
 		EmailResetTokenExpire:  48 * time.Hour,
 		FirstSuperuser:         adminEmail,
 		FirstSuperuserPassword: adminPassword,
+
+		OrderApprovalThresholdCents: 100_000,
+		OrderApprovalTimeout:        48 * time.Hour,
+		OrderWorkflowRetryInterval:  500 * time.Millisecond,
 	}
 }
 
@@ -76,11 +84,14 @@ func newPlatform(t *testing.T, adjust ...func(*config.Config)) *platform {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
+	relayCtx, stopRelay := context.WithCancel(context.Background())
+	t.Cleanup(stopRelay)
+	go (&outbox.Starter{DB: pool, Temporal: tc, Config: cfg, Logger: quietLogger()}).Relay(relayCtx)
 
 	if _, err := accounts.EnsureSuperuser(t.Context(), db.New(pool), cfg.FirstSuperuser, cfg.FirstSuperuserPassword); err != nil {
 		t.Fatal(err)
 	}
-	p := &platform{t: t, cfg: cfg, pool: pool, mail: mail}
+	p := &platform{t: t, cfg: cfg, pool: pool, mail: mail, temporal: temporal, client: tc}
 	p.api = newTestAPI(t, api.Deps{Config: cfg, Logger: quietLogger(), DB: pool, Temporal: tc})
 	p.admin = p.login(adminEmail, adminPassword)
 	return p
@@ -160,3 +171,10 @@ func (p *platform) newUser(superuser, active bool) (user, string) {
 }
 
 func (p *platform) ctx() context.Context { return p.t.Context() }
+
+func decode(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/acme/orders/internal/auth"
 	"github.com/acme/orders/internal/config"
+	"github.com/acme/orders/internal/outbox"
 )
 
 // BasePath prefixes every operation.
@@ -68,19 +69,25 @@ var public = []map[string][]string{{}}
 // handlers is what every operation's handler is a method of.
 type handlers struct {
 	Deps
-	api    huma.API
-	tokens *auth.Tokens
+	api     huma.API
+	tokens  *auth.Tokens
+	starter *outbox.Starter
 }
 
 // Register adds every operation to api under BasePath. The server and the
 // handler tests both call it, so they exercise the same operations.
 func Register(api huma.API, d Deps) {
-	h := &handlers{Deps: d, api: api, tokens: auth.NewTokens(d.Config.SecretKey)}
+	h := &handlers{
+		Deps: d, api: api, tokens: auth.NewTokens(d.Config.SecretKey),
+		starter: &outbox.Starter{DB: d.DB, Temporal: d.Temporal, Config: d.Config, Logger: d.Logger},
+	}
 	v1 := huma.NewGroup(api, BasePath)
 	v1.UseMiddleware(h.authenticate)
 	h.registerUtils(v1)
 	h.registerLogin(v1)
 	h.registerUsers(v1)
+	h.registerProducts(v1)
+	h.registerOrders(v1)
 }
 
 // limited adds a per-client rate limit of perMinute requests to an operation.

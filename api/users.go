@@ -112,7 +112,7 @@ func (h *handlers) updateMe(ctx context.Context, in *UpdateMeInput) (*UserOutput
 	user, err := db.New(h.DB).UpdateUser(ctx, db.UpdateUserParams{
 		ID: currentUser(ctx).ID, Email: in.Body.Email, FullName: in.Body.FullName,
 	})
-	if accounts.IsUniqueViolation(err) {
+	if db.IsUniqueViolation(err) {
 		err = accounts.ErrEmailTaken
 	}
 	if err != nil {
@@ -185,7 +185,7 @@ func (h *handlers) updateUser(ctx context.Context, in *UpdateUserInput) (*UserOu
 			ID: in.ID, Email: in.Body.Email, FullName: in.Body.FullName,
 			IsActive: in.Body.IsActive, IsSuperuser: in.Body.IsSuperuser,
 		})
-		if accounts.IsUniqueViolation(err) {
+		if db.IsUniqueViolation(err) {
 			return accounts.ErrEmailTaken
 		}
 		if err != nil || in.Body.Password == nil {

@@ -10,26 +10,26 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const claimUnstartedOrders = `-- name: ClaimUnstartedOrders :many
 SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at FROM orders
-WHERE workflow_started_at IS NULL AND created_at < now() - $1::interval
+WHERE workflow_started_at IS NULL
+  AND created_at < now() - make_interval(secs => $1::float8)
 ORDER BY created_at
 LIMIT $2
 FOR UPDATE SKIP LOCKED
 `
 
 type ClaimUnstartedOrdersParams struct {
-	MinAge pgtype.Interval
-	Limit  int32
+	MinAgeSeconds float64
+	Limit         int32
 }
 
 // For the outbox relay: orders whose workflow is not started yet, oldest
 // first; SKIP LOCKED lets several relays share the work.
 func (q *Queries) ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]Order, error) {
-	rows, err := q.db.Query(ctx, claimUnstartedOrders, arg.MinAge, arg.Limit)
+	rows, err := q.db.Query(ctx, claimUnstartedOrders, arg.MinAgeSeconds, arg.Limit)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/acme/orders/api"
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/outbox"
 )
 
 func runAPI(ctx context.Context, e env, _ []string) error {
@@ -59,6 +60,10 @@ func serveAPI(ctx context.Context, e env, d *deps) error {
 		return fmt.Errorf("HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
 	}
 	e.logger.Info("API listening", "addr", ln.Addr().String(), "config", e.cfg)
+
+	// Orders accepted while Temporal was unreachable get their workflow here.
+	relay := &outbox.Starter{DB: d.pool, Temporal: d.temporal, Config: e.cfg, Logger: e.logger}
+	go relay.Relay(ctx)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

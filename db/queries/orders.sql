@@ -46,7 +46,8 @@ UPDATE orders SET workflow_started_at = now() WHERE id = $1 AND workflow_started
 -- For the outbox relay: orders whose workflow is not started yet, oldest
 -- first; SKIP LOCKED lets several relays share the work.
 SELECT * FROM orders
-WHERE workflow_started_at IS NULL AND created_at < now() - sqlc.arg('min_age')::interval
+WHERE workflow_started_at IS NULL
+  AND created_at < now() - make_interval(secs => sqlc.arg('min_age_seconds')::float8)
 ORDER BY created_at
 LIMIT sqlc.arg('limit')
 FOR UPDATE SKIP LOCKED;

@@ -105,6 +105,10 @@ if [[ ${SMTP_HOST:-} == localhost || ${SMTP_HOST:-} == 127.0.0.1 ]]; then
 fi
 
 # --- API and worker -------------------------------------------------------------
+bin/orders migrate up >/dev/null
+if [[ ${DEMO_DATA:-true} != false ]]; then
+	bin/orders seed # DEMO_DATA=false make dev skips it
+fi
 bin/orders dev &
 pids+=($!)
 

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/auth"
 )
@@ -48,7 +46,7 @@ func Create(ctx context.Context, q *db.Queries, u NewUser) (db.User, error) {
 	user, err := q.CreateUser(ctx, db.CreateUserParams{
 		Email: u.Email, FullName: u.FullName, PasswordHash: hash, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser,
 	})
-	if IsUniqueViolation(err) {
+	if db.IsUniqueViolation(err) {
 		return db.User{}, ErrEmailTaken
 	}
 	return user, err
@@ -66,10 +64,4 @@ func EnsureSuperuser(ctx context.Context, q *db.Queries, email, password string)
 	}
 	n, err := q.CreateUserIfMissing(ctx, db.CreateUserIfMissingParams{Email: email, FullName: "", PasswordHash: hash})
 	return n == 1, err
-}
-
-// IsUniqueViolation reports a unique-constraint failure from PostgreSQL.
-func IsUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }

@@ -1,0 +1,140 @@
+package api
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+)
+
+// Address is where an order ships.
+type Address struct {
+	Name       string `json:"name" minLength:"1" maxLength:"200"`
+	Line1      string `json:"line1" minLength:"1" maxLength:"200"`
+	Line2      string `json:"line2,omitempty" maxLength:"200"`
+	City       string `json:"city" minLength:"1" maxLength:"100"`
+	Region     string `json:"region,omitempty" maxLength:"100"`
+	PostalCode string `json:"postal_code" minLength:"1" maxLength:"20"`
+	Country    string `json:"country" pattern:"^[A-Z]{2}$" patternDescription:"ISO 3166-1 alpha-2, upper case" example:"DE"`
+}
+
+// OrderLineInput is one product and how many.
+type OrderLineInput struct {
+	ProductID uuid.UUID `json:"product_id"`
+	Quantity  int32     `json:"quantity" minimum:"1" maximum:"1000"`
+}
+
+// PlaceOrderBody is what a customer orders.
+type PlaceOrderBody struct {
+	Lines           []OrderLineInput `json:"lines" minItems:"1" maxItems:"100"`
+	ShippingAddress Address          `json:"shipping_address"`
+	PaymentToken    string           `json:"payment_token" minLength:"1" maxLength:"200" example:"tok_approve" doc:"From the payment provider. The simulated gateway approves tok_approve, declines tok_decline, and fails tok_transient twice before approving."`
+}
+
+// Resolve holds the rules across lines: at least one, and each product once.
+func (b *PlaceOrderBody) Resolve(_ huma.Context, prefix *huma.PathBuffer) []error {
+	if len(b.Lines) == 0 {
+		return []error{&huma.ErrorDetail{Location: prefix.With("lines"), Message: "an order needs at least one line"}}
+	}
+	seen := make(map[uuid.UUID]bool, len(b.Lines))
+	var errs []error
+	for i, l := range b.Lines {
+		if seen[l.ProductID] {
+			errs = append(errs, &huma.ErrorDetail{
+				Location: prefix.With(fmt.Sprintf("lines[%d].product_id", i)),
+				Message:  "each product may appear on one line only", Value: l.ProductID,
+			})
+		}
+		seen[l.ProductID] = true
+	}
+	return errs
+}
+
+// PlaceOrderInput places an order, once per Idempotency-Key.
+type PlaceOrderInput struct {
+	IdempotencyKey string `header:"Idempotency-Key" required:"true" minLength:"1" maxLength:"255" doc:"A new unique value (e.g. a UUID) per order: a retry with the same key and body returns the first answer"`
+	Body           PlaceOrderBody
+}
+
+// OrderLine is a line as ordered: SKU, name and price as they were then.
+type OrderLine struct {
+	ProductID      uuid.UUID `json:"product_id"`
+	SKU            string    `json:"sku"`
+	Name           string    `json:"name"`
+	UnitPriceCents int64     `json:"unit_price_cents"`
+	Quantity       int32     `json:"quantity"`
+	LineTotalCents int64     `json:"line_total_cents"`
+}
+
+// OrderPublic is an order as the API shows it (never its payment token).
+type OrderPublic struct {
+	ID              uuid.UUID   `json:"id"`
+	CustomerID      uuid.UUID   `json:"customer_id"`
+	Status          string      `json:"status" enum:"pending,awaiting_approval,confirmed,shipped,delivered,cancelled,failed"`
+	Currency        string      `json:"currency"`
+	TotalCents      int64       `json:"total_cents"`
+	ShippingAddress Address     `json:"shipping_address"`
+	Lines           []OrderLine `json:"lines,omitempty" doc:"Present when one order is read"`
+	FailureReason   string      `json:"failure_reason,omitempty" doc:"Why it was cancelled or failed"`
+	Version         int32       `json:"version"`
+	CreatedAt       time.Time   `json:"created_at"`
+	UpdatedAt       time.Time   `json:"updated_at"`
+}
+
+// OrderOutput is one order, with where to find it.
+type OrderOutput struct {
+	Status   int // 201 placed, 200 read or acted on, 202 action still running
+	Location string `header:"Location"`
+	Body     OrderPublic
+}
+
+// ListOrdersInput filters and pages orders, newest first.
+type ListOrdersInput struct {
+	Status      string    `query:"status" enum:"pending,awaiting_approval,confirmed,shipped,delivered,cancelled,failed"`
+	CustomerID  string    `query:"customer_id" format:"uuid" doc:"Superusers only; customers always see their own"`
+	CreatedFrom time.Time `query:"created_from" doc:"Inclusive, RFC 3339"`
+	CreatedTo   time.Time `query:"created_to" doc:"Exclusive, RFC 3339"`
+	Cursor      string    `query:"cursor" maxLength:"200" doc:"next_cursor of the previous page"`
+	Limit       int32     `query:"limit" minimum:"1" maximum:"100" default:"20"`
+}
+
+// OrdersOutput is a page of orders and the cursor of the next, if any.
+type OrdersOutput struct {
+	Body struct {
+		Data       []OrderPublic `json:"data"`
+		NextCursor string        `json:"next_cursor,omitempty"`
+	}
+}
+
+// OrderIDPath names an order in the path.
+type OrderIDPath struct {
+	ID uuid.UUID `path:"order_id"`
+}
+
+// OrderActionInput is an action on an order, with an optional reason.
+type OrderActionInput struct {
+	OrderIDPath
+	Body *struct {
+		Reason string `json:"reason,omitempty" maxLength:"500"`
+	}
+}
+
+// OrderEvent is one entry of an order's timeline.
+type OrderEvent struct {
+	ID         int64     `json:"id"`
+	Type       string    `json:"type"`
+	FromStatus string    `json:"from_status,omitempty"`
+	ToStatus   string    `json:"to_status,omitempty"`
+	Actor      string    `json:"actor"`
+	Detail     string    `json:"detail,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// OrderEventsOutput is an order's whole timeline, oldest first.
+type OrderEventsOutput struct {
+	Body struct {
+		Data  []OrderEvent `json:"data"`
+		Count int          `json:"count"`
+	}
+}

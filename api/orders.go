@@ -1,0 +1,315 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/acme/orders/db"
+)
+
+func (h *handlers) registerOrders(api huma.API) {
+	tags := []string{"orders"}
+	huma.Register(api, guarded(loggedIn, huma.Operation{
+		OperationID: "place-order", Method: http.MethodPost, Path: "/orders",
+		Summary:     "Place an order",
+		Description: "Answers 201 with the order pending; its workflow then reserves stock, waits for approval above the threshold, authorizes payment and confirms it. Poll GET /orders/{order_id} or its events.",
+		Tags:        tags, DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
+	}), h.placeOrder)
+	huma.Register(api, guarded(loggedIn, huma.Operation{
+		OperationID: "list-orders", Method: http.MethodGet, Path: "/orders",
+		Summary: "Your orders (a superuser's: everyone's), newest first, in cursor pages", Tags: tags,
+	}), h.listOrders)
+	huma.Register(api, guarded(loggedIn, huma.Operation{
+		OperationID: "read-order", Method: http.MethodGet, Path: "/orders/{order_id}",
+		Summary: "An order with its lines", Tags: tags, Errors: []int{http.StatusNotFound},
+	}), h.readOrder)
+	huma.Register(api, guarded(loggedIn, huma.Operation{
+		OperationID: "list-order-events", Method: http.MethodGet, Path: "/orders/{order_id}/events",
+		Summary: "An order's timeline: every status change and operator action", Tags: tags, Errors: []int{http.StatusNotFound},
+	}), h.orderEvents)
+	h.registerOrderActions(api, tags)
+}
+
+var errKeyReused = huma.Error422UnprocessableEntity("this Idempotency-Key was used for a different order; use a new key")
+
+// requestHash fingerprints the body, to tell a retry from a different order
+// sent under the same key.
+func requestHash(b PlaceOrderBody) string {
+	raw, _ := json.Marshal(b)
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
+}
+
+func (h *handlers) placeOrder(ctx context.Context, in *PlaceOrderInput) (*OrderOutput, error) {
+	me := currentUser(ctx)
+	hash := requestHash(in.Body)
+	q := db.New(h.DB)
+
+	// A retry of an order already placed gets the first answer, and nothing else happens.
+	if existing, err := q.GetOrderByIdempotencyKey(ctx, db.GetOrderByIdempotencyKeyParams{CustomerID: me.ID, IdempotencyKey: in.IdempotencyKey}); err == nil {
+		return h.replay(ctx, existing, hash)
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return nil, h.fail(ctx, err)
+	}
+
+	lines, currency, total, err := h.priceLines(ctx, q, in.Body.Lines)
+	if err != nil {
+		return nil, err
+	}
+	address, _ := json.Marshal(in.Body.ShippingAddress)
+	var order db.Order
+	err = db.InTx(ctx, h.DB, func(q *db.Queries) error {
+		created, err := q.CreateOrder(ctx, db.CreateOrderParams{
+			ID: uuid.New(), CustomerID: me.ID, Currency: currency, TotalCents: total, ShippingAddress: address,
+			PaymentToken: in.Body.PaymentToken, IdempotencyKey: in.IdempotencyKey, RequestHash: hash,
+		})
+		if err != nil {
+			return err // pgx.ErrNoRows: a concurrent request with this key won
+		}
+		order = created
+		for i, l := range lines {
+			l.OrderID, l.LineNo = order.ID, int32(i+1)
+			if err := q.CreateOrderLine(ctx, l); err != nil {
+				return err
+			}
+		}
+		to := db.OrderStatusPending
+		return q.AddOrderEvent(ctx, db.AddOrderEventParams{
+			OrderID: order.ID, Type: "placed", ToStatus: &to, Actor: me.Email,
+			Detail: fmt.Sprintf("%d lines, total %d %s", len(lines), total, currency), DedupeKey: "placed",
+		})
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		existing, gerr := q.GetOrderByIdempotencyKey(ctx, db.GetOrderByIdempotencyKeyParams{CustomerID: me.ID, IdempotencyKey: in.IdempotencyKey})
+		if gerr != nil {
+			return nil, h.fail(ctx, gerr)
+		}
+		return h.replay(ctx, existing, hash)
+	}
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	// Committed: the order is safe. Start its workflow now; if Temporal is
+	// down, the outbox relay starts it when it is back.
+	if err := h.starter.Start(ctx, order); err != nil {
+		h.Logger.WarnContext(ctx, "order accepted; its workflow starts when Temporal is reachable", "order_id", order.ID, "error", err)
+	}
+	return created(h.orderOutput(ctx, q, order, true))
+}
+
+func created(out *OrderOutput, err error) (*OrderOutput, error) {
+	if out != nil {
+		out.Status = http.StatusCreated
+	}
+	return out, err
+}
+
+func (h *handlers) replay(ctx context.Context, existing db.Order, hash string) (*OrderOutput, error) {
+	if existing.RequestHash != hash {
+		return nil, errKeyReused
+	}
+	return created(h.orderOutput(ctx, db.New(h.DB), existing, true))
+}
+
+// priceLines checks the products and snapshots their SKU, name and price.
+func (h *handlers) priceLines(ctx context.Context, q *db.Queries, in []OrderLineInput) ([]db.CreateOrderLineParams, string, int64, error) {
+	ids := make([]uuid.UUID, len(in))
+	for i, l := range in {
+		ids[i] = l.ProductID
+	}
+	products, err := q.GetProductsByIDs(ctx, ids)
+	if err != nil {
+		return nil, "", 0, h.fail(ctx, err)
+	}
+	byID := make(map[uuid.UUID]db.Product, len(products))
+	for _, p := range products {
+		byID[p.ID] = p
+	}
+	var (
+		lines    = make([]db.CreateOrderLineParams, len(in))
+		currency string
+		total    int64
+		problems []error
+	)
+	for i, l := range in {
+		loc := fmt.Sprintf("body.lines[%d].product_id", i)
+		p, ok := byID[l.ProductID]
+		switch {
+		case !ok:
+			problems = append(problems, &huma.ErrorDetail{Location: loc, Message: "no such product", Value: l.ProductID})
+			continue
+		case !p.Active:
+			problems = append(problems, &huma.ErrorDetail{Location: loc, Message: "product is not for sale", Value: l.ProductID})
+			continue
+		case currency != "" && p.Currency != currency:
+			problems = append(problems, &huma.ErrorDetail{Location: loc, Message: "all products of an order must share one currency", Value: p.Currency})
+			continue
+		}
+		currency = p.Currency
+		total += p.PriceCents * int64(l.Quantity)
+		lines[i] = db.CreateOrderLineParams{ProductID: p.ID, Sku: p.Sku, Name: p.Name, UnitPriceCents: p.PriceCents, Quantity: l.Quantity}
+	}
+	if len(problems) > 0 {
+		return nil, "", 0, huma.Error422UnprocessableEntity("some lines cannot be ordered", problems...)
+	}
+	return lines, currency, total, nil
+}
+
+// visibleOrder loads an order the caller may see: their own, or any for a
+// superuser. Anyone else's is 404, as if it did not exist.
+func (h *handlers) visibleOrder(ctx context.Context, q *db.Queries, id uuid.UUID) (db.Order, error) {
+	order, err := q.GetOrder(ctx, id)
+	if err != nil {
+		return order, h.fail(ctx, err)
+	}
+	if me := currentUser(ctx); order.CustomerID != me.ID && !me.IsSuperuser {
+		return order, huma.Error404NotFound("not found")
+	}
+	return order, nil
+}
+
+func (h *handlers) readOrder(ctx context.Context, in *OrderIDPath) (*OrderOutput, error) {
+	q := db.New(h.DB)
+	order, err := h.visibleOrder(ctx, q, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return h.orderOutput(ctx, q, order, true)
+}
+
+func (h *handlers) orderOutput(ctx context.Context, q *db.Queries, o db.Order, withLines bool) (*OrderOutput, error) {
+	out := &OrderOutput{Status: http.StatusOK, Location: BasePath + "/orders/" + o.ID.String(), Body: publicOrder(o)}
+	if !withLines {
+		return out, nil
+	}
+	lines, err := q.GetOrderLines(ctx, o.ID)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	for _, l := range lines {
+		out.Body.Lines = append(out.Body.Lines, OrderLine{
+			ProductID: l.ProductID, SKU: l.Sku, Name: l.Name, UnitPriceCents: l.UnitPriceCents,
+			Quantity: l.Quantity, LineTotalCents: l.UnitPriceCents * int64(l.Quantity),
+		})
+	}
+	return out, nil
+}
+
+func publicOrder(o db.Order) OrderPublic {
+	var addr Address
+	_ = json.Unmarshal(o.ShippingAddress, &addr)
+	p := OrderPublic{
+		ID: o.ID, CustomerID: o.CustomerID, Status: string(o.Status), Currency: o.Currency, TotalCents: o.TotalCents,
+		ShippingAddress: addr, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+	}
+	if o.FailureReason != nil {
+		p.FailureReason = *o.FailureReason
+	}
+	return p
+}
+
+func (h *handlers) listOrders(ctx context.Context, in *ListOrdersInput) (*OrdersOutput, error) {
+	me := currentUser(ctx)
+	params := db.ListOrdersParams{Limit: in.Limit + 1} // one more tells whether there is a next page
+	switch {
+	case !me.IsSuperuser:
+		params.CustomerID = &me.ID
+	case in.CustomerID != "":
+		id, err := uuid.Parse(in.CustomerID)
+		if err != nil {
+			return nil, huma.Error422UnprocessableEntity("customer_id is not a UUID")
+		}
+		params.CustomerID = &id
+	}
+	if in.Status != "" {
+		s := db.OrderStatus(in.Status)
+		params.Status = &s
+	}
+	if !in.CreatedFrom.IsZero() {
+		params.CreatedFrom = &in.CreatedFrom
+	}
+	if !in.CreatedTo.IsZero() {
+		params.CreatedTo = &in.CreatedTo
+	}
+	if in.Cursor != "" {
+		at, id, err := decodeCursor(in.Cursor)
+		if err != nil {
+			return nil, huma.Error422UnprocessableEntity("cursor is not one this API gave out", &huma.ErrorDetail{Location: "query.cursor", Value: in.Cursor})
+		}
+		params.AfterCreated, params.AfterID = &at, &id
+	}
+	orders, err := db.New(h.DB).ListOrders(ctx, params)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	out := &OrdersOutput{}
+	if len(orders) > int(in.Limit) {
+		orders = orders[:in.Limit]
+		last := orders[len(orders)-1]
+		out.Body.NextCursor = encodeCursor(last.CreatedAt, last.ID)
+	}
+	out.Body.Data = make([]OrderPublic, len(orders))
+	for i, o := range orders {
+		out.Body.Data[i] = publicOrder(o)
+	}
+	return out, nil
+}
+
+// A cursor is the position of the last order of a page: (created_at, id).
+func encodeCursor(at time.Time, id uuid.UUID) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id.String()))
+}
+
+func decodeCursor(s string) (time.Time, uuid.UUID, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return time.Time{}, uuid.Nil, err
+	}
+	ts, idText, ok := strings.Cut(string(raw), "|")
+	if !ok {
+		return time.Time{}, uuid.Nil, errors.New("malformed cursor")
+	}
+	at, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return time.Time{}, uuid.Nil, err
+	}
+	id, err := uuid.Parse(idText)
+	return at, id, err
+}
+
+func (h *handlers) orderEvents(ctx context.Context, in *OrderIDPath) (*OrderEventsOutput, error) {
+	q := db.New(h.DB)
+	if _, err := h.visibleOrder(ctx, q, in.ID); err != nil {
+		return nil, err
+	}
+	events, err := q.ListOrderEvents(ctx, in.ID)
+	if err != nil {
+		return nil, h.fail(ctx, err)
+	}
+	out := &OrderEventsOutput{}
+	out.Body.Data = make([]OrderEvent, len(events))
+	for i, e := range events {
+		ev := OrderEvent{ID: e.ID, Type: e.Type, Actor: e.Actor, Detail: e.Detail, CreatedAt: e.CreatedAt}
+		if e.FromStatus != nil {
+			ev.FromStatus = string(*e.FromStatus)
+		}
+		if e.ToStatus != nil {
+			ev.ToStatus = string(*e.ToStatus)
+		}
+		out.Body.Data[i] = ev
+	}
+	out.Body.Count = len(events)
+	return out, nil
+}
