@@ -84,7 +84,7 @@ type OrderPublic struct {
 
 // OrderOutput is one order, with where to find it.
 type OrderOutput struct {
-	Status   int // 201 placed, 200 read or acted on, 202 action still running
+	Status   int    // 201 placed, 200 read or acted on, 202 action still running
 	Location string `header:"Location"`
 	Body     OrderPublic
 }

@@ -49,7 +49,7 @@ var commands = map[string]command{
 	"worker":  {summary: "Run the Temporal worker on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM.", run: runWorker},
 	"migrate": {summary: "Apply (up), roll back (down N) or show (version) the database migrations; force V clears a dirty state after a manual fix.", args: "up | down N | version | force V", run: runMigrate},
 	"dev":     {summary: "Migrate up, then run the API and the worker in one process.", run: runDev},
-	"seed": {summary: "Add the demo catalog (idempotent: products by SKU, stock only when new).", run: runSeed},
+	"seed":    {summary: "Add the demo catalog (idempotent: products by SKU, stock only when new).", run: runSeed},
 	"createsuperuser": {summary: "Create a superuser, or make an existing user one and set its password.\nThe password is the first line of standard input.",
 		args: "EMAIL", run: runCreateSuperuser},
 }
