@@ -79,3 +79,22 @@ func (p *platform) act(token, id, action string) (int, order) {
 	code := p.do(http.MethodPost, "/api/v1/orders/"+id+"/"+action, token, map[string]any{"reason": "test"}, &o)
 	return code, o
 }
+
+// waitSettled polls until the order is past pending: confirmed or failed.
+func (p *platform) waitSettled(token, id string) order {
+	p.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var o order
+		if code := p.do(http.MethodGet, "/api/v1/orders/"+id, token, nil, &o); code != http.StatusOK {
+			p.t.Fatalf("read order: %d", code)
+		}
+		if o.Status != "pending" {
+			return o
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("order %s still pending after 60s", id)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
