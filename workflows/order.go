@@ -19,8 +19,12 @@ import (
 // happens in one place and in one order.
 type orderRun struct {
 	in     OrderInput
-	state  OrderState
+	state  OrderState // leads: the status is taken as soon as it is decided
 	logger log.Logger
+	// persisted is the status the read model (the database) has: it trails
+	// state by one activity. Updates answer once it caught up, so the API's
+	// next read shows what the update did.
+	persisted string
 
 	cancel    *Action
 	approval  *Action
@@ -39,7 +43,7 @@ var acts *activities.Orders
 // (capture, stock leaves); wait for delivered. A cancel (update, signal, or
 // `temporal workflow cancel`) before shipped undoes in reverse what was done.
 func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
-	o := &orderRun{in: in, state: OrderState{Status: StatusPending}, logger: workflow.GetLogger(ctx)}
+	o := &orderRun{in: in, state: OrderState{Status: StatusPending}, persisted: StatusPending, logger: workflow.GetLogger(ctx)}
 	if err := o.registerHandlers(ctx); err != nil {
 		return o.state, err
 	}
@@ -188,19 +192,23 @@ func (o *orderRun) releaseStock(ctx workflow.Context) error {
 	return nil
 }
 
-// moveTo writes the new status and its event to the read model, then takes it.
+// moveTo takes the new status at once (so update validators judge by it,
+// even before the database shows it), then writes it and its event to the
+// read model.
 func (o *orderRun) moveTo(ctx workflow.Context, to string, why Action) error {
+	from := o.persisted
+	o.state.Status = to
+	if to == StatusCancelled || to == StatusFailed {
+		o.state.Reason = why.Reason
+	}
 	err := o.exec(ctx, acts.Transition, activities.TransitionInput{
-		OrderID: o.in.OrderID, From: db.OrderStatus(o.state.Status), To: db.OrderStatus(to),
+		OrderID: o.in.OrderID, From: db.OrderStatus(from), To: db.OrderStatus(to),
 		Actor: why.Actor, Detail: why.Reason,
 	})
 	if err != nil {
 		return err
 	}
-	o.state.Status = to
-	if to == StatusCancelled || to == StatusFailed {
-		o.state.Reason = why.Reason
-	}
+	o.persisted = to
 	return nil
 }
 

@@ -60,21 +60,23 @@ type handler struct {
 	update, signal string
 	allowed        func() error
 	record         func(Action)
-	done           func() bool // when the update's caller gets its answer
+	// done tells, from the persisted status, when the action has taken
+	// effect (or can no longer): then the update's caller gets its answer.
+	done func(persisted string) bool
 }
+
+func terminal(status string) bool { return OrderState{Status: status}.Terminal() }
 
 func (o *orderRun) handlers() []handler {
 	return []handler{
-		{UpdateCancel, SignalCancel, o.canCancel, func(a Action) { o.cancel = &a },
-			func() bool { return o.state.Terminal() }},
+		{UpdateCancel, SignalCancel, o.canCancel, func(a Action) { o.cancel = &a }, terminal},
 		{UpdateApprove, SignalApproved, o.canDecide, func(a Action) { o.approval = &a },
-			func() bool { return o.state.Status != StatusAwaitingApproval }},
-		{UpdateReject, SignalRejected, o.canDecide, func(a Action) { o.rejection = &a },
-			func() bool { return o.state.Status != StatusAwaitingApproval }},
+			func(s string) bool { return s != StatusPending && s != StatusAwaitingApproval }},
+		{UpdateReject, SignalRejected, o.canDecide, func(a Action) { o.rejection = &a }, terminal},
 		{UpdateShip, SignalShipped, o.canShip, func(a Action) { o.shipped = &a },
-			func() bool { return o.state.Status != StatusConfirmed }},
+			func(s string) bool { return s == StatusShipped || terminal(s) }},
 		{UpdateDeliver, SignalDelivered, o.canDeliver, func(a Action) { o.delivered = &a },
-			func() bool { return o.state.Status != StatusShipped }},
+			func(s string) bool { return s == StatusDelivered }},
 	}
 }
 
@@ -86,11 +88,11 @@ func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, h.update,
 			func(ctx workflow.Context, a Action) (OrderState, error) {
 				h.record(a)
-				if err := workflow.Await(ctx, h.done); err != nil {
+				if err := workflow.Await(ctx, func() bool { return h.done(o.persisted) }); err != nil {
 					return o.state, err
 				}
-				if h.update == UpdateCancel && o.state.Status != StatusCancelled {
-					return o.state, rejected("order became %s before the cancel could run", o.state.Status)
+				if h.update == UpdateCancel && o.persisted != StatusCancelled {
+					return o.state, rejected("order became %s before the cancel could run", o.persisted)
 				}
 				return o.state, nil
 			},

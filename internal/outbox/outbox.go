@@ -36,8 +36,14 @@ func (s *Starter) Start(ctx context.Context, order db.Order) error {
 	return s.start(ctx, db.New(s.DB), order)
 }
 
+// startTimeout bounds one attempt: the client would otherwise retry for
+// its own default of 10s, holding up an order's HTTP answer during an outage.
+const startTimeout = 3 * time.Second
+
 func (s *Starter) start(ctx context.Context, q *db.Queries, order db.Order) error {
-	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	_, err := s.Temporal.ExecuteWorkflow(startCtx, client.StartWorkflowOptions{
 		ID:                       workflows.OrderWorkflowID(order.ID),
 		TaskQueue:                s.Config.TemporalTaskQueue,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
