@@ -7,7 +7,7 @@ TEMPORAL_CLI_VERSION := v1.5.1
 SQLC_VERSION := v1.31.1
 MAILPIT_VERSION := v1.33.1
 
-.PHONY: dev test tools build generate check-generated fmt-check vet check docs-assets migration clean
+.PHONY: dev test tools build generate check-generated fmt-check vet check docs-assets migration histories clean
 
 ## dev: run the platform locally (Temporal dev server + UI, Mailpit, PostgreSQL, API and worker)
 dev: tools build
@@ -49,6 +49,11 @@ vet:
 
 ## check: formatting, vet and generated code
 check: fmt-check vet check-generated
+
+## histories: re-record the order workflow histories that the replay test replays
+## (only after a deliberate, versioned workflow change; commit the result)
+histories: tools
+	RECORD_HISTORIES=1 $(GO) test -count=1 ./api/ -run 'TestOrderLifecycle|TestCancelGives|TestApproval|TestOutOfStock|TestOperatorsCLI'
 
 ## docs-assets: refresh the embedded Swagger UI and ReDoc from their pinned npm versions
 docs-assets:

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +179,25 @@ func decode(t *testing.T, b []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("decode %s: %v", b, err)
+	}
+}
+
+// recordHistory saves the order workflow's history as a replay fixture for
+// workflows/replay_test.go, when RECORD_HISTORIES is set (`make histories`).
+// Replaying these on every test run makes a change that would break running
+// orders fail CI.
+func (p *platform) recordHistory(name, orderID string) {
+	p.t.Helper()
+	if os.Getenv("RECORD_HISTORIES") == "" {
+		return
+	}
+	out, err := exec.Command(testenv.TemporalCLI(p.t), "workflow", "show", "--address", p.temporal.HostPort(),
+		"--workflow-id", "order-"+orderID, "--output", "json").Output()
+	if err != nil {
+		p.t.Fatalf("record history %s: %v", name, err)
+	}
+	path := filepath.Join(testenv.RepoRoot(p.t), "workflows", "testdata", "order_"+name+".json")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		p.t.Fatal(err)
 	}
 }

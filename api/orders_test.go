@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/config"
 )
 
 func TestOrderLifecycle(t *testing.T) {
@@ -71,6 +72,7 @@ func TestOrderLifecycle(t *testing.T) {
 			Actor    string `json:"actor"`
 		}
 	}
+	p.recordHistory("delivered", o.ID)
 	p.do(http.MethodGet, "/api/v1/orders/"+o.ID+"/events", token, nil, &events)
 	var got []string
 	for _, e := range events.Data {
@@ -105,6 +107,7 @@ func TestCancelGivesStockAndMoneyBack(t *testing.T) {
 	if code, _ := p.act(token, o.ID, "cancel"); code != http.StatusConflict {
 		t.Fatalf("cancel twice: %d", code)
 	}
+	p.recordHistory("cancelled_confirmed", o.ID)
 }
 
 func TestApprovalAboveThreshold(t *testing.T) {
@@ -126,6 +129,7 @@ func TestApprovalAboveThreshold(t *testing.T) {
 	if code, _ := p.act(p.admin, approved.ID, "approve"); code != http.StatusConflict {
 		t.Fatalf("approve twice: %d", code)
 	}
+	p.recordHistory("approved", approved.ID)
 
 	_, rejected := p.place(token, orderBody("tok_approve", line(machine.ID, 1)))
 	p.waitStatus(token, rejected.ID, "awaiting_approval")
@@ -135,6 +139,7 @@ func TestApprovalAboveThreshold(t *testing.T) {
 	if got := p.product(machine.ID); got.Reserved != 1 {
 		t.Fatalf("reserved %d, want 1 (the approved order only)", got.Reserved)
 	}
+	p.recordHistory("rejected", rejected.ID)
 }
 
 func TestOutOfStockAndDeclinedOrdersFailHoldingNothing(t *testing.T) {
@@ -155,6 +160,9 @@ func TestOutOfStockAndDeclinedOrdersFailHoldingNothing(t *testing.T) {
 	}
 	_, flaky := p.place(token, orderBody("tok_transient", line(mug.ID, 1)))
 	p.waitStatus(token, flaky.ID, "confirmed")
+	p.recordHistory("out_of_stock", tooMany.ID)
+	p.recordHistory("declined", declined.ID)
+	p.recordHistory("transient_payment", flaky.ID)
 
 	if got := p.product(mug.ID); got.Reserved != 1 {
 		t.Fatalf("mug reserved %d, want 1 (only the transient-then-approved order)", got.Reserved)
@@ -207,4 +215,20 @@ func TestPlaceOrderValidation(t *testing.T) {
 	if len(list.Data) != 0 {
 		t.Fatalf("bad input created %d orders", len(list.Data))
 	}
+}
+
+func TestApprovalTimesOut(t *testing.T) {
+	p := newPlatform(t, func(c *config.Config) { c.OrderApprovalTimeout = 2 * time.Second })
+	machine := p.newProduct(129_900, "EUR", 5)
+	_, token := p.newUser(false, true)
+	_, o := p.place(token, orderBody("tok_approve", line(machine.ID, 1)))
+	p.waitStatus(token, o.ID, "awaiting_approval")
+	got := p.waitStatus(token, o.ID, "cancelled")
+	if !strings.Contains(got.FailureReason, "approval timed out") {
+		t.Fatalf("reason %q", got.FailureReason)
+	}
+	if pr := p.product(machine.ID); pr.Reserved != 0 {
+		t.Fatalf("reserved %d after the timeout", pr.Reserved)
+	}
+	p.recordHistory("approval_timed_out", o.ID)
 }
