@@ -197,13 +197,6 @@ func (h *handlers) resetPassword(ctx context.Context, in *ResetPasswordInput) (*
 	if err != nil {
 		return nil, errInvalidResetToken
 	}
-	if err := accounts.CheckPassword(in.Body.NewPassword); err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	hash, err := auth.HashPassword(in.Body.NewPassword)
-	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
 	err = db.InTx(ctx, h.DB, func(q *db.Queries) error {
 		user, err := q.GetUserForUpdate(ctx, id)
 		if errors.Is(err, pgx.ErrNoRows) || err == nil && (user.TokenVersion != version || !user.IsActive) {
@@ -212,8 +205,7 @@ func (h *handlers) resetPassword(ctx context.Context, in *ResetPasswordInput) (*
 		if err != nil {
 			return err
 		}
-		_, err = q.SetPassword(ctx, db.SetPasswordParams{ID: id, PasswordHash: hash})
-		return err
+		return accounts.SetPassword(ctx, q, id, in.Body.NewPassword)
 	})
 	if errors.Is(err, errInvalidResetToken) {
 		return nil, errInvalidResetToken

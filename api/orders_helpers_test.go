@@ -56,17 +56,28 @@ func (p *platform) placeWithKey(token, key string, body map[string]any) (int, or
 // waitStatus polls the order until it has status want.
 func (p *platform) waitStatus(token, id, want string) order {
 	p.t.Helper()
+	return p.waitUntil(token, id, want, func(o order) bool { return o.Status == want })
+}
+
+// waitSettled polls until the order is past pending: confirmed or failed.
+func (p *platform) waitSettled(token, id string) order {
+	p.t.Helper()
+	return p.waitUntil(token, id, "past pending", func(o order) bool { return o.Status != "pending" })
+}
+
+func (p *platform) waitUntil(token, id, what string, done func(order) bool) order {
+	p.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
-	var o order
 	for {
+		var o order
 		if code := p.do(http.MethodGet, "/api/v1/orders/"+id, token, nil, &o); code != http.StatusOK {
 			p.t.Fatalf("read order: %d", code)
 		}
-		if o.Status == want {
+		if done(o) {
 			return o
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("order %s is %s (%s), not %s after 60s", id, o.Status, o.FailureReason, want)
+			p.t.Fatalf("order %s is %s (%s), not %s after 60s", id, o.Status, o.FailureReason, what)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -78,23 +89,4 @@ func (p *platform) act(token, id, action string) (int, order) {
 	var o order
 	code := p.do(http.MethodPost, "/api/v1/orders/"+id+"/"+action, token, map[string]any{"reason": "test"}, &o)
 	return code, o
-}
-
-// waitSettled polls until the order is past pending: confirmed or failed.
-func (p *platform) waitSettled(token, id string) order {
-	p.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var o order
-		if code := p.do(http.MethodGet, "/api/v1/orders/"+id, token, nil, &o); code != http.StatusOK {
-			p.t.Fatalf("read order: %d", code)
-		}
-		if o.Status != "pending" {
-			return o
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("order %s still pending after 60s", id)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

@@ -133,22 +133,10 @@ func (h *handlers) updatePasswordMe(ctx context.Context, in *UpdatePasswordInput
 	if in.Body.NewPassword == in.Body.CurrentPassword {
 		return nil, huma.Error400BadRequest("the new password cannot be the same as the current one")
 	}
-	if err := h.setPassword(ctx, db.New(h.DB), me, in.Body.NewPassword); err != nil {
+	if err := accounts.SetPassword(ctx, db.New(h.DB), me.ID, in.Body.NewPassword); err != nil {
 		return nil, h.fail(ctx, err)
 	}
 	return message("Password updated. Log in again with the new password."), nil
-}
-
-func (h *handlers) setPassword(ctx context.Context, q *db.Queries, user db.User, password string) error {
-	if err := accounts.CheckPassword(password); err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	_, err = q.SetPassword(ctx, db.SetPasswordParams{ID: user.ID, PasswordHash: hash})
-	return err
 }
 
 func (h *handlers) deleteMe(ctx context.Context, _ *struct{}) (*MessageOutput, error) {
@@ -191,7 +179,7 @@ func (h *handlers) updateUser(ctx context.Context, in *UpdateUserInput) (*UserOu
 		if err != nil || in.Body.Password == nil {
 			return err
 		}
-		return h.setPassword(ctx, q, user, *in.Body.Password)
+		return accounts.SetPassword(ctx, q, user.ID, *in.Body.Password)
 	})
 	if err != nil {
 		return nil, h.fail(ctx, err)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
-	"github.com/acme/orders/internal/auth"
 )
 
 // runCreateSuperuser creates the account, or promotes an existing one and sets
@@ -47,12 +46,7 @@ func runCreateSuperuser(ctx context.Context, e env, args []string) error {
 		if _, err := q.UpdateUser(ctx, db.UpdateUserParams{ID: user.ID, IsActive: &yes, IsSuperuser: &yes}); err != nil {
 			return err
 		}
-		hash, err := auth.HashPassword(password)
-		if err != nil {
-			return err
-		}
-		_, err = q.SetPassword(ctx, db.SetPasswordParams{ID: user.ID, PasswordHash: hash})
-		return err
+		return accounts.SetPassword(ctx, q, user.ID, password)
 	})
 	if err != nil {
 		return fmt.Errorf("createsuperuser: %w", err)

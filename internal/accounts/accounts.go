@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/auth"
 )
@@ -50,6 +52,20 @@ func Create(ctx context.Context, q *db.Queries, u NewUser) (db.User, error) {
 		return db.User{}, ErrEmailTaken
 	}
 	return user, err
+}
+
+// SetPassword checks and hashes a new password and stores it; storing it
+// revokes every token issued before.
+func SetPassword(ctx context.Context, q *db.Queries, userID uuid.UUID, password string) error {
+	if err := CheckPassword(password); err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	_, err = q.SetPassword(ctx, db.SetPasswordParams{ID: userID, PasswordHash: hash})
+	return err
 }
 
 // EnsureSuperuser creates the superuser if no user has that address; an
