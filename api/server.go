@@ -74,8 +74,9 @@ type handlers struct {
 	starter *outbox.Starter
 }
 
-// Register adds every operation to api under BasePath. The server and the
-// handler tests both call it, so they exercise the same operations.
+// Register adds every operation to api under BasePath: the one list of
+// operations. NewAPI calls it, and the tests reach it through NewAPI, so
+// they exercise what the server serves.
 func Register(api huma.API, d Deps) {
 	h := &handlers{
 		Deps: d, api: api, tokens: auth.NewTokens(d.Config.SecretKey),

@@ -25,7 +25,8 @@ func envOf(kv map[string]string) func(string) string {
 
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"orders", "--help"}, {"orders", "api", "--help"}, {"orders", "worker", "--help"},
-		{"orders", "migrate", "--help"}, {"orders", "dev", "--help"}} {
+		{"orders", "migrate", "--help"}, {"orders", "dev", "--help"}, {"orders", "seed", "--help"},
+		{"orders", "createsuperuser", "--help"}} {
 		var out bytes.Buffer
 		if err := run(t.Context(), args, envOf(nil), nil, &out); err != nil {
 			t.Errorf("%v: %v", args, err)
