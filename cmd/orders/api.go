@@ -41,14 +41,20 @@ func ensureFirstSuperuser(ctx context.Context, e env, d *deps) error {
 	return nil
 }
 
-// serveAPI listens until ctx ends, then stops accepting and lets in-flight
-// requests finish within HTTP_SHUTDOWN_TIMEOUT.
+// serveAPI serves the API and runs the outbox relay until ctx ends.
 func serveAPI(ctx context.Context, e env, d *deps) error {
+	// Orders accepted while Temporal was unreachable get their workflow here.
+	relay := &outbox.Starter{DB: d.pool, Temporal: d.temporal, Config: e.cfg, Logger: e.logger}
+	go relay.Relay(ctx)
+	return serveHTTP(ctx, e, api.NewHandler(api.Deps{Config: e.cfg, Logger: e.logger, DB: d.pool, Temporal: d.temporal}))
+}
+
+// serveHTTP listens on HTTP_ADDR until ctx ends, then stops accepting and
+// lets in-flight requests finish within HTTP_SHUTDOWN_TIMEOUT.
+func serveHTTP(ctx context.Context, e env, handler http.Handler) error {
 	srv := &http.Server{
-		Addr: e.cfg.HTTPAddr,
-		Handler: api.NewHandler(api.Deps{
-			Config: e.cfg, Logger: e.logger, DB: d.pool, Temporal: d.temporal,
-		}),
+		Addr:              e.cfg.HTTPAddr,
+		Handler:           handler,
 		ReadHeaderTimeout: e.cfg.HTTPReadTimeout,
 		ReadTimeout:       e.cfg.HTTPReadTimeout,
 		WriteTimeout:      e.cfg.HTTPWriteTimeout,
@@ -60,10 +66,6 @@ func serveAPI(ctx context.Context, e env, d *deps) error {
 		return fmt.Errorf("HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
 	}
 	e.logger.Info("API listening", "addr", ln.Addr().String(), "config", e.cfg)
-
-	// Orders accepted while Temporal was unreachable get their workflow here.
-	relay := &outbox.Starter{DB: d.pool, Temporal: d.temporal, Config: e.cfg, Logger: e.logger}
-	go relay.Relay(ctx)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
