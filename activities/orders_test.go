@@ -1,0 +1,176 @@
+package activities_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/acme/orders/activities"
+	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/testenv"
+)
+
+// fixture is an order of two products in a fresh database, and the
+// activities over it, run in Temporal's activity test environment.
+type fixture struct {
+	t        *testing.T
+	pool     *pgxpool.Pool
+	q        *db.Queries
+	env      *testsuite.TestActivityEnvironment
+	gateway  *countingGateway
+	order    uuid.UUID
+	products [2]uuid.UUID
+}
+
+// countingGateway is the simulated gateway, counting authorizations.
+type countingGateway struct {
+	*activities.SimulatedGateway
+	authorizations atomic.Int32
+}
+
+func (g *countingGateway) Authorize(ctx context.Context, key string, amount int64, currency, token string) (string, error) {
+	g.authorizations.Add(1)
+	return g.SimulatedGateway.Authorize(ctx, key, amount, currency, token)
+}
+
+func newFixture(t *testing.T, stock [2]int32, qty [2]int32, token string) *fixture {
+	t.Helper()
+	pool, _ := testenv.NewPool(t)
+	f := &fixture{t: t, pool: pool, q: db.New(pool), gateway: &countingGateway{SimulatedGateway: activities.NewSimulatedGateway()}}
+	ctx := t.Context()
+	user, err := f.q.CreateUser(ctx, db.CreateUserParams{Email: "c@example.com", PasswordHash: "x", IsActive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	order, err := f.q.CreateOrder(ctx, db.CreateOrderParams{ID: uuid.New(), CustomerID: user.ID, Currency: "EUR",
+		TotalCents: 1000, ShippingAddress: []byte(`{}`), PaymentToken: token, IdempotencyKey: "k", RequestHash: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.order = order.ID
+	for i := range 2 {
+		p, err := f.q.CreateProduct(ctx, db.CreateProductParams{Sku: uuid.NewString()[:8], Name: "P", PriceCents: 100, Currency: "EUR", Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.products[i] = p.ID
+		if err := f.q.CreateInventory(ctx, db.CreateInventoryParams{ProductID: p.ID, OnHand: stock[i]}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.q.CreateOrderLine(ctx, db.CreateOrderLineParams{OrderID: order.ID, LineNo: int32(i + 1), ProductID: p.ID,
+			Sku: p.Sku, Name: p.Name, UnitPriceCents: 100, Quantity: qty[i]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var s testsuite.WorkflowTestSuite
+	f.env = s.NewTestActivityEnvironment()
+	f.env.RegisterActivity(&activities.Orders{DB: pool, Payments: f.gateway, Carrier: activities.SimulatedCarrier{}})
+	return f
+}
+
+var a *activities.Orders
+
+func (f *fixture) run(activity, arg any) error {
+	f.t.Helper()
+	_, err := f.env.ExecuteActivity(activity, arg)
+	return err
+}
+
+func (f *fixture) reserved() [2]int32 {
+	f.t.Helper()
+	var out [2]int32
+	for i, id := range f.products {
+		inv, err := f.q.GetInventory(f.t.Context(), id)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		out[i] = inv.Reserved
+	}
+	return out
+}
+
+func TestReserveIsAllOrNothingAndIdempotent(t *testing.T) {
+	f := newFixture(t, [2]int32{5, 1}, [2]int32{2, 2}, activities.TokenApprove) // the second line cannot be had
+	err := f.run(a.ReserveStock, f.order)
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeOutOfStock {
+		t.Fatalf("want OutOfStock, got %v", err)
+	}
+	if got := f.reserved(); got != [2]int32{0, 0} {
+		t.Fatalf("out of stock left %v reserved", got)
+	}
+
+	f2 := newFixture(t, [2]int32{5, 5}, [2]int32{2, 3}, activities.TokenApprove)
+	for range 2 { // a retry after success changes nothing
+		if err := f2.run(a.ReserveStock, f2.order); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f2.reserved(); got != [2]int32{2, 3} {
+		t.Fatalf("reserved %v, want [2 3]", got)
+	}
+	for range 2 {
+		if err := f2.run(a.ReleaseStock, f2.order); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f2.reserved(); got != [2]int32{0, 0} {
+		t.Fatalf("after release %v", got)
+	}
+}
+
+func TestTransitionRetriedWritesOneEvent(t *testing.T) {
+	f := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenApprove)
+	in := activities.TransitionInput{OrderID: f.order, From: db.OrderStatusPending, To: db.OrderStatusConfirmed, Actor: "system"}
+	for range 3 {
+		if err := f.run(a.Transition, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	events, err := f.q.ListOrderEvents(t.Context(), f.order)
+	if err != nil || len(events) != 1 {
+		t.Fatalf("%d events, %v", len(events), err)
+	}
+	wrong := activities.TransitionInput{OrderID: f.order, From: db.OrderStatusPending, To: db.OrderStatusShipped}
+	var appErr *temporal.ApplicationError
+	if err := f.run(a.Transition, wrong); !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeInvalidTransition {
+		t.Fatalf("transition from a status the order is not in: %v", err)
+	}
+}
+
+func TestPaymentIsAuthorizedOnceThenReversed(t *testing.T) {
+	f := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenApprove)
+	for range 3 {
+		if err := f.run(a.AuthorizePayment, f.order); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := f.gateway.authorizations.Load(); n != 1 {
+		t.Fatalf("gateway asked %d times, want once", n)
+	}
+	for range 2 {
+		if err := f.run(a.ReversePayment, f.order); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := f.q.GetPayment(t.Context(), f.order)
+	if err != nil || p.Status != "voided" {
+		t.Fatalf("payment %+v %v", p, err)
+	}
+
+	declined := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenDecline)
+	var appErr *temporal.ApplicationError
+	if err := declined.run(a.AuthorizePayment, declined.order); !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypePaymentDeclined || !appErr.NonRetryable() {
+		t.Fatalf("decline: %v", err)
+	}
+	transient := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenTransient)
+	if err := transient.run(a.AuthorizePayment, transient.order); err == nil || errors.As(err, &appErr) && appErr.NonRetryable() {
+		t.Fatalf("transient failure must be retryable: %v", err)
+	}
+}
