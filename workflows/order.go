@@ -49,9 +49,8 @@ func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
 	}
 	err := o.run(ctx)
 	if temporal.IsCanceledError(err) && o.state.Cancellable() {
-		// `temporal workflow cancel`: the same compensation as any other cancel.
-		reason := Action{Actor: "temporal", Reason: "workflow cancelled"}
-		if cerr := o.compensate(disconnected(ctx), reason); cerr != nil {
+		// `temporal workflow cancel` during a wait: the same compensation as any other cancel.
+		if cerr := o.compensate(ctx, workflowCancelled); cerr != nil {
 			return o.state, cerr
 		}
 	}
@@ -60,22 +59,27 @@ func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
 	return o.state, err
 }
 
+// run takes the order through its steps. Activities run on a context the
+// workflow's cancellation does not reach, so a step in flight always
+// finishes and the workflow knows what it holds; a cancel is acted on between
+// steps, and interrupts only the waits.
 func (o *orderRun) run(ctx workflow.Context) error {
-	if err := o.exec(ctx, acts.ReserveStock, o.in.OrderID); err != nil {
+	steps := disconnected(ctx)
+	if err := o.exec(steps, acts.ReserveStock, o.in.OrderID); err != nil {
 		if appErrorType(err) == activities.ErrTypeOutOfStock {
-			return o.fail(ctx, appErrorMessage(err))
+			return o.fail(steps, appErrorMessage(err))
 		}
 		return err
 	}
 	o.state.StockReserved = true
-	if o.cancel != nil {
-		return o.compensate(ctx, *o.cancel)
+	if stop, err := o.stopIfCancelled(ctx); stop {
+		return err
 	}
 
 	confirmedBy := Action{Actor: "system", Reason: "stock reserved and payment authorized"}
 	if o.in.TotalCents > o.in.ApprovalThresholdCents {
 		detail := fmt.Sprintf("total %d above the approval threshold %d", o.in.TotalCents, o.in.ApprovalThresholdCents)
-		if err := o.moveTo(ctx, StatusAwaitingApproval, Action{Actor: "system", Reason: detail}); err != nil {
+		if err := o.moveTo(steps, StatusAwaitingApproval, Action{Actor: "system", Reason: detail}); err != nil {
 			return err
 		}
 		decided, err := workflow.AwaitWithTimeout(ctx, o.in.ApprovalTimeout, func() bool {
@@ -94,22 +98,22 @@ func (o *orderRun) run(ctx workflow.Context) error {
 		confirmedBy = withReason(*o.approval, "approved by an operator")
 	}
 
-	if err := o.exec(ctx, acts.AuthorizePayment, o.in.OrderID); err != nil {
+	if err := o.exec(steps, acts.AuthorizePayment, o.in.OrderID); err != nil {
 		if appErrorType(err) == activities.ErrTypePaymentDeclined {
-			return o.fail(ctx, "payment declined")
+			return o.fail(steps, "payment declined")
 		}
 		return err
 	}
 	o.state.PaymentAuthorized = true
-	if o.cancel != nil {
-		return o.compensate(ctx, *o.cancel)
-	}
-
-	if err := o.moveTo(ctx, StatusConfirmed, confirmedBy); err != nil {
+	if stop, err := o.stopIfCancelled(ctx); stop {
 		return err
 	}
-	o.sendConfirmation(ctx)
-	if err := o.exec(ctx, acts.RequestShipment, o.in.OrderID); err != nil {
+
+	if err := o.moveTo(steps, StatusConfirmed, confirmedBy); err != nil {
+		return err
+	}
+	o.sendConfirmation(steps)
+	if err := o.exec(steps, acts.RequestShipment, o.in.OrderID); err != nil {
 		return err
 	}
 	o.state.ShipmentRequested = true
@@ -120,7 +124,25 @@ func (o *orderRun) run(ctx workflow.Context) error {
 	if o.cancel != nil {
 		return o.compensate(ctx, *o.cancel)
 	}
-	return o.shipAndDeliver(disconnected(ctx))
+	return o.shipAndDeliver(steps)
+}
+
+// workflowCancelled is the reason recorded for `temporal workflow cancel`.
+var workflowCancelled = Action{Actor: "temporal", Reason: "workflow cancelled"}
+
+// stopIfCancelled compensates when a cancel was asked for during the last
+// step. A workflow cancel ends the workflow Canceled (the error says so).
+func (o *orderRun) stopIfCancelled(ctx workflow.Context) (bool, error) {
+	switch {
+	case o.cancel != nil:
+		return true, o.compensate(ctx, *o.cancel)
+	case ctx.Err() != nil:
+		if err := o.compensate(ctx, workflowCancelled); err != nil {
+			return true, err
+		}
+		return true, ctx.Err()
+	}
+	return false, nil
 }
 
 // shipAndDeliver runs past the point of no return: the goods left, so a

@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -28,15 +29,19 @@ type orderEnv struct {
 	// results overrides an activity's answer, by name: called with the attempt number.
 	results map[string]func(attempt int) error
 	counts  map[string]int
+	delays  map[string]time.Duration // workflow time an activity takes
 }
 
 var a *activities.Orders
 
-func newOrderEnv(t *testing.T) *orderEnv {
+func newOrderEnv(t *testing.T, delays ...map[string]time.Duration) *orderEnv {
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	e := &orderEnv{TestWorkflowEnvironment: s.NewTestWorkflowEnvironment(), t: t,
-		results: map[string]func(int) error{}, counts: map[string]int{}}
+		results: map[string]func(int) error{}, counts: map[string]int{}, delays: map[string]time.Duration{}}
+	for _, d := range delays {
+		maps.Copy(e.delays, d)
+	}
 	workflows.Register(e)
 	e.RegisterActivity(&activities.Orders{})
 	e.RegisterActivity(&activities.Emails{})
@@ -48,7 +53,7 @@ func newOrderEnv(t *testing.T) *orderEnv {
 		"AuthorizePayment": a.AuthorizePayment, "CapturePayment": a.CapturePayment, "ReversePayment": a.ReversePayment,
 		"RequestShipment": a.RequestShipment, "CancelShipment": a.CancelShipment,
 	} {
-		e.OnActivity(fn, mock.Anything, mock.Anything).Return(record(name))
+		e.OnActivity(fn, mock.Anything, mock.Anything).Return(record(name)).After(e.delays[name])
 	}
 	e.OnActivity(a.Transition, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.TransitionInput) error {
 		return e.record("->" + string(in.To))
@@ -311,4 +316,17 @@ func TestOrderStateQuery(t *testing.T) {
 	if st, err := e.finish(input(5_000)); err != nil || st.Status != workflows.StatusCancelled {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
+}
+
+// TestOrderWorkflowCancelDuringAStep: the cancel lands while the payment is
+// being authorized; the step finishes, and what it did is undone too.
+func TestOrderWorkflowCancelDuringAStep(t *testing.T) {
+	e := newOrderEnv(t, map[string]time.Duration{"AuthorizePayment": time.Hour})
+	e.RegisterDelayedCallback(e.CancelWorkflow, 30*time.Minute)
+	_, err := e.finish(input(5_000))
+	var canceled *temporal.CanceledError
+	if !errors.As(err, &canceled) {
+		t.Fatalf("want the workflow cancelled, got %v", err)
+	}
+	e.wantCalls("ReserveStock", "AuthorizePayment", "ReversePayment", "ReleaseStock", "->cancelled")
 }
