@@ -7,7 +7,9 @@ TEMPORAL_CLI_VERSION := v1.5.1
 SQLC_VERSION := v1.31.1
 MAILPIT_VERSION := v1.33.1
 
-.PHONY: dev test tools build generate check-generated fmt-check vet check docs-assets migration histories clean
+.PHONY: dev test tools build generate check-generated fmt-check vet check lint-openapi docs-assets migration histories clean
+
+REDOCLY_VERSION := 2.77.0
 
 ## dev: run the platform locally (Temporal dev server + UI, Mailpit, PostgreSQL, API and worker)
 dev: tools build
@@ -54,6 +56,11 @@ check: fmt-check vet check-generated
 ## (only after a deliberate, versioned workflow change; commit the result)
 histories: tools
 	RECORD_HISTORIES=1 $(GO) test -count=1 ./api/ -run 'TestOrderLifecycle|TestCancelGives|TestApproval|TestOutOfStock|TestOperatorsCLI'
+
+## lint-openapi: the OpenAPI document must pass Redocly's recommended rules (errors fail)
+lint-openapi:
+	@tmp=$$(mktemp --suffix=.json); trap 'rm -f "$$tmp"' EXIT; \
+	$(GO) run ./cmd/orders openapi >"$$tmp" && npx --yes @redocly/cli@$(REDOCLY_VERSION) lint "$$tmp"
 
 ## docs-assets: refresh the embedded Swagger UI and ReDoc from their pinned npm versions
 docs-assets:

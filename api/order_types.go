@@ -16,7 +16,7 @@ type Address struct {
 	City       string `json:"city" minLength:"1" maxLength:"100"`
 	Region     string `json:"region,omitempty" maxLength:"100"`
 	PostalCode string `json:"postal_code" minLength:"1" maxLength:"20"`
-	Country    string `json:"country" pattern:"^[A-Z]{2}$" patternDescription:"ISO 3166-1 alpha-2, upper case" example:"DE"`
+	Country    string `json:"country" pattern:"^[A-Z]{2}$" doc:"ISO 3166-1 alpha-2, upper case" example:"DE"`
 }
 
 // OrderLineInput is one product and how many.

@@ -81,6 +81,14 @@ func TestOrderLifecycle(t *testing.T) {
 	if strings.Join(got, ",") != "pending,confirmed,shipped,delivered" || events.Data[2].Actor != adminEmail {
 		t.Fatalf("timeline %+v", events.Data)
 	}
+
+	// A product that orders reference is deactivated, not deleted: the order keeps its lines.
+	if code := p.do(http.MethodDelete, "/api/v1/products/"+mug.ID, p.admin, nil, nil); code != http.StatusOK {
+		t.Fatalf("delete an ordered product: %d", code)
+	}
+	if got := p.product(mug.ID); got.Active {
+		t.Fatalf("ordered product still active after delete: %+v", got)
+	}
 }
 
 func TestCancelGivesStockAndMoneyBack(t *testing.T) {

@@ -61,11 +61,11 @@ type ProductIDPath struct {
 // CreateProductInput adds a product with its initial stock.
 type CreateProductInput struct {
 	Body struct {
-		SKU          string `json:"sku" pattern:"^[A-Za-z0-9._-]{1,64}$" patternDescription:"letters, digits, . _ -"`
+		SKU          string `json:"sku" pattern:"^[A-Za-z0-9._-]{1,64}$" doc:"Letters, digits, dot, underscore, dash; up to 64"`
 		Name         string `json:"name" minLength:"1" maxLength:"200"`
 		Description  string `json:"description,omitempty" maxLength:"5000"`
 		PriceCents   int64  `json:"price_cents" minimum:"0" maximum:"100000000000"`
-		Currency     string `json:"currency" pattern:"^[A-Z]{3}$" patternDescription:"ISO 4217, upper case"`
+		Currency     string `json:"currency" pattern:"^[A-Z]{3}$" doc:"ISO 4217, upper case" example:"EUR"`
 		Active       *bool  `json:"active,omitempty" doc:"Default true"`
 		InitialStock int32  `json:"initial_stock,omitempty" minimum:"0" maximum:"1000000000"`
 	}

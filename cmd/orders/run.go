@@ -22,6 +22,7 @@ Commands:
   migrate    apply or roll back database migrations (up | down N | version | force V)
   dev        migrate, then run the API and the worker in one process (local work)
   seed       add a demo catalog with stock (safe to run again)
+  openapi    print the OpenAPI document
   createsuperuser EMAIL   create (or promote) a superuser; the password is read
              from standard input, e.g. echo "$PW" | orders createsuperuser a@b.c
 
@@ -31,9 +32,10 @@ Every command reads its configuration from the environment and an optional
 
 // command is one subcommand: its flags are parsed before run is called.
 type command struct {
-	summary string
-	args    string // positional arguments, for the help text
-	run     func(ctx context.Context, env env, args []string) error
+	summary  string
+	args     string // positional arguments, for the help text
+	noConfig bool   // runs without the configuration (no database, no secrets)
+	run      func(ctx context.Context, env env, args []string) error
 }
 
 // env is what every command gets: the loaded configuration and its streams.
@@ -50,6 +52,7 @@ var commands = map[string]command{
 	"migrate": {summary: "Apply (up), roll back (down N) or show (version) the database migrations; force V clears a dirty state after a manual fix.", args: "up | down N | version | force V", run: runMigrate},
 	"dev":     {summary: "Migrate up, then run the API and the worker in one process.", run: runDev},
 	"seed":    {summary: "Add the demo catalog (idempotent: products by SKU, stock only when new).", run: runSeed},
+	"openapi": {summary: "Print the OpenAPI document (JSON), e.g. to generate a client or lint it.", noConfig: true, run: runOpenAPI},
 	"createsuperuser": {summary: "Create a superuser, or make an existing user one and set its password.\nThe password is the first line of standard input.",
 		args: "EMAIL", run: runCreateSuperuser},
 }
@@ -83,6 +86,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 
+	if cmd.noConfig {
+		return cmd.run(ctx, env{stdin: stdin, stdout: stdout}, fs.Args())
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)

@@ -26,7 +26,7 @@ func envOf(kv map[string]string) func(string) string {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"orders", "--help"}, {"orders", "api", "--help"}, {"orders", "worker", "--help"},
 		{"orders", "migrate", "--help"}, {"orders", "dev", "--help"}, {"orders", "seed", "--help"},
-		{"orders", "createsuperuser", "--help"}} {
+		{"orders", "createsuperuser", "--help"}, {"orders", "openapi", "--help"}} {
 		var out bytes.Buffer
 		if err := run(t.Context(), args, envOf(nil), nil, &out); err != nil {
 			t.Errorf("%v: %v", args, err)
@@ -38,6 +38,20 @@ func TestHelp(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(t.Context(), []string{"orders", "serve"}, envOf(nil), nil, &out); err == nil || !strings.Contains(err.Error(), "serve") {
 		t.Errorf("unknown command: %v", err)
+	}
+}
+
+func TestOpenAPICommandNeedsNoConfiguration(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"orders", "openapi"}, envOf(nil), nil, &out); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		OpenAPI string         `json:"openapi"`
+		Paths   map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc.OpenAPI != "3.1.0" || doc.Paths["/api/v1/orders"] == nil {
+		t.Fatalf("document: %v %v", doc.OpenAPI, err)
 	}
 }
 
