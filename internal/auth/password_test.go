@@ -52,3 +52,19 @@ func TestNeedsRehashWhenParametersChange(t *testing.T) {
 		t.Fatalf("old hash no longer verifies: %v %v", ok, err)
 	}
 }
+
+// The login of an unknown user burns one verification (BurnVerify) so that it
+// costs what a wrong password for a real user costs; these two benchmarks
+// print both figures side by side.
+func BenchmarkVerifyWrongPassword(b *testing.B) {
+	h, _ := HashPassword("the-real-password")
+	for b.Loop() {
+		_, _ = VerifyPassword(h, "a-wrong-password")
+	}
+}
+
+func BenchmarkBurnVerifyUnknownUser(b *testing.B) {
+	for b.Loop() {
+		BurnVerify("a-wrong-password")
+	}
+}
