@@ -1,9 +1,7 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
-	"time"
 
 	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/log"
@@ -250,57 +248,4 @@ func (o *orderRun) sendConfirmation(ctx workflow.Context) {
 	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		o.logger.Error("order confirmation e-mail not started", "error", err)
 	}
-}
-
-// orderActivityOptions retry every step until it succeeds or fails for good
-// (a non-retryable error): a database or gateway outage delays an order, it
-// does not fail it.
-var orderActivityOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: 30 * time.Second,
-	RetryPolicy: &temporal.RetryPolicy{
-		InitialInterval:    time.Second,
-		BackoffCoefficient: 2,
-		MaximumInterval:    time.Minute,
-	},
-}
-
-func (o *orderRun) call(ctx workflow.Context, activity, arg any) workflow.Future {
-	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, orderActivityOptions), activity, arg)
-}
-
-func (o *orderRun) exec(ctx workflow.Context, activity, arg any) error {
-	return o.call(ctx, activity, arg).Get(ctx, nil)
-}
-
-// disconnected is ctx without its cancellation: for work that must finish
-// even when the workflow is being cancelled.
-func disconnected(ctx workflow.Context) workflow.Context {
-	d, _ := workflow.NewDisconnectedContext(ctx)
-	return d
-}
-
-func withReason(a Action, fallback string) Action {
-	if a.Reason == "" {
-		a.Reason = fallback
-	}
-	if a.Actor == "" {
-		a.Actor = "operator"
-	}
-	return a
-}
-
-func appErrorType(err error) string {
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		return appErr.Type()
-	}
-	return ""
-}
-
-func appErrorMessage(err error) string {
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		return appErr.Message()
-	}
-	return err.Error()
 }
