@@ -1,9 +1,11 @@
 package activities
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -76,6 +78,8 @@ func (o *Orders) Transition(ctx context.Context, in TransitionInput) error {
 	})
 }
 
+// lines returns the order's lines in product order: every stock change takes
+// its row locks in that one order, so concurrent orders cannot deadlock.
 func (o *Orders) lines(ctx context.Context, q *db.Queries, orderID uuid.UUID) ([]db.OrderLine, error) {
 	lines, err := q.GetOrderLines(ctx, orderID)
 	if err != nil {
@@ -84,5 +88,6 @@ func (o *Orders) lines(ctx context.Context, q *db.Queries, orderID uuid.UUID) ([
 	if len(lines) == 0 {
 		return nil, temporal.NewNonRetryableApplicationError("order has no lines", "NoLines", nil)
 	}
+	slices.SortFunc(lines, func(a, b db.OrderLine) int { return bytes.Compare(a.ProductID[:], b.ProductID[:]) })
 	return lines, nil
 }

@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
@@ -11,8 +10,7 @@ import (
 	"github.com/acme/orders/db"
 )
 
-// ReserveStock reserves every line of the order or none: one transaction,
-// rows locked in product order so that concurrent orders cannot deadlock.
+// ReserveStock reserves every line of the order or none, in one transaction.
 // Out of stock is a non-retryable failure with nothing reserved. A retry
 // after success finds the reservation and does nothing.
 func (o *Orders) ReserveStock(ctx context.Context, orderID uuid.UUID) error {
@@ -28,7 +26,6 @@ func (o *Orders) ReserveStock(ctx context.Context, orderID uuid.UUID) error {
 		if err != nil {
 			return err
 		}
-		slices.SortFunc(lines, func(a, b db.OrderLine) int { return compareUUID(a.ProductID, b.ProductID) })
 		for _, l := range lines {
 			n, err := q.ReserveStock(ctx, db.ReserveStockParams{ProductID: l.ProductID, Quantity: l.Quantity})
 			if err != nil {
@@ -67,7 +64,6 @@ func (o *Orders) settleReservation(ctx context.Context, orderID uuid.UUID, state
 		if err != nil {
 			return err
 		}
-		slices.SortFunc(lines, func(a, b db.OrderLine) int { return compareUUID(a.ProductID, b.ProductID) })
 		for _, l := range lines {
 			if err := apply(q, l); err != nil {
 				return err
@@ -75,13 +71,4 @@ func (o *Orders) settleReservation(ctx context.Context, orderID uuid.UUID, state
 		}
 		return nil
 	})
-}
-
-func compareUUID(a, b uuid.UUID) int {
-	for i := range a {
-		if a[i] != b[i] {
-			return int(a[i]) - int(b[i])
-		}
-	}
-	return 0
 }

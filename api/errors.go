@@ -33,6 +33,9 @@ func init() {
 	}
 }
 
+// errWorkflowUnavailable answers when Temporal cannot be reached; the cause is logged.
+var errWorkflowUnavailable = huma.Error503ServiceUnavailable("the workflow service is unavailable; try again later")
+
 // fail is the one place that maps the packages' errors to HTTP. An error it
 // does not know is logged with its cause and answered with a bare 500.
 func (h *handlers) fail(ctx context.Context, err error) error {

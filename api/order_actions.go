@@ -99,5 +99,5 @@ func (h *handlers) actionError(ctx context.Context, order db.Order, err error) e
 		return huma.Error409Conflict("order is " + string(order.Status) + "; its lifecycle is over")
 	}
 	h.Logger.ErrorContext(ctx, "order action", "order_id", order.ID, "error", err)
-	return huma.Error503ServiceUnavailable("the workflow service is unavailable; try again later")
+	return errWorkflowUnavailable
 }

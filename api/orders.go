@@ -55,10 +55,8 @@ func (h *handlers) placeOrder(ctx context.Context, in *PlaceOrderInput) (*OrderO
 	q := db.New(h.DB)
 
 	// A retry of an order already placed gets the first answer, and nothing else happens.
-	if existing, err := q.GetOrderByIdempotencyKey(ctx, db.GetOrderByIdempotencyKeyParams{CustomerID: me.ID, IdempotencyKey: in.IdempotencyKey}); err == nil {
-		return h.replay(ctx, existing, hash)
-	} else if !errors.Is(err, pgx.ErrNoRows) {
-		return nil, h.fail(ctx, err)
+	if out, used, err := h.replay(ctx, me.ID, in.IdempotencyKey, hash); used {
+		return out, err
 	}
 
 	lines, currency, total, err := h.priceLines(ctx, q, in.Body.Lines)
@@ -88,12 +86,12 @@ func (h *handlers) placeOrder(ctx context.Context, in *PlaceOrderInput) (*OrderO
 			Detail: fmt.Sprintf("%d lines, total %d %s", len(lines), total, currency), DedupeKey: "placed",
 		})
 	})
-	if errors.Is(err, pgx.ErrNoRows) {
-		existing, gerr := q.GetOrderByIdempotencyKey(ctx, db.GetOrderByIdempotencyKeyParams{CustomerID: me.ID, IdempotencyKey: in.IdempotencyKey})
-		if gerr != nil {
-			return nil, h.fail(ctx, gerr)
+	if errors.Is(err, pgx.ErrNoRows) { // a concurrent request with this key committed first
+		out, used, err := h.replay(ctx, me.ID, in.IdempotencyKey, hash)
+		if !used {
+			return nil, h.fail(ctx, errors.New("idempotency key conflict, but no order holds the key"))
 		}
-		return h.replay(ctx, existing, hash)
+		return out, err
 	}
 	if err != nil {
 		return nil, h.fail(ctx, err)
@@ -113,11 +111,22 @@ func created(out *OrderOutput, err error) (*OrderOutput, error) {
 	return out, err
 }
 
-func (h *handlers) replay(ctx context.Context, existing db.Order, hash string) (*OrderOutput, error) {
-	if existing.RequestHash != hash {
-		return nil, errKeyReused
+// replay answers a request under a key the customer already used: the first
+// answer for the same body, 422 for another. used is false for a new key.
+func (h *handlers) replay(ctx context.Context, customer uuid.UUID, key, hash string) (out *OrderOutput, used bool, err error) {
+	q := db.New(h.DB)
+	existing, err := q.GetOrderByIdempotencyKey(ctx, db.GetOrderByIdempotencyKeyParams{CustomerID: customer, IdempotencyKey: key})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
 	}
-	return created(h.orderOutput(ctx, db.New(h.DB), existing, true))
+	if err != nil {
+		return nil, true, h.fail(ctx, err)
+	}
+	if existing.RequestHash != hash {
+		return nil, true, errKeyReused
+	}
+	out, err = created(h.orderOutput(ctx, q, existing, true))
+	return out, true, err
 }
 
 // priceLines checks the products and snapshots their SKU, name and price.

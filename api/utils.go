@@ -81,7 +81,7 @@ func (h *handlers) registerUtils(api huma.API) {
 		}
 		if err != nil {
 			h.Logger.ErrorContext(ctx, "start test e-mail", "error", err)
-			return nil, huma.Error503ServiceUnavailable("the workflow service is unavailable; try again later")
+			return nil, errWorkflowUnavailable
 		}
 		out := &EmailSentOutput{}
 		out.Body.Message, out.Body.WorkflowID = "Test e-mail queued.", id
@@ -127,7 +127,7 @@ func (h *handlers) registerUtils(api huma.API) {
 		}, workflows.TestWorkflowName, workflows.TestWorkflowInput{Message: in.Body.Message})
 		if err != nil {
 			h.Logger.ErrorContext(ctx, "start test workflow", "error", err)
-			return nil, huma.Error503ServiceUnavailable("the workflow service is unavailable; try again later")
+			return nil, errWorkflowUnavailable
 		}
 		out := &TestWorkflowOutput{}
 		out.Body.Message = "Word received"

@@ -3,6 +3,7 @@ package migrations
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/golang-migrate/migrate/v4"
 	// Registers the pgx5:// driver.
@@ -28,8 +29,8 @@ func open(databaseURL string) (*migrate.Migrate, error) {
 
 func pgx5URL(databaseURL string) string {
 	for _, prefix := range []string{"postgresql://", "postgres://"} {
-		if len(databaseURL) > len(prefix) && databaseURL[:len(prefix)] == prefix {
-			return "pgx5://" + databaseURL[len(prefix):]
+		if rest, ok := strings.CutPrefix(databaseURL, prefix); ok {
+			return "pgx5://" + rest
 		}
 	}
 	return databaseURL
