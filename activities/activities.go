@@ -2,3 +2,62 @@
 // that carry their dependencies. Activities are idempotent: Temporal may run
 // one more than once. Business failures are non-retryable application errors.
 package activities
+
+import (
+	"errors"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/acme/orders/internal/orders"
+)
+
+// Deps is what the activities need; cmd builds it, tests build it too.
+type Deps struct {
+	Orders      *orders.Store
+	Payments    PaymentGateway
+	Carrier     Carrier
+	Mailer      Mailer
+	ProjectName string // shown in e-mails
+}
+
+// Register adds every activity to a worker (or a test environment): the one
+// list of activities the platform runs.
+func Register(r worker.ActivityRegistry, d Deps) {
+	r.RegisterActivity(&Utils{})
+	r.RegisterActivity(&Emails{Mailer: d.Mailer, ProjectName: d.ProjectName})
+	r.RegisterActivity(&Orders{Store: d.Orders, Payments: d.Payments, Carrier: d.Carrier, ProjectName: d.ProjectName})
+}
+
+// Application error types the workflows tell apart. All are non-retryable:
+// retrying cannot change the answer.
+const (
+	ErrTypeOutOfStock        = "OutOfStock"
+	ErrTypePaymentDeclined   = "PaymentDeclined"
+	ErrTypeInvalidTransition = "InvalidTransition"
+	ErrTypeNoLines           = "NoLines"
+	ErrTypeOrderNotFound     = "OrderNotFound"
+)
+
+// businessFailures are the domain's errors that no retry can change.
+var businessFailures = []struct {
+	err     error
+	errType string
+}{
+	{orders.ErrOutOfStock, ErrTypeOutOfStock},
+	{orders.ErrInvalidTransition, ErrTypeInvalidTransition},
+	{orders.ErrNoLines, ErrTypeNoLines},
+	{orders.ErrNotFound, ErrTypeOrderNotFound},
+}
+
+// failure returns err as Temporal should see it: a business failure becomes
+// a non-retryable application error whose message is the reason; anything
+// else stays retryable.
+func failure(err error) error {
+	for _, f := range businessFailures {
+		if errors.Is(err, f.err) {
+			return temporal.NewNonRetryableApplicationError(err.Error(), f.errType, nil)
+		}
+	}
+	return err
+}

@@ -13,7 +13,8 @@ import (
 
 // Emails sends the platform's e-mails through its Mailer.
 type Emails struct {
-	Mailer Mailer
+	Mailer      Mailer
+	ProjectName string // shown in every e-mail whose request does not name it
 }
 
 // EmailRequest names a template, its data and the recipient. It never holds
@@ -28,6 +29,12 @@ type EmailRequest struct {
 // so Temporal retries it with backoff; a template that does not exist cannot
 // be fixed by retrying.
 func (e *Emails) SendEmail(ctx context.Context, req EmailRequest) error {
+	if req.Data.ProjectName == "" {
+		req.Data.ProjectName = e.ProjectName
+	}
+	if req.Data.Email == "" {
+		req.Data.Email = req.To
+	}
 	r, err := emails.Render(req.Template, req.Data)
 	if errors.Is(err, emails.ErrUnknownTemplate) {
 		return temporal.NewNonRetryableApplicationError(err.Error(), "UnknownTemplate", err)

@@ -5,24 +5,20 @@ import (
 	"errors"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/orders"
 )
 
 // AuthorizePayment holds the order's total through the gateway, keyed by the
 // order ID so a retry never charges twice. A decline is non-retryable.
 func (o *Orders) AuthorizePayment(ctx context.Context, orderID uuid.UUID) error {
-	q := db.New(o.DB)
-	if _, err := q.GetPayment(ctx, orderID); err == nil {
-		return nil // authorized by an earlier attempt
-	} else if !errors.Is(err, pgx.ErrNoRows) {
-		return err
+	if _, ok, err := o.Store.Payment(ctx, orderID); ok || err != nil {
+		return err // authorized by an earlier attempt, or not known yet
 	}
-	order, err := q.GetOrder(ctx, orderID)
+	order, err := o.Store.Get(ctx, orderID)
 	if err != nil {
-		return err
+		return failure(err)
 	}
 	ref, err := o.Payments.Authorize(ctx, orderID.String(), order.TotalCents, order.Currency, order.PaymentToken)
 	if errors.Is(err, ErrPaymentDeclined) {
@@ -31,50 +27,41 @@ func (o *Orders) AuthorizePayment(ctx context.Context, orderID uuid.UUID) error 
 	if err != nil {
 		return err
 	}
-	return q.CreatePayment(ctx, db.CreatePaymentParams{
-		OrderID: orderID, AmountCents: order.TotalCents, Currency: order.Currency,
-		Gateway: o.Payments.Name(), GatewayRef: ref,
+	return o.Store.RecordAuthorization(ctx, orderID, orders.Payment{
+		AmountCents: order.TotalCents, Currency: order.Currency, Gateway: o.Payments.Name(), GatewayRef: ref,
 	})
 }
 
 // CapturePayment takes the authorized money, once the goods ship.
 func (o *Orders) CapturePayment(ctx context.Context, orderID uuid.UUID) error {
-	q := db.New(o.DB)
-	p, err := q.GetPayment(ctx, orderID)
-	if err != nil {
+	p, ok, err := o.Store.Payment(ctx, orderID)
+	if err != nil || !ok || p.Status != orders.PaymentAuthorized {
 		return err
-	}
-	if p.Status != "authorized" {
-		return nil
 	}
 	if err := o.Payments.Capture(ctx, p.GatewayRef); err != nil {
 		return err
 	}
-	return q.SetPaymentStatus(ctx, db.SetPaymentStatusParams{OrderID: orderID, Status: "captured"})
+	return o.Store.SetPaymentStatus(ctx, orderID, orders.PaymentCaptured)
 }
 
 // ReversePayment voids an authorization or refunds a capture; a no-op when
 // there is no payment or it was already reversed.
 func (o *Orders) ReversePayment(ctx context.Context, orderID uuid.UUID) error {
-	q := db.New(o.DB)
-	p, err := q.GetPayment(ctx, orderID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
+	p, ok, err := o.Store.Payment(ctx, orderID)
+	if err != nil || !ok {
 		return err
 	}
 	switch p.Status {
-	case "authorized":
+	case orders.PaymentAuthorized:
 		if err := o.Payments.Void(ctx, p.GatewayRef); err != nil {
 			return err
 		}
-		return q.SetPaymentStatus(ctx, db.SetPaymentStatusParams{OrderID: orderID, Status: "voided"})
-	case "captured":
+		return o.Store.SetPaymentStatus(ctx, orderID, orders.PaymentVoided)
+	case orders.PaymentCaptured:
 		if err := o.Payments.Refund(ctx, p.GatewayRef); err != nil {
 			return err
 		}
-		return q.SetPaymentStatus(ctx, db.SetPaymentStatusParams{OrderID: orderID, Status: "refunded"})
+		return o.Store.SetPaymentStatus(ctx, orderID, orders.PaymentRefunded)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/acme/orders/activities"
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/testenv"
 )
 
@@ -42,7 +43,8 @@ func (g *countingGateway) Authorize(ctx context.Context, key string, amount int6
 func newFixture(t *testing.T, stock [2]int32, qty [2]int32, token string) *fixture {
 	t.Helper()
 	pool, _ := testenv.NewPool(t)
-	f := &fixture{t: t, pool: pool, q: db.New(pool), gateway: &countingGateway{SimulatedGateway: activities.NewSimulatedGateway()}}
+	store := db.NewStore(pool)
+	f := &fixture{t: t, pool: pool, q: store.Q(), gateway: &countingGateway{SimulatedGateway: activities.NewSimulatedGateway()}}
 	ctx := t.Context()
 	user, err := f.q.CreateUser(ctx, db.CreateUserParams{Email: "c@example.com", PasswordHash: "x", IsActive: true})
 	if err != nil {
@@ -70,7 +72,7 @@ func newFixture(t *testing.T, stock [2]int32, qty [2]int32, token string) *fixtu
 	}
 	var s testsuite.WorkflowTestSuite
 	f.env = s.NewTestActivityEnvironment()
-	f.env.RegisterActivity(&activities.Orders{DB: pool, Payments: f.gateway, Carrier: activities.SimulatedCarrier{}})
+	activities.Register(f.env, activities.Deps{Orders: orders.NewStore(store), Payments: f.gateway, Carrier: activities.SimulatedCarrier{}})
 	return f
 }
 
@@ -127,7 +129,7 @@ func TestReserveIsAllOrNothingAndIdempotent(t *testing.T) {
 
 func TestTransitionRetriedWritesOneEvent(t *testing.T) {
 	f := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenApprove)
-	in := activities.TransitionInput{OrderID: f.order, From: db.OrderStatusPending, To: db.OrderStatusConfirmed, Actor: "system"}
+	in := activities.TransitionInput{OrderID: f.order, From: orders.StatusPending, To: orders.StatusConfirmed, Actor: "system"}
 	for range 3 {
 		if err := f.run(a.Transition, in); err != nil {
 			t.Fatal(err)
@@ -137,7 +139,7 @@ func TestTransitionRetriedWritesOneEvent(t *testing.T) {
 	if err != nil || len(events) != 1 {
 		t.Fatalf("%d events, %v", len(events), err)
 	}
-	wrong := activities.TransitionInput{OrderID: f.order, From: db.OrderStatusPending, To: db.OrderStatusShipped}
+	wrong := activities.TransitionInput{OrderID: f.order, From: orders.StatusPending, To: orders.StatusShipped}
 	var appErr *temporal.ApplicationError
 	if err := f.run(a.Transition, wrong); !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeInvalidTransition {
 		t.Fatalf("transition from a status the order is not in: %v", err)

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 )
@@ -10,6 +11,7 @@ import (
 // operations (deleting) change them; the superuser goes last, as its call
 // may delete the user the others act on.
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 
 	type callers struct {
@@ -42,8 +44,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	rows := []row{
 		{"list users", "GET", self("/api/v1/users/"), noBody, 403, 403, 200},
 		{"create user", "POST", self("/api/v1/users/"), func(callers) any {
-			userSeq++
-			return map[string]any{"email": "matrix" + string(rune('a'+userSeq%26)) + "@x.example", "password": "password-123"}
+			return map[string]any{"email": p.email(fmt.Sprintf("matrix%d", userSeq.Add(1))), "password": "password-123"}
 		}, 403, 403, 201},
 		{"read me", "GET", self("/api/v1/users/me"), noBody, 200, 200, 200},
 		{"update me", "PATCH", self("/api/v1/users/me"), func(callers) any { return map[string]any{"full_name": "New"} }, 200, 200, 200},

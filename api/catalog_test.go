@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"testing"
 )
 
@@ -18,15 +19,15 @@ type product struct {
 	Available  int32  `json:"available"`
 }
 
-var skuSeq int
+var skuSeq atomic.Int64
 
 // newProduct adds a product through the API (as the superuser).
 func (p *platform) newProduct(price int64, currency string, stock int32) product {
 	p.t.Helper()
-	skuSeq++
+	n := skuSeq.Add(1)
 	var pr product
 	code := p.do(http.MethodPost, "/api/v1/products/", p.admin, map[string]any{
-		"sku": fmt.Sprintf("SKU-%d", skuSeq), "name": fmt.Sprintf("Product %d", skuSeq),
+		"sku": fmt.Sprintf("SKU-%d", n), "name": fmt.Sprintf("Product %d", n),
 		"price_cents": price, "currency": currency, "initial_stock": stock,
 	}, &pr)
 	if code != http.StatusCreated {
@@ -45,6 +46,7 @@ func (p *platform) product(id string) product {
 }
 
 func TestCatalog(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	mug := p.newProduct(1290, "EUR", 10)
 	if mug.OnHand != 10 || mug.Available != 10 || !mug.Active {

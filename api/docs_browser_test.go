@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/acme/orders/internal/config"
+	"github.com/acme/orders/internal/testenv"
 )
 
 // chromium finds the browser: $CHROMIUM, or Debian's package (which .ci/run installs).
 func chromium(t *testing.T) string {
 	t.Helper()
+	testenv.Integration(t) // seconds of browser time: not the fast tier
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		return p
 	}
@@ -29,7 +30,7 @@ func chromium(t *testing.T) string {
 // OpenAPI document: the static HTML holds none of what the checks look for.
 func TestDocsRenderOffline(t *testing.T) {
 	browser := chromium(t)
-	srv := newServer(t, config.Config{})
+	srv := newServer(t, Options{})
 	// Each page renders differently; these strings come only from the document.
 	pages := map[string][]string{
 		"/docs":  {"Order Platform API", "/api/v1/utils/health-check", "test-workflow"},

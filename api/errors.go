@@ -3,52 +3,134 @@ package api
 import (
 	"context"
 	"errors"
-	"log/slog"
+	"fmt"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/jackc/pgx/v5"
 
-	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/catalog"
+	"github.com/acme/orders/internal/emails"
+	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/temporalconn"
 )
 
-// Huma answers an error a handler did not map with a 500 whose detail is the
-// error text. That text can hold SQL or hostnames, so the cause goes to the log
-// and the client gets a bare problem.
-func init() {
-	next := huma.NewErrorWithContext
-	huma.NewErrorWithContext = func(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
-		if status < http.StatusInternalServerError || len(errs) == 0 {
-			return next(hctx, status, msg, errs...)
-		}
-		ctx := context.Background()
-		if hctx != nil {
-			ctx = hctx.Context()
-		}
-		slog.Default().ErrorContext(ctx, "unhandled error", "status", status, "error", errs,
-			"request_id", middleware.GetReqID(ctx))
-		return next(hctx, status, "")
-	}
+// errNotSuperuser is the API's own: an operation for superusers only.
+var errNotSuperuser = errors.New("the user does not have enough privileges")
+
+// retryAfter is what a 503 tells the client to wait, in seconds.
+const retryAfter = "5"
+
+// problems is the one table from the packages' errors to HTTP. Each is a
+// sentinel written to be shown: its own text is the problem's detail (never
+// the text of what wraps it). location names the input at fault, for a 422.
+var problems = []struct {
+	err      error
+	status   int
+	location string
+}{
+	{accounts.ErrNotFound, http.StatusNotFound, ""},
+	{catalog.ErrNotFound, http.StatusNotFound, ""},
+	{orders.ErrNotFound, http.StatusNotFound, ""},
+
+	{accounts.ErrBadCredentials, http.StatusBadRequest, ""},
+	{accounts.ErrLoginInactive, http.StatusBadRequest, ""},
+	{accounts.ErrIncorrectPassword, http.StatusBadRequest, ""},
+	{accounts.ErrSamePassword, http.StatusBadRequest, ""},
+	{accounts.ErrInvalidResetToken, http.StatusBadRequest, ""},
+
+	{accounts.ErrUnauthenticated, http.StatusUnauthorized, ""},
+	{accounts.ErrInactive, http.StatusForbidden, ""},
+	{errNotSuperuser, http.StatusForbidden, ""},
+	{accounts.ErrRegistrationClosed, http.StatusForbidden, ""},
+	{accounts.ErrSuperuserSelfDelete, http.StatusForbidden, ""},
+
+	{accounts.ErrEmailTaken, http.StatusConflict, ""},
+	{accounts.ErrHasOrders, http.StatusConflict, ""},
+	{catalog.ErrSKUTaken, http.StatusConflict, ""},
+	{catalog.ErrStockBelowReserved, http.StatusConflict, ""},
+	{catalog.ErrJustOrdered, http.StatusConflict, ""},
+
+	{accounts.ErrPasswordLength, http.StatusUnprocessableEntity, ""},
+	{catalog.ErrZeroDelta, http.StatusUnprocessableEntity, "body.delta"},
+	{orders.ErrKeyReused, http.StatusUnprocessableEntity, "header.Idempotency-Key"},
+	{orders.ErrBadCursor, http.StatusUnprocessableEntity, "query.cursor"},
+
+	{orders.ErrWorkflowNotStarted, http.StatusServiceUnavailable, ""},
+	{temporalconn.ErrUnavailable, http.StatusServiceUnavailable, ""},
+	{emails.ErrDisabled, http.StatusServiceUnavailable, ""},
 }
 
-// errWorkflowUnavailable answers when Temporal cannot be reached; the cause is logged.
-var errWorkflowUnavailable = huma.Error503ServiceUnavailable("the workflow service is unavailable; try again later")
-
-// fail is the one place that maps the packages' errors to HTTP. An error it
-// does not know is logged with its cause and answered with a bare 500.
-func (h *handlers) fail(ctx context.Context, err error) error {
+// problem turns a handler's error into its HTTP answer. An error the table
+// does not know is logged with its cause and answered with a bare 500; a
+// 503's cause is logged too, never shown.
+func (h *handlers) problem(ctx context.Context, err error) error {
+	var (
+		status   huma.StatusError
+		lines    *orders.LinesError
+		rejected *orders.RejectedError
+	)
 	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return huma.Error404NotFound("not found")
-	case errors.Is(err, accounts.ErrEmailTaken):
-		return huma.Error409Conflict("a user with this e-mail already exists")
-	case errors.Is(err, accounts.ErrPasswordLength):
-		return huma.Error422UnprocessableEntity(err.Error())
-	case db.IsForeignKeyViolation(err):
-		return huma.Error409Conflict("still referenced elsewhere (a user with orders cannot be deleted; deactivate it)")
+	case errors.As(err, &status):
+		return err // already an answer (Huma's validation)
+	case errors.As(err, &lines):
+		details := make([]error, len(lines.Problems))
+		for i, p := range lines.Problems {
+			details[i] = &huma.ErrorDetail{Location: fmt.Sprintf("body.lines[%d].product_id", p.Index), Message: p.Message, Value: p.Value}
+		}
+		return huma.Error422UnprocessableEntity("some lines cannot be ordered", details...)
+	case errors.As(err, &rejected):
+		return huma.Error409Conflict(rejected.Reason)
+	}
+	for _, p := range problems {
+		if !errors.Is(err, p.err) {
+			continue
+		}
+		var details []error
+		if p.location != "" {
+			details = append(details, &huma.ErrorDetail{Location: p.location, Message: p.err.Error()})
+		}
+		answer := huma.NewError(p.status, p.err.Error(), details...)
+		switch p.status {
+		case http.StatusUnauthorized:
+			return huma.ErrorWithHeaders(answer, http.Header{"WWW-Authenticate": {"Bearer"}})
+		case http.StatusServiceUnavailable:
+			h.Logger.WarnContext(ctx, "dependency unavailable", "error", err, "request_id", middleware.GetReqID(ctx))
+			return huma.ErrorWithHeaders(answer, http.Header{"Retry-After": {retryAfter}})
+		}
+		return answer
 	}
 	h.Logger.ErrorContext(ctx, "unexpected error", "error", err, "request_id", middleware.GetReqID(ctx))
 	return huma.Error500InternalServerError("")
+}
+
+// handle registers an operation whose handler returns the packages' errors
+// as they are: every one becomes an answer through problem, here.
+func handle[I, O any](api huma.API, h *handlers, op huma.Operation, fn func(context.Context, *I) (*O, error)) {
+	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
+		out, err := fn(ctx, in)
+		if err != nil {
+			return nil, h.problem(ctx, err)
+		}
+		return out, nil
+	})
+}
+
+// writeError answers from a middleware, through the same table.
+func (h *handlers) writeError(ctx huma.Context, err error) {
+	answer := h.problem(ctx.Context(), err)
+	var he huma.HeadersError
+	if errors.As(answer, &he) {
+		for k, vs := range he.GetHeaders() {
+			for _, v := range vs {
+				ctx.AppendHeader(k, v)
+			}
+		}
+	}
+	var se huma.StatusError
+	errors.As(answer, &se)
+	ctx.SetHeader("Content-Type", "application/problem+json")
+	ctx.SetStatus(se.GetStatus())
+	_ = h.api.Marshal(ctx.BodyWriter(), "application/problem+json", se)
 }

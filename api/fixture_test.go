@@ -10,95 +10,138 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2/humatest"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
 
+	"github.com/acme/orders/activities"
 	"github.com/acme/orders/api"
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/config"
-	"github.com/acme/orders/internal/outbox"
+	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/temporalconn"
 	"github.com/acme/orders/internal/testenv"
-	"github.com/acme/orders/internal/worker"
+	"github.com/acme/orders/workflows"
 )
+
+// The integration tests of this package share one Temporal dev server and
+// one Mailpit; each test has its own database, task queue and mail domain.
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 const (
 	adminEmail    = "admin@example.com"
 	adminPassword = "admin-password-1"
+	secretKey     = "test-secret-key-that-is-long-enough"
 )
 
+// settings are what a test may change of its platform.
+type settings struct {
+	accounts    accounts.Options
+	orders      orders.Options
+	http        api.Options
+	emails      bool // a mail relay is configured
+	ownTemporal bool // a server of its own, which the test may stop
+	ownMailpit  bool
+}
+
+func defaultSettings() settings {
+	return settings{
+		accounts: accounts.Options{
+			SecretKey: secretKey, AccessTokenTTL: time.Hour, ResetTokenTTL: 48 * time.Hour,
+			FrontendHost: "http://shop.test", ProjectName: "Test Shop",
+		},
+		orders: orders.Options{ApprovalThresholdCents: 100_000, ApprovalTimeout: 48 * time.Hour, RetryInterval: 500 * time.Millisecond},
+		http:   api.Options{MaxBodyBytes: 1 << 20},
+		emails: true,
+	}
+}
+
 // platform is the API under test with everything real behind it: a fresh
-// database, a Temporal dev server with the platform's worker, and Mailpit.
+// database, a Temporal dev server with the platform's worker, and Mailpit,
+// wired as cmd wires them.
 type platform struct {
 	t        *testing.T
 	api      humatest.TestAPI
-	cfg      config.Config
+	settings settings
 	pool     *pgxpool.Pool
 	mail     *testenv.Mailpit
 	temporal *testenv.Temporal
 	client   client.Client
 	admin    string // the first superuser's token
+	domain   string // every address this test mails to ends in it
 }
 
-func testConfig() config.Config {
-	return config.Config{
-		Environment:            "local",
-		HTTPMaxBodyBytes:       1 << 20,
-		TemporalNamespace:      "default",
-		TemporalTaskQueue:      "orders-api-test",
-		SecretKey:              "test-secret-key-that-is-long-enough",
-		ProjectName:            "Test Shop",
-		FrontendHost:           "http://shop.test",
-		AccessTokenExpire:      time.Hour,
-		EmailResetTokenExpire:  48 * time.Hour,
-		FirstSuperuser:         adminEmail,
-		FirstSuperuserPassword: adminPassword,
-
-		OrderApprovalThresholdCents: 100_000,
-		OrderApprovalTimeout:        48 * time.Hour,
-		OrderWorkflowRetryInterval:  500 * time.Millisecond,
-	}
-}
-
-func newPlatform(t *testing.T, adjust ...func(*config.Config)) *platform {
+func newPlatform(t *testing.T, adjust ...func(*settings)) *platform {
 	t.Helper()
-	pool, _ := testenv.NewPool(t)
-	temporal := testenv.StartTemporal(t)
-	mail := testenv.StartMailpit(t)
-
-	cfg := testConfig()
-	cfg.TemporalAddress = temporal.HostPort()
-	cfg.SMTP = config.SMTP{Host: "127.0.0.1", Port: mail.SMTPPort, FromEmail: "shop@example.com", FromName: "Test Shop"}
+	s := defaultSettings()
 	for _, f := range adjust {
-		f(&cfg)
+		f(&s)
 	}
-	tc, err := temporalconn.Dial(t.Context(), cfg, quietLogger())
+	p := &platform{t: t, settings: s, domain: "t" + uuid.NewString()[:8] + ".example.com"}
+	p.pool, _ = testenv.NewPool(t)
+	store := db.NewStore(p.pool)
+	if s.ownTemporal {
+		p.temporal = testenv.StartTemporal(t)
+	} else {
+		p.temporal = testenv.SharedTemporal(t)
+	}
+	smtp := config.SMTP{FromEmail: "shop@example.com", FromName: "Test Shop"}
+	if s.emails {
+		if s.ownMailpit {
+			p.mail = testenv.StartMailpit(t)
+		} else {
+			p.mail = testenv.SharedMailpit(t)
+		}
+		smtp.Host, smtp.Port = "127.0.0.1", p.mail.SMTPPort
+	}
+
+	queue := "orders-test-" + uuid.NewString()
+	tc, err := temporalconn.Dial(config.Temporal{Address: p.temporal.HostPort(), Namespace: "default"}, quietLogger())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(tc.Close)
-	w := worker.New(tc, cfg, pool)
+	p.client = tc
+	wf := workflows.NewClient(tc, workflows.ClientOptions{TaskQueue: queue, EmailsEnabled: smtp.Enabled()})
+
+	w := sdkworker.New(tc, queue, sdkworker.Options{})
+	workflows.Register(w)
+	activities.Register(w, activities.Deps{
+		Orders: orders.NewStore(store), Payments: activities.NewSimulatedGateway(), Carrier: activities.SimulatedCarrier{},
+		Mailer: activities.NewSMTPMailer(smtp), ProjectName: s.accounts.ProjectName,
+	})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
+
+	ord := orders.NewService(orders.NewStore(store), wf, s.orders, quietLogger())
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	t.Cleanup(stopRelay)
-	go (&outbox.Starter{DB: pool, Temporal: tc, Config: cfg, Logger: quietLogger()}).Relay(relayCtx)
+	go ord.Relay(relayCtx)
 
-	if _, err := accounts.EnsureSuperuser(t.Context(), db.New(pool), cfg.FirstSuperuser, cfg.FirstSuperuserPassword); err != nil {
+	acc := accounts.NewService(store, wf, s.accounts, quietLogger())
+	if _, err := acc.EnsureSuperuser(t.Context(), adminEmail, adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	p := &platform{t: t, cfg: cfg, pool: pool, mail: mail, temporal: temporal, client: tc}
-	p.api = newTestAPI(t, api.Deps{Config: cfg, Logger: quietLogger(), DB: pool, Temporal: tc})
+	p.api = newTestAPI(t, api.Deps{
+		Logger: quietLogger(), Auth: acc, Accounts: acc, Catalog: catalog.NewService(store), Orders: ord, Jobs: wf,
+		Options: s.http,
+	})
 	p.admin = p.login(adminEmail, adminPassword)
 	return p
 }
+
+// email is an address of this test's own mail domain.
+func (p *platform) email(local string) string { return local + "@" + p.domain }
 
 // do sends a request with an optional bearer token and JSON body, and
 // decodes a JSON answer into out when out is not nil.
@@ -149,14 +192,13 @@ type user struct {
 	IsSuperuser bool   `json:"is_superuser"`
 }
 
-var userSeq int
+var userSeq atomic.Int64
 
 // newUser creates a user through the API (as the superuser) and returns it
 // with a token, unless it is inactive (an inactive user cannot log in).
 func (p *platform) newUser(superuser, active bool) (user, string) {
 	p.t.Helper()
-	userSeq++
-	email := fmt.Sprintf("user%d-%d@example.com", userSeq, time.Now().UnixNano())
+	email := p.email(fmt.Sprintf("user%d", userSeq.Add(1)))
 	var u user
 	code := p.do(http.MethodPost, "/api/v1/users/", p.admin, map[string]any{
 		"email": email, "password": "password-123", "full_name": "User", "is_superuser": superuser,
@@ -201,3 +243,7 @@ func (p *platform) recordHistory(name, orderID string) {
 		p.t.Fatal(err)
 	}
 }
+
+// orders reads the order tables directly, for what the API does not show
+// (payments, shipments, whether a workflow started).
+func (p *platform) orders() *orders.Store { return orders.NewStore(db.NewStore(p.pool)) }

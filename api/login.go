@@ -2,17 +2,9 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/jackc/pgx/v5"
-
-	"github.com/acme/orders/db"
-	"github.com/acme/orders/internal/accounts"
-	"github.com/acme/orders/internal/auth"
-	"github.com/acme/orders/internal/emails"
 )
 
 // LoginInput is the OAuth2 password grant, posted as a form.
@@ -56,7 +48,7 @@ type HTMLOutput struct {
 }
 
 func (h *handlers) registerLogin(api huma.API) {
-	huma.Register(api, h.limited(h.Config.RateLimitLogin, guarded(anyone, huma.Operation{
+	handle(api, h, h.limited(h.Options.RateLimits.Login, guarded(anyone, huma.Operation{
 		OperationID: "login-access-token",
 		Method:      http.MethodPost,
 		Path:        "/login/access-token",
@@ -65,7 +57,7 @@ func (h *handlers) registerLogin(api huma.API) {
 		Errors:      []int{http.StatusBadRequest},
 	})), h.login)
 
-	huma.Register(api, guarded(loggedIn, huma.Operation{
+	handle(api, h, guarded(loggedIn, huma.Operation{
 		OperationID: "login-test-token",
 		Method:      http.MethodPost,
 		Path:        "/login/test-token",
@@ -75,7 +67,7 @@ func (h *handlers) registerLogin(api huma.API) {
 		return userOutput(currentUser(ctx)), nil
 	})
 
-	huma.Register(api, h.limited(h.Config.RateLimitPasswordRecovery, guarded(anyone, huma.Operation{
+	handle(api, h, h.limited(h.Options.RateLimits.PasswordRecovery, guarded(anyone, huma.Operation{
 		OperationID:   "recover-password",
 		Method:        http.MethodPost,
 		Path:          "/password-recovery/{email}",
@@ -83,18 +75,26 @@ func (h *handlers) registerLogin(api huma.API) {
 		Description:   "Answers the same whether or not the address has an account.",
 		Tags:          []string{"login"},
 		DefaultStatus: http.StatusAccepted,
-	})), h.recoverPassword)
+	})), func(ctx context.Context, in *EmailPath) (*MessageOutput, error) {
+		h.Accounts.RecoverPassword(ctx, in.Email)
+		return message("If that address has an account, a password recovery e-mail is on its way."), nil
+	})
 
-	huma.Register(api, guarded(anyone, huma.Operation{
+	handle(api, h, guarded(anyone, huma.Operation{
 		OperationID: "reset-password",
 		Method:      http.MethodPost,
 		Path:        "/reset-password",
 		Summary:     "Set a new password with the token from a recovery e-mail",
 		Tags:        []string{"login"},
 		Errors:      []int{http.StatusBadRequest},
-	}), h.resetPassword)
+	}), func(ctx context.Context, in *ResetPasswordInput) (*MessageOutput, error) {
+		if err := h.Accounts.ResetPassword(ctx, in.Body.Token, in.Body.NewPassword); err != nil {
+			return nil, err
+		}
+		return message("Password updated."), nil
+	})
 
-	huma.Register(api, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(superuser, huma.Operation{
 		OperationID: "recover-password-html-content",
 		Method:      http.MethodPost,
 		Path:        "/password-recovery-html-content/{email}",
@@ -105,129 +105,21 @@ func (h *handlers) registerLogin(api huma.API) {
 			Description: "The e-mail's HTML",
 			Content:     map[string]*huma.MediaType{"text/html": {}},
 		}},
-	}), h.recoveryPreview)
+	}), func(ctx context.Context, in *EmailPath) (*HTMLOutput, error) {
+		r, err := h.Accounts.RecoveryEmail(ctx, in.Email)
+		if err != nil {
+			return nil, err
+		}
+		return &HTMLOutput{ContentType: "text/html; charset=utf-8", Subject: r.Subject, Body: []byte(r.HTML)}, nil
+	})
 }
 
-var errBadCredentials = huma.Error400BadRequest("incorrect e-mail or password")
-
 func (h *handlers) login(ctx context.Context, in *LoginInput) (*TokenOutput, error) {
-	q := db.New(h.DB)
-	user, err := q.GetUserByEmail(ctx, in.Body.Username)
-	if errors.Is(err, pgx.ErrNoRows) {
-		auth.BurnVerify(in.Body.Password) // same time as a wrong password
-		return nil, errBadCredentials
-	}
+	token, err := h.Accounts.Login(ctx, in.Body.Username, in.Body.Password)
 	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	ok, err := auth.VerifyPassword(user.PasswordHash, in.Body.Password)
-	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	if !ok {
-		return nil, errBadCredentials
-	}
-	if !user.IsActive {
-		return nil, huma.Error400BadRequest("inactive user")
-	}
-	if auth.NeedsRehash(user.PasswordHash) {
-		if hash, err := auth.HashPassword(in.Body.Password); err == nil {
-			if err := q.RehashPassword(ctx, db.RehashPasswordParams{ID: user.ID, PasswordHash: hash}); err != nil {
-				h.Logger.WarnContext(ctx, "rehash password", "error", err) // the login still stands
-			}
-		}
-	}
-	token, err := h.tokens.Issue(user.ID, user.TokenVersion, auth.PurposeAccess, h.Config.AccessTokenExpire)
-	if err != nil {
-		return nil, h.fail(ctx, err)
+		return nil, err
 	}
 	out := &TokenOutput{}
 	out.Body.AccessToken, out.Body.TokenType = token, "bearer"
 	return out, nil
-}
-
-func (h *handlers) recoverPassword(ctx context.Context, in *EmailPath) (*MessageOutput, error) {
-	// Look up and send after answering: the answer then takes the same time,
-	// and says the same, whether or not the address has an account.
-	bg := context.WithoutCancel(ctx)
-	go func() {
-		bg, cancel := context.WithTimeout(bg, 30*time.Second)
-		defer cancel()
-		if err := h.sendRecoveryEmail(bg, in.Email); err != nil {
-			h.Logger.ErrorContext(bg, "password recovery e-mail", "error", err)
-		}
-	}()
-	return message("If that address has an account, a password recovery e-mail is on its way."), nil
-}
-
-func (h *handlers) sendRecoveryEmail(ctx context.Context, email string) error {
-	user, err := db.New(h.DB).GetUserByEmail(ctx, email)
-	if errors.Is(err, pgx.ErrNoRows) || err == nil && !user.IsActive {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	data, err := h.recoveryData(user)
-	if err != nil {
-		return err
-	}
-	_, err = h.sendEmail(ctx, user.Email, emails.ResetPassword, data)
-	return err
-}
-
-func (h *handlers) recoveryData(user db.User) (emails.Data, error) {
-	token, err := h.tokens.Issue(user.ID, user.TokenVersion, auth.PurposeReset, h.Config.EmailResetTokenExpire)
-	if err != nil {
-		return emails.Data{}, err
-	}
-	return emails.Data{
-		ProjectName: h.Config.ProjectName,
-		Email:       user.Email,
-		FullName:    user.FullName,
-		Link:        h.Config.FrontendHost + "/reset-password?token=" + token,
-		ValidHours:  int(h.Config.EmailResetTokenExpire / time.Hour),
-	}, nil
-}
-
-var errInvalidResetToken = huma.Error400BadRequest("invalid or expired token")
-
-func (h *handlers) resetPassword(ctx context.Context, in *ResetPasswordInput) (*MessageOutput, error) {
-	id, version, err := h.tokens.Parse(in.Body.Token, auth.PurposeReset)
-	if err != nil {
-		return nil, errInvalidResetToken
-	}
-	err = db.InTx(ctx, h.DB, func(q *db.Queries) error {
-		user, err := q.GetUserForUpdate(ctx, id)
-		if errors.Is(err, pgx.ErrNoRows) || err == nil && (user.TokenVersion != version || !user.IsActive) {
-			return errInvalidResetToken // used once already, or the password changed since
-		}
-		if err != nil {
-			return err
-		}
-		return accounts.SetPassword(ctx, q, id, in.Body.NewPassword)
-	})
-	if errors.Is(err, errInvalidResetToken) {
-		return nil, errInvalidResetToken
-	}
-	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	return message("Password updated."), nil
-}
-
-func (h *handlers) recoveryPreview(ctx context.Context, in *EmailPath) (*HTMLOutput, error) {
-	user, err := db.New(h.DB).GetUserByEmail(ctx, in.Email)
-	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	data, err := h.recoveryData(user)
-	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	r, err := emails.Render(emails.ResetPassword, data)
-	if err != nil {
-		return nil, h.fail(ctx, err)
-	}
-	return &HTMLOutput{ContentType: "text/html; charset=utf-8", Subject: r.Subject, Body: []byte(r.HTML)}, nil
 }

@@ -6,7 +6,22 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/acme/orders/internal/orders"
 )
+
+// OrderStatus is an order's status; the document's enum is the orders'
+// vocabulary, orders.Statuses, not a copy of it.
+type OrderStatus string
+
+// Schema lists the statuses as the enum.
+func (OrderStatus) Schema(huma.Registry) *huma.Schema {
+	s := &huma.Schema{Type: huma.TypeString, Description: "Where the order is in its lifecycle"}
+	for _, st := range orders.Statuses() {
+		s.Enum = append(s.Enum, string(st))
+	}
+	return s
+}
 
 // Address is where an order ships.
 type Address struct {
@@ -71,7 +86,7 @@ type OrderLine struct {
 type OrderPublic struct {
 	ID              uuid.UUID   `json:"id"`
 	CustomerID      uuid.UUID   `json:"customer_id"`
-	Status          string      `json:"status" enum:"pending,awaiting_approval,confirmed,shipped,delivered,cancelled,failed"`
+	Status          OrderStatus `json:"status"`
 	Currency        string      `json:"currency"`
 	TotalCents      int64       `json:"total_cents"`
 	ShippingAddress Address     `json:"shipping_address"`
@@ -91,12 +106,12 @@ type OrderOutput struct {
 
 // ListOrdersInput filters and pages orders, newest first.
 type ListOrdersInput struct {
-	Status      string    `query:"status" enum:"pending,awaiting_approval,confirmed,shipped,delivered,cancelled,failed"`
-	CustomerID  string    `query:"customer_id" format:"uuid" doc:"Superusers only; customers always see their own"`
-	CreatedFrom time.Time `query:"created_from" doc:"Inclusive, RFC 3339"`
-	CreatedTo   time.Time `query:"created_to" doc:"Exclusive, RFC 3339"`
-	Cursor      string    `query:"cursor" maxLength:"200" doc:"next_cursor of the previous page"`
-	Limit       int32     `query:"limit" minimum:"1" maximum:"100" default:"20"`
+	Status      OrderStatus `query:"status"`
+	CustomerID  string      `query:"customer_id" format:"uuid" doc:"Superusers only; customers always see their own"`
+	CreatedFrom time.Time   `query:"created_from" doc:"Inclusive, RFC 3339"`
+	CreatedTo   time.Time   `query:"created_to" doc:"Exclusive, RFC 3339"`
+	Cursor      string      `query:"cursor" maxLength:"200" doc:"next_cursor of the previous page"`
+	Limit       int32       `query:"limit" minimum:"1" maximum:"100" default:"20"`
 }
 
 // OrdersOutput is a page of orders and the cursor of the next, if any.
@@ -122,13 +137,13 @@ type OrderActionInput struct {
 
 // OrderEvent is one entry of an order's timeline.
 type OrderEvent struct {
-	ID         int64     `json:"id"`
-	Type       string    `json:"type"`
-	FromStatus string    `json:"from_status,omitempty"`
-	ToStatus   string    `json:"to_status,omitempty"`
-	Actor      string    `json:"actor"`
-	Detail     string    `json:"detail,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         int64       `json:"id"`
+	Type       string      `json:"type"`
+	FromStatus OrderStatus `json:"from_status,omitempty"`
+	ToStatus   OrderStatus `json:"to_status,omitempty"`
+	Actor      string      `json:"actor"`
+	Detail     string      `json:"detail,omitempty"`
+	CreatedAt  time.Time   `json:"created_at"`
 }
 
 // OrderEventsOutput is an order's whole timeline, oldest first.

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/acme/orders/internal/testenv"
 )
@@ -12,6 +13,7 @@ import (
 // TestOperatorsCLI runs the README's `temporal` commands against the dev
 // server and checks their effect through the API.
 func TestOperatorsCLI(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	machine := p.newProduct(129_900, "EUR", 5)
 	_, token := p.newUser(false, true)
@@ -63,8 +65,14 @@ func TestOperatorsCLI(t *testing.T) {
 	}
 	cli("workflow", "cancel", "--workflow-id", "order-"+o3.ID)
 	p.waitStatus(token, o3.ID, "cancelled")
-	if out := cli("workflow", "describe", "--workflow-id", "order-"+o3.ID); !strings.Contains(out, "CANCELED") {
-		t.Fatalf("describe after cancel:\n%s", out)
+	// The read model says cancelled before the workflow closes: wait for that too.
+	deadline := time.Now().Add(30 * time.Second)
+	for out := ""; !strings.Contains(out, "CANCELED"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("describe after cancel:\n%s", out)
+		}
+		time.Sleep(100 * time.Millisecond)
+		out = cli("workflow", "describe", "--workflow-id", "order-"+o3.ID)
 	}
 	p.recordHistory("workflow_cancelled", o3.ID)
 	if got := p.product(machine.ID); got.Reserved != 0 || got.OnHand != 4 {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestIdempotentPlacement(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	mug := p.newProduct(1290, "EUR", 100)
 	_, token := p.newUser(false, true)
@@ -68,6 +69,7 @@ func TestIdempotentPlacement(t *testing.T) {
 // many orders are confirmed as there were units, the rest fail, and stock
 // never goes negative.
 func TestScarceStock(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	const units, buyers = 5, 20
 	lamp := p.newProduct(4990, "EUR", units)

@@ -5,18 +5,17 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-
-	"github.com/acme/orders/db"
 )
 
 // TestOrdersAcceptedWhileTemporalIsDown: orders placed during an outage are
 // accepted (201, pending), kept, and all progress once Temporal is back.
 func TestOrdersAcceptedWhileTemporalIsDown(t *testing.T) {
-	p := newPlatform(t)
+	t.Parallel()
+	p := newPlatform(t, func(s *settings) { s.ownTemporal = true }) // it stops Temporal
 	mug := p.newProduct(1290, "EUR", 100)
 	_, token := p.newUser(false, true)
 
-	p.temporal.Stop()
+	p.temporal.Stop(t)
 	var ids []string
 	for range 3 {
 		code, o := p.place(token, orderBody("tok_approve", line(mug.ID, 1)))
@@ -26,16 +25,16 @@ func TestOrdersAcceptedWhileTemporalIsDown(t *testing.T) {
 		ids = append(ids, o.ID)
 	}
 	for _, id := range ids {
-		o, err := db.New(p.pool).GetOrder(p.ctx(), uuid.MustParse(id))
-		if err != nil || o.WorkflowStartedAt != nil {
-			t.Fatalf("order %s: started %v, err %v", id, o.WorkflowStartedAt, err)
+		o, err := p.orders().Get(p.ctx(), uuid.MustParse(id))
+		if err != nil || o.WorkflowStarted {
+			t.Fatalf("order %s: started %v, err %v", id, o.WorkflowStarted, err)
 		}
 	}
 	if code, _ := p.act(token, ids[0], "cancel"); code != http.StatusServiceUnavailable {
 		t.Fatalf("cancel before the workflow exists: %d, want 503", code)
 	}
 
-	p.temporal.Start()
+	p.temporal.Start(t)
 	for _, id := range ids {
 		p.waitStatus(token, id, "confirmed")
 	}
@@ -45,7 +44,8 @@ func TestOrdersAcceptedWhileTemporalIsDown(t *testing.T) {
 }
 
 func TestListOrders(t *testing.T) {
-	p := newPlatform(t)
+	t.Parallel()
+	p := newPlatform(t, func(s *settings) { s.ownTemporal = true }) // it stops Temporal
 	mug := p.newProduct(100, "EUR", 100)
 	ann, annToken := p.newUser(false, true)
 	_, bobToken := p.newUser(false, true)

@@ -7,12 +7,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/acme/orders/db"
-	"github.com/acme/orders/internal/config"
 )
 
 func TestOrderLifecycle(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	mug := p.newProduct(1290, "EUR", 10)
 	tee := p.newProduct(2490, "EUR", 5)
@@ -34,7 +32,7 @@ func TestOrderLifecycle(t *testing.T) {
 	if got := p.product(mug.ID); got.Reserved != 2 || got.OnHand != 10 || got.Available != 8 {
 		t.Fatalf("stock after confirm: %+v", got)
 	}
-	p.mail.WaitForMessage(customer.Email, "confirmed", 30*time.Second)
+	p.mail.WaitForMessage(t, customer.Email, "confirmed", 30*time.Second)
 
 	if code := p.do(http.MethodGet, "/api/v1/orders/"+o.ID, stranger, nil, nil); code != http.StatusNotFound {
 		t.Fatalf("a stranger reads the order: %d", code)
@@ -60,7 +58,7 @@ func TestOrderLifecycle(t *testing.T) {
 	if code, _ := p.act(p.admin, o.ID, "deliver"); code != http.StatusConflict {
 		t.Fatalf("deliver twice: %d", code)
 	}
-	payment, err := db.New(p.pool).GetPayment(p.ctx(), uuid.MustParse(o.ID))
+	payment, _, err := p.orders().Payment(p.ctx(), uuid.MustParse(o.ID))
 	if err != nil || payment.Status != "captured" || payment.AmountCents != o.TotalCents {
 		t.Fatalf("payment %+v %v", payment, err)
 	}
@@ -92,6 +90,7 @@ func TestOrderLifecycle(t *testing.T) {
 }
 
 func TestCancelGivesStockAndMoneyBack(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	mug := p.newProduct(1290, "EUR", 10)
 	_, token := p.newUser(false, true)
@@ -105,10 +104,9 @@ func TestCancelGivesStockAndMoneyBack(t *testing.T) {
 	if got := p.product(mug.ID); got.Reserved != 0 || got.OnHand != 10 {
 		t.Fatalf("stock after cancel: %+v", got)
 	}
-	q := db.New(p.pool)
 	id := uuid.MustParse(o.ID)
-	payment, _ := q.GetPayment(p.ctx(), id)
-	shipment, _ := q.GetShipment(p.ctx(), id)
+	payment, _, _ := p.orders().Payment(p.ctx(), id)
+	shipment, _, _ := p.orders().Shipment(p.ctx(), id)
 	if payment.Status != "voided" || shipment.Status != "cancelled" {
 		t.Fatalf("payment %s, shipment %s", payment.Status, shipment.Status)
 	}
@@ -119,6 +117,7 @@ func TestCancelGivesStockAndMoneyBack(t *testing.T) {
 }
 
 func TestApprovalAboveThreshold(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	machine := p.newProduct(129_900, "EUR", 5)
 	_, token := p.newUser(false, true)
@@ -151,6 +150,7 @@ func TestApprovalAboveThreshold(t *testing.T) {
 }
 
 func TestOutOfStockAndDeclinedOrdersFailHoldingNothing(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	lamp := p.newProduct(4990, "EUR", 3)
 	mug := p.newProduct(1290, "EUR", 10)
@@ -181,6 +181,7 @@ func TestOutOfStockAndDeclinedOrdersFailHoldingNothing(t *testing.T) {
 }
 
 func TestPlaceOrderValidation(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	eur := p.newProduct(100, "EUR", 10)
 	usd := p.newProduct(100, "USD", 10)
@@ -226,7 +227,8 @@ func TestPlaceOrderValidation(t *testing.T) {
 }
 
 func TestApprovalTimesOut(t *testing.T) {
-	p := newPlatform(t, func(c *config.Config) { c.OrderApprovalTimeout = 2 * time.Second })
+	t.Parallel()
+	p := newPlatform(t, func(s *settings) { s.orders.ApprovalTimeout = 2 * time.Second })
 	machine := p.newProduct(129_900, "EUR", 5)
 	_, token := p.newUser(false, true)
 	_, o := p.place(token, orderBody("tok_approve", line(machine.ID, 1)))

@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/catalog"
 )
 
 // ProductPublic is a catalog entry with its stock.
@@ -24,12 +24,19 @@ type ProductPublic struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-func publicProduct(p db.Product, onHand, reserved int32) ProductPublic {
+func publicProduct(p catalog.Product) ProductPublic {
 	return ProductPublic{
-		ID: p.ID, SKU: p.Sku, Name: p.Name, Description: p.Description, PriceCents: p.PriceCents,
-		Currency: p.Currency, Active: p.Active, OnHand: onHand, Reserved: reserved, Available: onHand - reserved,
+		ID: p.ID, SKU: p.SKU, Name: p.Name, Description: p.Description, PriceCents: p.PriceCents,
+		Currency: p.Currency, Active: p.Active, OnHand: p.OnHand, Reserved: p.Reserved, Available: p.Available(),
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
+}
+
+func productOutput(p catalog.Product, err error) (*ProductOutput, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &ProductOutput{Body: publicProduct(p)}, nil
 }
 
 // ProductOutput is one product.

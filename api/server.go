@@ -12,12 +12,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/cors"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"go.temporal.io/sdk/client"
-
-	"github.com/acme/orders/internal/auth"
-	"github.com/acme/orders/internal/config"
-	"github.com/acme/orders/internal/outbox"
 )
 
 // BasePath prefixes every operation.
@@ -26,12 +20,31 @@ const BasePath = "/api/v1"
 // Version is the API version shown in the OpenAPI document.
 const Version = "1.0.0"
 
-// Deps is what the handlers need; cmd builds it, tests build it too.
+// Deps is what the handlers call; cmd builds it from the domain services,
+// tests from fakes or from the same services.
 type Deps struct {
-	Config   config.Config
 	Logger   *slog.Logger
-	DB       *pgxpool.Pool
-	Temporal client.Client
+	Auth     Authenticator
+	Accounts Accounts
+	Catalog  Catalog
+	Orders   Orders
+	Jobs     Jobs
+	Checks   []Check // what /utils/ready reports on
+	Options  Options
+}
+
+// Options are the HTTP layer's own settings.
+type Options struct {
+	MaxBodyBytes int64
+	CORSOrigins  []string
+	RateLimits   RateLimits
+}
+
+// RateLimits are requests per client address per minute; 0 means no limit.
+type RateLimits struct {
+	Login            int
+	PasswordRecovery int
+	Signup           int
 }
 
 // HumaConfig is the OpenAPI and format configuration shared by the server and tests.
@@ -69,19 +82,14 @@ var public = []map[string][]string{{}}
 // handlers is what every operation's handler is a method of.
 type handlers struct {
 	Deps
-	api     huma.API
-	tokens  *auth.Tokens
-	starter *outbox.Starter
+	api huma.API
 }
 
 // Register adds every operation to api under BasePath: the one list of
 // operations. NewAPI calls it, and the tests reach it through NewAPI, so
 // they exercise what the server serves.
 func Register(api huma.API, d Deps) {
-	h := &handlers{
-		Deps: d, api: api, tokens: auth.NewTokens(d.Config.SecretKey),
-		starter: &outbox.Starter{DB: d.DB, Temporal: d.Temporal, Config: d.Config, Logger: d.Logger},
-	}
+	h := &handlers{Deps: d, api: api}
 	v1 := huma.NewGroup(api, BasePath)
 	v1.UseMiddleware(h.authenticate)
 	h.registerUtils(v1)
@@ -91,8 +99,8 @@ func Register(api huma.API, d Deps) {
 	h.registerOrders(v1)
 }
 
-// limited adds a per-client rate limit of perMinute requests to an operation.
-// A hand-built configuration with 0 (tests) means no limit.
+// limited adds a per-client rate limit of perMinute requests to an operation;
+// 0 means no limit.
 func (h *handlers) limited(perMinute int, op huma.Operation) huma.Operation {
 	if perMinute > 0 {
 		op.Middlewares = append(op.Middlewares, newRateLimiter(perMinute, time.Minute).middleware(h.api))
@@ -114,11 +122,11 @@ func NewAPI(d Deps) huma.API {
 		accessLog(d.Logger),
 		recoverer(d.Logger),
 		middleware.StripSlashes, // /utils/health-check/ and /utils/health-check are one route
-		limitBody(d.Config.HTTPMaxBodyBytes),
+		limitBody(d.Options.MaxBodyBytes),
 	)
-	if len(d.Config.CORSOrigins) > 0 {
+	if len(d.Options.CORSOrigins) > 0 {
 		r.Use(cors.Handler(cors.Options{
-			AllowedOrigins:   d.Config.CORSOrigins,
+			AllowedOrigins:   d.Options.CORSOrigins,
 			AllowedMethods:   []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"},
 			AllowedHeaders:   []string{"Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"},
 			ExposedHeaders:   []string{"Location", "X-Request-Id", "Retry-After"},

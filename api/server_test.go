@@ -9,18 +9,16 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/acme/orders/internal/config"
 )
 
-// newServer serves the real handler; only routes that need no database or
-// Temporal are called through it here.
-func newServer(t *testing.T, cfg config.Config) *httptest.Server {
+// newServer serves the real handler; only routes that need no service are
+// called through it here.
+func newServer(t *testing.T, opts Options) *httptest.Server {
 	t.Helper()
-	if cfg.HTTPMaxBodyBytes == 0 {
-		cfg.HTTPMaxBodyBytes = 1 << 20
+	if opts.MaxBodyBytes == 0 {
+		opts.MaxBodyBytes = 1 << 20
 	}
-	srv := httptest.NewServer(NewHandler(Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(NewHandler(Deps{Options: opts, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -40,7 +38,7 @@ func get(t *testing.T, url string) (*http.Response, string) {
 }
 
 func TestDocsPagesUseOnlyEmbeddedAssets(t *testing.T) {
-	srv := newServer(t, config.Config{})
+	srv := newServer(t, Options{})
 	for _, page := range []struct{ path, asset string }{
 		{"/docs", "/docs/assets/swagger-ui/swagger-ui-bundle.js"},
 		{"/redoc", "/docs/assets/redoc/redoc.standalone.js"},
@@ -67,7 +65,7 @@ func TestDocsPagesUseOnlyEmbeddedAssets(t *testing.T) {
 }
 
 func TestOpenAPIDocument(t *testing.T) {
-	srv := newServer(t, config.Config{})
+	srv := newServer(t, Options{})
 	resp, body := get(t, srv.URL+"/api/v1/openapi.json")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("openapi.json: %d", resp.StatusCode)
@@ -103,7 +101,7 @@ func TestOpenAPIDocument(t *testing.T) {
 }
 
 func TestTrailingSlashIsTheSameRoute(t *testing.T) {
-	srv := newServer(t, config.Config{})
+	srv := newServer(t, Options{})
 	for _, path := range []string{"/api/v1/utils/health-check", "/api/v1/utils/health-check/"} {
 		if resp, _ := get(t, srv.URL+path); resp.StatusCode != http.StatusOK {
 			t.Errorf("%s: %d", path, resp.StatusCode)
@@ -112,7 +110,7 @@ func TestTrailingSlashIsTheSameRoute(t *testing.T) {
 }
 
 func TestUnknownRouteIsAProblem(t *testing.T) {
-	srv := newServer(t, config.Config{})
+	srv := newServer(t, Options{})
 	resp, body := get(t, srv.URL+"/api/v1/nope")
 	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("%d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
@@ -120,7 +118,7 @@ func TestUnknownRouteIsAProblem(t *testing.T) {
 }
 
 func TestRequestIDIsEchoed(t *testing.T) {
-	srv := newServer(t, config.Config{})
+	srv := newServer(t, Options{})
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/utils/health-check", nil)
 	req.Header.Set("X-Request-Id", "abc-123")
 	resp, err := http.DefaultClient.Do(req)
@@ -138,7 +136,7 @@ func TestRequestIDIsEchoed(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	srv := newServer(t, config.Config{HTTPMaxBodyBytes: 1024})
+	srv := newServer(t, Options{MaxBodyBytes: 1024})
 	body := `{"message":"` + strings.Repeat("x", 4096) + `"}`
 	resp, err := http.Post(srv.URL+"/api/v1/utils/test-workflow", "application/json", strings.NewReader(body))
 	if err != nil {
@@ -151,7 +149,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	srv := newServer(t, config.Config{CORSOrigins: []string{"https://shop.example"}})
+	srv := newServer(t, Options{CORSOrigins: []string{"https://shop.example"}})
 	for origin, allowed := range map[string]bool{"https://shop.example": true, "https://evil.example": false} {
 		req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/api/v1/utils/health-check", nil)
 		req.Header.Set("Origin", origin)
@@ -186,7 +184,7 @@ func TestPanicBecomesABare500(t *testing.T) {
 }
 
 func TestResetPasswordPage(t *testing.T) {
-	srv := newServer(t, config.Config{})
+	srv := newServer(t, Options{})
 	resp, body := get(t, srv.URL+"/reset-password?token=abc")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `fetch("/api/v1/reset-password"`) ||
 		resp.Header.Get("Referrer-Policy") != "no-referrer" {

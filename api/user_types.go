@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/accounts"
 )
 
 // UserPublic is a user as the API shows it: never the password hash.
@@ -18,7 +18,7 @@ type UserPublic struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
-func publicUser(u db.User) UserPublic {
+func publicUser(u accounts.User) UserPublic {
 	return UserPublic{ID: u.ID, Email: u.Email, FullName: u.FullName, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser, CreatedAt: u.CreatedAt}
 }
 
@@ -27,7 +27,7 @@ type UserOutput struct {
 	Body UserPublic
 }
 
-func userOutput(u db.User) *UserOutput { return &UserOutput{Body: publicUser(u)} }
+func userOutput(u accounts.User) *UserOutput { return &UserOutput{Body: publicUser(u)} }
 
 // UsersOutput is a page of users, newest first, with the total count.
 type UsersOutput struct {

@@ -7,18 +7,17 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/acme/orders/internal/config"
 )
 
 func TestSignup(t *testing.T) {
+	t.Parallel()
 	closed := newPlatform(t)
 	body := map[string]any{"email": "new@example.com", "password": "password-123", "full_name": "New"}
 	if code := closed.do(http.MethodPost, "/api/v1/users/signup", "", body, nil); code != http.StatusForbidden {
 		t.Fatalf("signup with registration closed: %d", code)
 	}
 
-	p := newPlatform(t, func(c *config.Config) { c.UsersOpenRegistration = true })
+	p := newPlatform(t, func(s *settings) { s.accounts.OpenRegistration = true })
 	var u user
 	if code := p.do(http.MethodPost, "/api/v1/users/signup", "", body, &u); code != http.StatusCreated {
 		t.Fatalf("signup: %d", code)
@@ -49,27 +48,29 @@ func TestSignup(t *testing.T) {
 }
 
 func TestCreateUserSendsANewAccountEmailWithoutThePassword(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	var u user
 	code := p.do(http.MethodPost, "/api/v1/users/", p.admin, map[string]any{
-		"email": "ann@example.com", "password": "s3cret-Passw0rd", "full_name": "Ann",
+		"email": p.email("ann"), "password": "s3cret-Passw0rd", "full_name": "Ann",
 	}, &u)
 	if code != http.StatusCreated || u.FullName != "Ann" || !u.IsActive {
 		t.Fatalf("create: %d %+v", code, u)
 	}
-	msg := p.mail.WaitForMessage("ann@example.com", "New account", 30*time.Second)
-	if !strings.Contains(msg.Text, "ann@example.com") || !strings.Contains(msg.HTML, "Ann") {
+	msg := p.mail.WaitForMessage(t, p.email("ann"), "New account", 30*time.Second)
+	if !strings.Contains(msg.Text, p.email("ann")) || !strings.Contains(msg.HTML, "Ann") {
 		t.Fatalf("new-account mail:\n%s", msg.Text)
 	}
 	if strings.Contains(msg.Text, "s3cret-Passw0rd") || strings.Contains(msg.HTML, "s3cret-Passw0rd") {
 		t.Fatal("the new-account e-mail contains the password")
 	}
-	if code := p.do(http.MethodPost, "/api/v1/users/", p.admin, map[string]any{"email": "ANN@example.com", "password": "password-123"}, nil); code != http.StatusConflict {
+	if code := p.do(http.MethodPost, "/api/v1/users/", p.admin, map[string]any{"email": strings.ToUpper(p.email("ann")), "password": "password-123"}, nil); code != http.StatusConflict {
 		t.Fatalf("duplicate: %d", code)
 	}
 }
 
 func TestListUsersNewestFirstInPages(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	var made []user
 	for range 3 {
@@ -98,6 +99,7 @@ func TestListUsersNewestFirstInPages(t *testing.T) {
 }
 
 func TestUpdateUser(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	u, _ := p.newUser(false, true)
 	other, _ := p.newUser(false, true)
@@ -133,6 +135,7 @@ func TestUpdateUser(t *testing.T) {
 }
 
 func TestMyProfile(t *testing.T) {
+	t.Parallel()
 	p := newPlatform(t)
 	u, token := p.newUser(false, true)
 	other, _ := p.newUser(false, true)
@@ -185,32 +188,34 @@ func TestMyProfile(t *testing.T) {
 }
 
 func TestTestEmailArrivesEvenWhenSMTPIsDownAtFirst(t *testing.T) {
-	p := newPlatform(t)
+	t.Parallel()
+	p := newPlatform(t, func(s *settings) { s.ownMailpit = true }) // it stops the relay
 	var sent struct {
 		WorkflowID string `json:"workflow_id"`
 	}
-	if code := p.do(http.MethodPost, "/api/v1/utils/test-email?email_to=ops@example.com", p.admin, nil, &sent); code != http.StatusAccepted {
+	if code := p.do(http.MethodPost, "/api/v1/utils/test-email?email_to="+p.email("ops"), p.admin, nil, &sent); code != http.StatusAccepted {
 		t.Fatalf("test e-mail: %d", code)
 	}
 	if !strings.HasPrefix(sent.WorkflowID, "email-") {
 		t.Fatalf("workflow id %q", sent.WorkflowID)
 	}
-	msg := p.mail.WaitForMessage("ops@example.com", "Test email", 30*time.Second)
+	msg := p.mail.WaitForMessage(t, p.email("ops"), "Test email", 30*time.Second)
 	if !strings.Contains(msg.Text, "Test Shop") || !strings.Contains(strings.Join(msg.Headers["Message-Id"], ""), sent.WorkflowID) {
 		t.Fatalf("test e-mail: %+v", msg)
 	}
 
 	p.mail.Stop()
-	if code := p.do(http.MethodPost, "/api/v1/utils/test-email?email_to=later@example.com", p.admin, nil, nil); code != http.StatusAccepted {
+	if code := p.do(http.MethodPost, "/api/v1/utils/test-email?email_to="+p.email("later"), p.admin, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("test e-mail while SMTP is down: %d", code)
 	}
 	time.Sleep(3 * time.Second) // a few failed attempts
-	p.mail.Start()
-	p.mail.WaitForMessage("later@example.com", "Test email", 60*time.Second)
+	p.mail.Start(t)
+	p.mail.WaitForMessage(t, p.email("later"), "Test email", 60*time.Second)
 }
 
 func TestTestEmailWithoutSMTP(t *testing.T) {
-	p := newPlatform(t, func(c *config.Config) { c.SMTP.Host = "" })
+	t.Parallel()
+	p := newPlatform(t, func(s *settings) { s.emails = false })
 	if code := p.do(http.MethodPost, "/api/v1/utils/test-email?email_to=ops@example.com", p.admin, nil, nil); code != http.StatusServiceUnavailable {
 		t.Fatalf("test e-mail with no SMTP_HOST: %d", code)
 	}

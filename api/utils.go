@@ -2,18 +2,13 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/google/uuid"
-	"go.temporal.io/sdk/client"
 
-	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/emails"
-	"github.com/acme/orders/workflows"
 )
 
 // readyTimeout bounds each dependency check so /ready answers fast when one hangs.
@@ -65,7 +60,7 @@ type EmailSentOutput struct {
 }
 
 func (h *handlers) registerUtils(api huma.API) {
-	huma.Register(api, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(superuser, huma.Operation{
 		OperationID:   "test-email",
 		Method:        http.MethodPost,
 		Path:          "/utils/test-email",
@@ -75,20 +70,16 @@ func (h *handlers) registerUtils(api huma.API) {
 		DefaultStatus: http.StatusAccepted,
 		Errors:        []int{http.StatusServiceUnavailable},
 	}), func(ctx context.Context, in *TestEmailInput) (*EmailSentOutput, error) {
-		id, err := h.sendEmail(ctx, in.EmailTo, emails.TestEmail, emails.Data{})
-		if errors.Is(err, errEmailsDisabled) {
-			return nil, errEmailsDisabled
-		}
+		id, err := h.Jobs.SendEmail(ctx, in.EmailTo, emails.TestEmail, emails.Data{})
 		if err != nil {
-			h.Logger.ErrorContext(ctx, "start test e-mail", "error", err)
-			return nil, errWorkflowUnavailable
+			return nil, err
 		}
 		out := &EmailSentOutput{}
 		out.Body.Message, out.Body.WorkflowID = "Test e-mail queued.", id
 		return out, nil
 	})
 
-	huma.Register(api, guarded(anyone, huma.Operation{
+	handle(api, h, guarded(anyone, huma.Operation{
 		OperationID: "health-check",
 		Method:      http.MethodGet,
 		Path:        "/utils/health-check",
@@ -100,7 +91,7 @@ func (h *handlers) registerUtils(api huma.API) {
 		return out, nil
 	})
 
-	huma.Register(api, guarded(anyone, huma.Operation{
+	handle(api, h, guarded(anyone, huma.Operation{
 		OperationID: "ready",
 		Method:      http.MethodGet,
 		Path:        "/utils/ready",
@@ -111,7 +102,7 @@ func (h *handlers) registerUtils(api huma.API) {
 		return h.ready(ctx)
 	})
 
-	huma.Register(api, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(superuser, huma.Operation{
 		OperationID:   "test-workflow",
 		Method:        http.MethodPost,
 		Path:          "/utils/test-workflow",
@@ -121,41 +112,29 @@ func (h *handlers) registerUtils(api huma.API) {
 		DefaultStatus: http.StatusAccepted,
 		Errors:        []int{http.StatusServiceUnavailable},
 	}), func(ctx context.Context, in *TestWorkflowInput) (*TestWorkflowOutput, error) {
-		run, err := h.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-			ID:        workflows.TestWorkflowID(uuid.New()),
-			TaskQueue: h.Config.TemporalTaskQueue,
-		}, workflows.TestWorkflowName, workflows.TestWorkflowInput{Message: in.Body.Message})
+		id, runID, err := h.Jobs.StartTestWorkflow(ctx, in.Body.Message)
 		if err != nil {
-			h.Logger.ErrorContext(ctx, "start test workflow", "error", err)
-			return nil, errWorkflowUnavailable
+			return nil, err
 		}
 		out := &TestWorkflowOutput{}
-		out.Body.Message = "Word received"
-		out.Body.WorkflowID = run.GetID()
-		out.Body.RunID = run.GetRunID()
+		out.Body.Message, out.Body.WorkflowID, out.Body.RunID = "Word received", id, runID
 		return out, nil
 	})
 }
 
+// ready pings every dependency, each within readyTimeout, and names those
+// that did not answer.
 func (h *handlers) ready(ctx context.Context) (*ReadyOutput, error) {
 	var down []string
-	out := &ReadyOutput{}
-	out.Body.Status, out.Body.Postgres, out.Body.Temporal = "ready", "ok", "ok"
-
-	pgCtx, cancel := context.WithTimeout(ctx, readyTimeout)
-	defer cancel()
-	if _, err := db.New(h.DB).Ping(pgCtx); err != nil {
-		h.Logger.WarnContext(ctx, "readiness: PostgreSQL unreachable", "error", err)
-		down = append(down, "postgres")
+	for _, c := range h.Checks {
+		pingCtx, cancel := context.WithTimeout(ctx, readyTimeout)
+		err := c.Ping(pingCtx)
+		cancel()
+		if err != nil {
+			h.Logger.WarnContext(ctx, "readiness: "+c.Name+" unreachable", "error", err)
+			down = append(down, c.Name)
+		}
 	}
-
-	tCtx, cancel := context.WithTimeout(ctx, readyTimeout)
-	defer cancel()
-	if _, err := h.Temporal.CheckHealth(tCtx, &client.CheckHealthRequest{}); err != nil {
-		h.Logger.WarnContext(ctx, "readiness: Temporal unreachable", "error", err)
-		down = append(down, "temporal")
-	}
-
 	if len(down) > 0 {
 		details := make([]error, len(down))
 		for i, name := range down {
@@ -163,5 +142,7 @@ func (h *handlers) ready(ctx context.Context) (*ReadyOutput, error) {
 		}
 		return nil, huma.Error503ServiceUnavailable("not ready: "+strings.Join(down, " and ")+" unreachable", details...)
 	}
+	out := &ReadyOutput{}
+	out.Body.Status, out.Body.Postgres, out.Body.Temporal = "ready", "ok", "ok"
 	return out, nil
 }

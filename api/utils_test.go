@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/acme/orders/api"
+	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/config"
 	"github.com/acme/orders/internal/temporalconn"
 	"github.com/acme/orders/internal/testenv"
@@ -28,23 +29,19 @@ func quietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-// newDeps wires real dependencies: a fresh database and a client for the given
-// Temporal address, built the way the binary builds it.
-func newDeps(t *testing.T, pool *pgxpool.Pool, temporalAddr string) api.Deps {
+// readyDeps wires what readiness reports on, as cmd does: a database and a
+// client of the Temporal server at temporalAddr.
+func readyDeps(t *testing.T, pool *pgxpool.Pool, temporalAddr string) api.Deps {
 	t.Helper()
-	cfg := config.Config{
-		TemporalAddress:   temporalAddr,
-		TemporalNamespace: "default",
-		TemporalTaskQueue: "orders-test",
-		HTTPMaxBodyBytes:  1 << 20,
-		SecretKey:         "test-secret",
-	}
-	tc, err := temporalconn.Dial(t.Context(), cfg, quietLogger())
+	tc, err := temporalconn.Dial(config.Temporal{Address: temporalAddr, Namespace: "default"}, quietLogger())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(tc.Close)
-	return api.Deps{Config: cfg, Logger: quietLogger(), DB: pool, Temporal: tc}
+	return api.Deps{Logger: quietLogger(), Options: api.Options{MaxBodyBytes: 1 << 20}, Checks: []api.Check{
+		{Name: "postgres", Ping: db.NewStore(pool).Ping},
+		{Name: "temporal", Ping: func(ctx context.Context) error { return temporalconn.Ping(ctx, tc) }},
+	}}
 }
 
 // newTestAPI is the whole server (middleware included) behind humatest.
@@ -99,16 +96,17 @@ func waitFor(t *testing.T, tapi humatest.TestAPI, want int, limit time.Duration)
 }
 
 func TestReadyFollowsTemporal(t *testing.T) {
+	t.Parallel()
 	pool, _ := testenv.NewPool(t)
-	temporal := testenv.StartTemporal(t)
-	tapi := newTestAPI(t, newDeps(t, pool, temporal.HostPort()))
+	temporal := testenv.StartTemporal(t) // its own: it is stopped
+	tapi := newTestAPI(t, readyDeps(t, pool, temporal.HostPort()))
 
 	resp, _ := waitFor(t, tapi, http.StatusOK, 10*time.Second)
 	if !strings.Contains(resp.Body.String(), `"ready"`) {
 		t.Fatalf("ready body: %s", resp.Body)
 	}
 
-	temporal.Stop()
+	temporal.Stop(t)
 	resp, took := waitFor(t, tapi, http.StatusServiceUnavailable, 5*time.Second)
 	t.Logf("503 %s after the Temporal server stopped", took)
 	p := decodeProblem(t, resp)
@@ -116,20 +114,21 @@ func TestReadyFollowsTemporal(t *testing.T) {
 		t.Fatalf("503 must name temporal and only temporal: %+v", p)
 	}
 
-	temporal.Start()
+	temporal.Start(t)
 	_, took = waitFor(t, tapi, http.StatusOK, 30*time.Second)
 	t.Logf("200 %s after the Temporal server came back", took)
 }
 
 func TestReadyNamesPostgres(t *testing.T) {
-	temporal := testenv.StartTemporal(t)
+	t.Parallel()
+	temporal := testenv.SharedTemporal(t)
 	// A pool on a database that does not exist: every connection attempt fails.
 	pool, err := pgxpool.New(context.Background(), strings.Replace(testenv.AdminURL(), "/postgres?", "/orders_no_such_db?", 1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	tapi := newTestAPI(t, newDeps(t, pool, temporal.HostPort()))
+	tapi := newTestAPI(t, readyDeps(t, pool, temporal.HostPort()))
 
 	resp := tapi.Get("/api/v1/utils/ready")
 	if resp.Code != http.StatusServiceUnavailable {

@@ -5,59 +5,10 @@
 package db
 
 import (
-	"database/sql/driver"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 )
-
-type OrderStatus string
-
-const (
-	OrderStatusPending          OrderStatus = "pending"
-	OrderStatusAwaitingApproval OrderStatus = "awaiting_approval"
-	OrderStatusConfirmed        OrderStatus = "confirmed"
-	OrderStatusShipped          OrderStatus = "shipped"
-	OrderStatusDelivered        OrderStatus = "delivered"
-	OrderStatusCancelled        OrderStatus = "cancelled"
-	OrderStatusFailed           OrderStatus = "failed"
-)
-
-func (e *OrderStatus) Scan(src interface{}) error {
-	switch s := src.(type) {
-	case []byte:
-		*e = OrderStatus(s)
-	case string:
-		*e = OrderStatus(s)
-	default:
-		return fmt.Errorf("unsupported scan type for OrderStatus: %T", src)
-	}
-	return nil
-}
-
-type NullOrderStatus struct {
-	OrderStatus OrderStatus
-	Valid       bool // Valid is true if OrderStatus is not NULL
-}
-
-// Scan implements the Scanner interface.
-func (ns *NullOrderStatus) Scan(value interface{}) error {
-	if value == nil {
-		ns.OrderStatus, ns.Valid = "", false
-		return nil
-	}
-	ns.Valid = true
-	return ns.OrderStatus.Scan(value)
-}
-
-// Value implements the driver Valuer interface.
-func (ns NullOrderStatus) Value() (driver.Value, error) {
-	if !ns.Valid {
-		return nil, nil
-	}
-	return string(ns.OrderStatus), nil
-}
 
 type Inventory struct {
 	ProductID uuid.UUID
@@ -68,28 +19,29 @@ type Inventory struct {
 }
 
 type Order struct {
-	ID                uuid.UUID
-	CustomerID        uuid.UUID
-	Status            OrderStatus
-	Currency          string
-	TotalCents        int64
-	ShippingAddress   []byte
-	PaymentToken      string
-	IdempotencyKey    string
-	RequestHash       string
-	FailureReason     *string
-	Version           int32
-	WorkflowStartedAt *time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	ID                   uuid.UUID
+	CustomerID           uuid.UUID
+	Status               string
+	Currency             string
+	TotalCents           int64
+	ShippingAddress      []byte
+	PaymentToken         string
+	IdempotencyKey       string
+	RequestHash          string
+	FailureReason        *string
+	Version              int32
+	WorkflowStartedAt    *time.Time
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	WorkflowClaimedUntil *time.Time
 }
 
 type OrderEvent struct {
 	ID         int64
 	OrderID    uuid.UUID
 	Type       string
-	FromStatus *OrderStatus
-	ToStatus   *OrderStatus
+	FromStatus *string
+	ToStatus   *string
 	Actor      string
 	Detail     string
 	DedupeKey  string

@@ -20,8 +20,8 @@ ON CONFLICT (order_id, dedupe_key) DO NOTHING
 type AddOrderEventParams struct {
 	OrderID    uuid.UUID
 	Type       string
-	FromStatus *OrderStatus
-	ToStatus   *OrderStatus
+	FromStatus *string
+	ToStatus   *string
 	Actor      string
 	Detail     string
 	DedupeKey  string

@@ -13,23 +13,30 @@ import (
 )
 
 const claimUnstartedOrders = `-- name: ClaimUnstartedOrders :many
-SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at FROM orders
-WHERE workflow_started_at IS NULL
-  AND created_at < now() - make_interval(secs => $1::float8)
-ORDER BY created_at
-LIMIT $2
-FOR UPDATE SKIP LOCKED
+UPDATE orders SET workflow_claimed_until = now() + make_interval(secs => $1::float8)
+WHERE id IN (
+    SELECT id FROM orders
+    WHERE workflow_started_at IS NULL
+      AND created_at < now() - make_interval(secs => $2::float8)
+      AND (workflow_claimed_until IS NULL OR workflow_claimed_until < now())
+    ORDER BY created_at
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED)
+RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until
 `
 
 type ClaimUnstartedOrdersParams struct {
+	LeaseSeconds  float64
 	MinAgeSeconds float64
 	Limit         int32
 }
 
-// For the outbox relay: orders whose workflow is not started yet, oldest
-// first; SKIP LOCKED lets several relays share the work.
+// For the outbox relay: leases orders whose workflow is not started yet,
+// oldest first. The statement commits on its own, so no row lock is held
+// while the relay calls Temporal; SKIP LOCKED and the lease let several
+// relays share the work, and a relay that dies leaves a lease that expires.
 func (q *Queries) ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]Order, error) {
-	rows, err := q.db.Query(ctx, claimUnstartedOrders, arg.MinAgeSeconds, arg.Limit)
+	rows, err := q.db.Query(ctx, claimUnstartedOrders, arg.LeaseSeconds, arg.MinAgeSeconds, arg.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +59,7 @@ func (q *Queries) ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOr
 			&i.WorkflowStartedAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.WorkflowClaimedUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -67,7 +75,7 @@ const createOrder = `-- name: CreateOrder :one
 INSERT INTO orders (id, customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 ON CONFLICT (customer_id, idempotency_key) DO NOTHING
-RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at
+RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until
 `
 
 type CreateOrderParams struct {
@@ -109,6 +117,7 @@ func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (Order
 		&i.WorkflowStartedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.WorkflowClaimedUntil,
 	)
 	return i, err
 }
@@ -153,7 +162,7 @@ func (q *Queries) GetCustomerEmail(ctx context.Context, id uuid.UUID) (string, e
 }
 
 const getOrder = `-- name: GetOrder :one
-SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at FROM orders WHERE id = $1
+SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until FROM orders WHERE id = $1
 `
 
 func (q *Queries) GetOrder(ctx context.Context, id uuid.UUID) (Order, error) {
@@ -174,12 +183,13 @@ func (q *Queries) GetOrder(ctx context.Context, id uuid.UUID) (Order, error) {
 		&i.WorkflowStartedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.WorkflowClaimedUntil,
 	)
 	return i, err
 }
 
 const getOrderByIdempotencyKey = `-- name: GetOrderByIdempotencyKey :one
-SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at FROM orders WHERE customer_id = $1 AND idempotency_key = $2
+SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until FROM orders WHERE customer_id = $1 AND idempotency_key = $2
 `
 
 type GetOrderByIdempotencyKeyParams struct {
@@ -205,6 +215,7 @@ func (q *Queries) GetOrderByIdempotencyKey(ctx context.Context, arg GetOrderById
 		&i.WorkflowStartedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.WorkflowClaimedUntil,
 	)
 	return i, err
 }
@@ -242,7 +253,7 @@ func (q *Queries) GetOrderLines(ctx context.Context, orderID uuid.UUID) ([]Order
 }
 
 const listOrders = `-- name: ListOrders :many
-SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at FROM orders
+SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until FROM orders
 WHERE ($1::uuid IS NULL OR customer_id = $1)
   AND ($2::order_status IS NULL OR status = $2)
   AND ($3::timestamptz IS NULL OR created_at >= $3)
@@ -255,7 +266,7 @@ LIMIT $7
 
 type ListOrdersParams struct {
 	CustomerID   *uuid.UUID
-	Status       *OrderStatus
+	Status       *string
 	CreatedFrom  *time.Time
 	CreatedTo    *time.Time
 	AfterCreated *time.Time
@@ -297,6 +308,7 @@ func (q *Queries) ListOrders(ctx context.Context, arg ListOrdersParams) ([]Order
 			&i.WorkflowStartedAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.WorkflowClaimedUntil,
 		); err != nil {
 			return nil, err
 		}
@@ -317,18 +329,30 @@ func (q *Queries) MarkWorkflowStarted(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
+const releaseOrderClaims = `-- name: ReleaseOrderClaims :exec
+UPDATE orders SET workflow_claimed_until = NULL
+WHERE id = ANY($1::uuid[]) AND workflow_started_at IS NULL
+`
+
+// Gives back the leases of orders a relay pass could not start, so the next
+// pass retries them without waiting for the leases to expire.
+func (q *Queries) ReleaseOrderClaims(ctx context.Context, ids []uuid.UUID) error {
+	_, err := q.db.Exec(ctx, releaseOrderClaims, ids)
+	return err
+}
+
 const transitionOrder = `-- name: TransitionOrder :one
 UPDATE orders SET status = $1, version = version + 1,
     failure_reason = coalesce($2, failure_reason)
 WHERE id = $3 AND status = $4
-RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at
+RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until
 `
 
 type TransitionOrderParams struct {
-	ToStatus      OrderStatus
+	ToStatus      string
 	FailureReason *string
 	ID            uuid.UUID
-	FromStatus    OrderStatus
+	FromStatus    string
 }
 
 // Moves the order from one status to the next; no row when it is not in
@@ -356,6 +380,7 @@ func (q *Queries) TransitionOrder(ctx context.Context, arg TransitionOrderParams
 		&i.WorkflowStartedAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.WorkflowClaimedUntil,
 	)
 	return i, err
 }

@@ -1,5 +1,6 @@
 // Package db holds the sqlc-generated queries (never edit the generated files;
-// change db/queries and run `make generate`) and the connection pool helpers.
+// change db/queries and run `make generate`), the connection pool, and Store,
+// through which the domain packages query with errors translated.
 package db
 
 import (
@@ -31,21 +32,4 @@ func NewPool(ctx context.Context, databaseURL string, maxConns int32) (*pgxpool.
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
 	return pool, nil
-}
-
-// InTx runs fn in one transaction, committing when it returns nil and rolling
-// back otherwise. Multi-statement writes go through here.
-func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(q *Queries) error) error {
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after commit
-	if err := fn(New(tx)); err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
 }

@@ -15,8 +15,10 @@ type Querier interface {
 	AddOrderEvent(ctx context.Context, arg AddOrderEventParams) error
 	// The table's check constraint refuses an adjustment below what is reserved.
 	AdjustOnHand(ctx context.Context, arg AdjustOnHandParams) (Inventory, error)
-	// For the outbox relay: orders whose workflow is not started yet, oldest
-	// first; SKIP LOCKED lets several relays share the work.
+	// For the outbox relay: leases orders whose workflow is not started yet,
+	// oldest first. The statement commits on its own, so no row lock is held
+	// while the relay calls Temporal; SKIP LOCKED and the lease let several
+	// relays share the work, and a relay that dies leaves a lease that expires.
 	ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]Order, error)
 	// Shipped: the goods leave the warehouse.
 	CommitStock(ctx context.Context, arg CommitStockParams) error
@@ -65,6 +67,9 @@ type Querier interface {
 	RecordStockAdjustment(ctx context.Context, arg RecordStockAdjustmentParams) (StockAdjustment, error)
 	// A stronger hash of the same password: tokens stay valid.
 	RehashPassword(ctx context.Context, arg RehashPasswordParams) error
+	// Gives back the leases of orders a relay pass could not start, so the next
+	// pass retries them without waiting for the leases to expire.
+	ReleaseOrderClaims(ctx context.Context, ids []uuid.UUID) error
 	ReleaseStock(ctx context.Context, arg ReleaseStockParams) error
 	// Reserves only when enough is free; 0 rows means out of stock.
 	ReserveStock(ctx context.Context, arg ReserveStockParams) (int64, error)

@@ -9,7 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/acme/orders/activities"
-	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/orders"
 )
 
 // orderRun is one order's workflow state. Update and signal handlers only
@@ -22,13 +22,13 @@ type orderRun struct {
 	// persisted is the status the read model (the database) has: it trails
 	// state by one activity. Updates answer once it caught up, so the API's
 	// next read shows what the update did.
-	persisted string
+	persisted orders.Status
 
-	cancel    *Action
-	approval  *Action
-	rejection *Action
-	shipped   *Action
-	delivered *Action
+	cancel    *ActionInput
+	approval  *ActionInput
+	rejection *ActionInput
+	shipped   *ActionInput
+	delivered *ActionInput
 }
 
 // acts is only a handle for naming activity methods; workflow code never
@@ -41,12 +41,12 @@ var acts *activities.Orders
 // (capture, stock leaves); wait for delivered. A cancel (update, signal, or
 // `temporal workflow cancel`) before shipped undoes in reverse what was done.
 func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
-	o := &orderRun{in: in, state: OrderState{Status: StatusPending}, persisted: StatusPending, logger: workflow.GetLogger(ctx)}
+	o := &orderRun{in: in, state: OrderState{Status: orders.StatusPending}, persisted: orders.StatusPending, logger: workflow.GetLogger(ctx)}
 	if err := o.registerHandlers(ctx); err != nil {
 		return o.state, err
 	}
 	err := o.run(ctx)
-	if temporal.IsCanceledError(err) && o.state.Cancellable() {
+	if temporal.IsCanceledError(err) && o.state.Status.Cancellable() {
 		// `temporal workflow cancel` during a wait: the same compensation as any other cancel.
 		if cerr := o.compensate(ctx, workflowCancelled); cerr != nil {
 			return o.state, cerr
@@ -74,10 +74,10 @@ func (o *orderRun) run(ctx workflow.Context) error {
 		return err
 	}
 
-	confirmedBy := Action{Actor: "system", Reason: "stock reserved and payment authorized"}
+	confirmedBy := ActionInput{Actor: "system", Reason: "stock reserved and payment authorized"}
 	if o.in.TotalCents > o.in.ApprovalThresholdCents {
 		detail := fmt.Sprintf("total %d above the approval threshold %d", o.in.TotalCents, o.in.ApprovalThresholdCents)
-		if err := o.moveTo(steps, StatusAwaitingApproval, Action{Actor: "system", Reason: detail}); err != nil {
+		if err := o.moveTo(steps, orders.StatusAwaitingApproval, ActionInput{Actor: "system", Reason: detail}); err != nil {
 			return err
 		}
 		decided, err := workflow.AwaitWithTimeout(ctx, o.in.ApprovalTimeout, func() bool {
@@ -91,7 +91,7 @@ func (o *orderRun) run(ctx workflow.Context) error {
 		case o.rejection != nil:
 			return o.compensate(ctx, withReason(*o.rejection, "rejected by an operator"))
 		case !decided:
-			return o.compensate(ctx, Action{Actor: "system", Reason: "approval timed out after " + o.in.ApprovalTimeout.String()})
+			return o.compensate(ctx, ActionInput{Actor: "system", Reason: "approval timed out after " + o.in.ApprovalTimeout.String()})
 		}
 		confirmedBy = withReason(*o.approval, "approved by an operator")
 	}
@@ -107,7 +107,7 @@ func (o *orderRun) run(ctx workflow.Context) error {
 		return err
 	}
 
-	if err := o.moveTo(steps, StatusConfirmed, confirmedBy); err != nil {
+	if err := o.moveTo(steps, orders.StatusConfirmed, confirmedBy); err != nil {
 		return err
 	}
 	o.sendConfirmation(steps)
@@ -126,7 +126,7 @@ func (o *orderRun) run(ctx workflow.Context) error {
 }
 
 // workflowCancelled is the reason recorded for `temporal workflow cancel`.
-var workflowCancelled = Action{Actor: "temporal", Reason: "workflow cancelled"}
+var workflowCancelled = ActionInput{Actor: "temporal", Reason: "workflow cancelled"}
 
 // stopIfCancelled compensates when a cancel was asked for during the last
 // step. A workflow cancel ends the workflow Canceled (the error says so).
@@ -154,26 +154,26 @@ func (o *orderRun) shipAndDeliver(ctx workflow.Context) error {
 		return err
 	}
 	o.state.StockReserved = false
-	if err := o.exec(ctx, acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: StatusShipped}); err != nil {
+	if err := o.exec(ctx, acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: orders.ShipmentShipped}); err != nil {
 		return err
 	}
-	if err := o.moveTo(ctx, StatusShipped, withReason(*o.shipped, "shipped")); err != nil {
+	if err := o.moveTo(ctx, orders.StatusShipped, withReason(*o.shipped, "shipped")); err != nil {
 		return err
 	}
 
 	if err := workflow.Await(ctx, func() bool { return o.delivered != nil }); err != nil {
 		return err
 	}
-	if err := o.exec(ctx, acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: StatusDelivered}); err != nil {
+	if err := o.exec(ctx, acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: orders.ShipmentDelivered}); err != nil {
 		return err
 	}
-	return o.moveTo(ctx, StatusDelivered, withReason(*o.delivered, "delivered"))
+	return o.moveTo(ctx, orders.StatusDelivered, withReason(*o.delivered, "delivered"))
 }
 
 // compensate undoes, in reverse, what the order holds, then records the
 // cancel. It runs on a disconnected context: a workflow cancel arriving
 // half-way must not leave stock or money held.
-func (o *orderRun) compensate(ctx workflow.Context, why Action) error {
+func (o *orderRun) compensate(ctx workflow.Context, why ActionInput) error {
 	ctx = disconnected(ctx)
 	if o.state.ShipmentRequested {
 		if err := o.exec(ctx, acts.CancelShipment, o.in.OrderID); err != nil {
@@ -190,7 +190,7 @@ func (o *orderRun) compensate(ctx workflow.Context, why Action) error {
 	if err := o.releaseStock(ctx); err != nil {
 		return err
 	}
-	return o.moveTo(ctx, StatusCancelled, withReason(why, "cancelled"))
+	return o.moveTo(ctx, orders.StatusCancelled, withReason(why, "cancelled"))
 }
 
 // fail ends the order as failed, holding nothing.
@@ -198,7 +198,7 @@ func (o *orderRun) fail(ctx workflow.Context, reason string) error {
 	if err := o.releaseStock(ctx); err != nil {
 		return err
 	}
-	return o.moveTo(ctx, StatusFailed, Action{Actor: "system", Reason: reason})
+	return o.moveTo(ctx, orders.StatusFailed, ActionInput{Actor: "system", Reason: reason})
 }
 
 func (o *orderRun) releaseStock(ctx workflow.Context) error {
@@ -215,14 +215,14 @@ func (o *orderRun) releaseStock(ctx workflow.Context) error {
 // moveTo takes the new status at once (so update validators judge by it,
 // even before the database shows it), then writes it and its event to the
 // read model.
-func (o *orderRun) moveTo(ctx workflow.Context, to string, why Action) error {
+func (o *orderRun) moveTo(ctx workflow.Context, to orders.Status, why ActionInput) error {
 	from := o.persisted
 	o.state.Status = to
-	if to == StatusCancelled || to == StatusFailed {
+	if to.Ended() {
 		o.state.Reason = why.Reason
 	}
 	err := o.exec(ctx, acts.Transition, activities.TransitionInput{
-		OrderID: o.in.OrderID, From: db.OrderStatus(from), To: db.OrderStatus(to),
+		OrderID: o.in.OrderID, From: from, To: to,
 		Actor: why.Actor, Detail: why.Reason,
 	})
 	if err != nil {

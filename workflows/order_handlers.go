@@ -5,6 +5,8 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/acme/orders/internal/orders"
 )
 
 // ErrTypeRejected is the application error type of an update the order's
@@ -17,7 +19,7 @@ func rejected(format string, args ...any) error {
 
 // The rules, shared by update validators and signal handlers.
 func (o *orderRun) canCancel() error {
-	if !o.state.Cancellable() || o.shipped != nil {
+	if !o.state.Status.Cancellable() || o.shipped != nil {
 		return rejected("order is %s; it can be cancelled only until it ships", o.state.Status)
 	}
 	if o.cancel != nil {
@@ -27,7 +29,7 @@ func (o *orderRun) canCancel() error {
 }
 
 func (o *orderRun) canDecide() error {
-	if o.state.Status != StatusAwaitingApproval {
+	if o.state.Status != orders.StatusAwaitingApproval {
 		return rejected("order is %s, not awaiting approval", o.state.Status)
 	}
 	if o.approval != nil || o.rejection != nil || o.cancel != nil {
@@ -37,7 +39,7 @@ func (o *orderRun) canDecide() error {
 }
 
 func (o *orderRun) canShip() error {
-	if o.state.Status != StatusConfirmed {
+	if o.state.Status != orders.StatusConfirmed {
 		return rejected("order is %s; only a confirmed order can ship", o.state.Status)
 	}
 	if o.shipped != nil || o.cancel != nil {
@@ -47,7 +49,7 @@ func (o *orderRun) canShip() error {
 }
 
 func (o *orderRun) canDeliver() error {
-	if o.state.Status != StatusShipped {
+	if o.state.Status != orders.StatusShipped {
 		return rejected("order is %s; only a shipped order can be delivered", o.state.Status)
 	}
 	if o.delivered != nil {
@@ -59,24 +61,22 @@ func (o *orderRun) canDeliver() error {
 type handler struct {
 	update, signal string
 	allowed        func() error
-	record         func(Action)
+	record         func(ActionInput)
 	// done tells, from the persisted status, when the action has taken
 	// effect (or can no longer): then the update's caller gets its answer.
-	done func(persisted string) bool
+	done func(persisted orders.Status) bool
 }
-
-func terminal(status string) bool { return OrderState{Status: status}.Terminal() }
 
 func (o *orderRun) handlers() []handler {
 	return []handler{
-		{UpdateCancel, SignalCancel, o.canCancel, func(a Action) { o.cancel = &a }, terminal},
-		{UpdateApprove, SignalApproved, o.canDecide, func(a Action) { o.approval = &a },
-			func(s string) bool { return s != StatusPending && s != StatusAwaitingApproval }},
-		{UpdateReject, SignalRejected, o.canDecide, func(a Action) { o.rejection = &a }, terminal},
-		{UpdateShip, SignalShipped, o.canShip, func(a Action) { o.shipped = &a },
-			func(s string) bool { return s == StatusShipped || terminal(s) }},
-		{UpdateDeliver, SignalDelivered, o.canDeliver, func(a Action) { o.delivered = &a },
-			func(s string) bool { return s == StatusDelivered }},
+		{UpdateCancel, SignalCancel, o.canCancel, func(a ActionInput) { o.cancel = &a }, orders.Status.Terminal},
+		{UpdateApprove, SignalApproved, o.canDecide, func(a ActionInput) { o.approval = &a },
+			func(s orders.Status) bool { return s != orders.StatusPending && s != orders.StatusAwaitingApproval }},
+		{UpdateReject, SignalRejected, o.canDecide, func(a ActionInput) { o.rejection = &a }, orders.Status.Terminal},
+		{UpdateShip, SignalShipped, o.canShip, func(a ActionInput) { o.shipped = &a },
+			func(s orders.Status) bool { return s == orders.StatusShipped || s.Terminal() }},
+		{UpdateDeliver, SignalDelivered, o.canDeliver, func(a ActionInput) { o.delivered = &a },
+			func(s orders.Status) bool { return s == orders.StatusDelivered }},
 	}
 }
 
@@ -86,17 +86,17 @@ func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 	}
 	for _, h := range o.handlers() {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, h.update,
-			func(ctx workflow.Context, a Action) (OrderState, error) {
+			func(ctx workflow.Context, a ActionInput) (OrderState, error) {
 				h.record(a)
 				if err := workflow.Await(ctx, func() bool { return h.done(o.persisted) }); err != nil {
 					return o.state, err
 				}
-				if h.update == UpdateCancel && o.persisted != StatusCancelled {
+				if h.update == UpdateCancel && o.persisted != orders.StatusCancelled {
 					return o.state, rejected("order became %s before the cancel could run", o.persisted)
 				}
 				return o.state, nil
 			},
-			workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, _ Action) error { return h.allowed() }},
+			workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, _ ActionInput) error { return h.allowed() }},
 		)
 		if err != nil {
 			return err
@@ -104,7 +104,7 @@ func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 		ch := workflow.GetSignalChannel(ctx, h.signal)
 		workflow.Go(ctx, func(ctx workflow.Context) {
 			for {
-				var a Action
+				var a ActionInput
 				if more := ch.Receive(ctx, &a); !more {
 					return
 				}

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/acme/orders/internal/orders"
 )
 
 // OrderWorkflowName runs one order's lifecycle, under the ID OrderWorkflowID.
@@ -15,12 +17,13 @@ func OrderWorkflowID(orderID uuid.UUID) string { return "order-" + orderID.Strin
 
 // Updates: the API's way in. The caller learns at once whether the order's
 // state allowed the action (the validator), and gets the resulting state.
+// Their names are the order's actions.
 const (
-	UpdateCancel  = "cancel"
-	UpdateApprove = "approve"
-	UpdateReject  = "reject"
-	UpdateShip    = "ship"
-	UpdateDeliver = "deliver"
+	UpdateCancel  = string(orders.ActionCancel)
+	UpdateApprove = string(orders.ActionApprove)
+	UpdateReject  = string(orders.ActionReject)
+	UpdateShip    = string(orders.ActionShip)
+	UpdateDeliver = string(orders.ActionDeliver)
 )
 
 // Signals: the same actions as facts reported from outside (a carrier's
@@ -37,17 +40,6 @@ const (
 // QueryState returns the workflow's OrderState.
 const QueryState = "state"
 
-// Order statuses, as the read model stores them.
-const (
-	StatusPending          = "pending"
-	StatusAwaitingApproval = "awaiting_approval"
-	StatusConfirmed        = "confirmed"
-	StatusShipped          = "shipped"
-	StatusDelivered        = "delivered"
-	StatusCancelled        = "cancelled"
-	StatusFailed           = "failed"
-)
-
 // OrderInput is the workflow's one argument. The approval rule is fixed when
 // the order is placed, so a later configuration change cannot alter a running order.
 type OrderInput struct {
@@ -58,29 +50,19 @@ type OrderInput struct {
 	ApprovalTimeout        time.Duration `json:"approval_timeout"`
 }
 
-// Action is who asks for an update or sends a signal, and why.
-type Action struct {
+// ActionInput is the argument of every update and signal: who asks, and why.
+type ActionInput struct {
 	Actor  string `json:"actor,omitempty"`
 	Reason string `json:"reason,omitempty"`
 }
 
 // OrderState is what the state query and every update return.
 type OrderState struct {
-	Status string `json:"status"`
-	Reason string `json:"reason,omitempty"`
+	Status orders.Status `json:"status"`
+	Reason string        `json:"reason,omitempty"`
 	// What is held, so an operator sees what a cancel would undo.
 	StockReserved     bool `json:"stock_reserved"`
 	PaymentAuthorized bool `json:"payment_authorized"`
 	PaymentCaptured   bool `json:"payment_captured"`
 	ShipmentRequested bool `json:"shipment_requested"`
-}
-
-// Terminal reports whether the order's lifecycle is over.
-func (s OrderState) Terminal() bool {
-	return s.Status == StatusDelivered || s.Status == StatusCancelled || s.Status == StatusFailed
-}
-
-// Cancellable reports whether a cancel can still run: until shipped.
-func (s OrderState) Cancellable() bool {
-	return s.Status == StatusPending || s.Status == StatusAwaitingApproval || s.Status == StatusConfirmed
 }

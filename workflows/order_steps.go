@@ -35,7 +35,7 @@ func disconnected(ctx workflow.Context) workflow.Context {
 	return d
 }
 
-func withReason(a Action, fallback string) Action {
+func withReason(a ActionInput, fallback string) ActionInput {
 	if a.Reason == "" {
 		a.Reason = fallback
 	}

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/acme/orders/activities"
+	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/workflows"
 )
 
@@ -59,7 +60,7 @@ func newOrderEnv(t *testing.T, delays ...map[string]time.Duration) *orderEnv {
 		return e.record("->" + string(in.To))
 	})
 	e.OnActivity(a.MarkShipment, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.MarkShipmentInput) error {
-		return e.record("shipment " + in.Status)
+		return e.record("shipment " + string(in.Status))
 	})
 	e.OnActivity(a.ConfirmationEmail, mock.Anything, mock.Anything).Return(func(context.Context, uuid.UUID) (activities.EmailRequest, error) {
 		return activities.EmailRequest{To: "c@example.com"}, e.record("email")
@@ -103,7 +104,7 @@ func (e *orderEnv) at(d time.Duration, update string, wantRejected bool) {
 				}
 			},
 			OnComplete: func(any, error) {},
-		}, workflows.Action{Actor: "ops@example.com"})
+		}, workflows.ActionInput{Actor: "ops@example.com"})
 	}, d)
 }
 
@@ -140,7 +141,7 @@ func TestOrderHappyPath(t *testing.T) {
 	e.at(time.Hour, workflows.UpdateShip, false)
 	e.at(2*time.Hour, workflows.UpdateDeliver, false)
 	st, err := e.finish(input(5_000))
-	if err != nil || st.Status != workflows.StatusDelivered {
+	if err != nil || st.Status != orders.StatusDelivered {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	e.wantCalls(append(slices.Clone(upToConfirmed), shipAndDeliver...)...)
@@ -152,7 +153,7 @@ func TestOrderOutOfStockFailsHoldingNothing(t *testing.T) {
 		return temporal.NewNonRetryableApplicationError("out of stock: Mug (MUG), 5 wanted", activities.ErrTypeOutOfStock, nil)
 	}
 	st, err := e.finish(input(5_000))
-	if err != nil || st.Status != workflows.StatusFailed || !strings.Contains(st.Reason, "out of stock") || st.StockReserved {
+	if err != nil || st.Status != orders.StatusFailed || !strings.Contains(st.Reason, "out of stock") || st.StockReserved {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	e.wantCalls("ReserveStock failed", "->failed") // no release: nothing was reserved
@@ -164,7 +165,7 @@ func TestOrderDeclinedPaymentReleasesStock(t *testing.T) {
 		return temporal.NewNonRetryableApplicationError("payment declined", activities.ErrTypePaymentDeclined, nil)
 	}
 	st, err := e.finish(input(5_000))
-	if err != nil || st.Status != workflows.StatusFailed || st.Reason != "payment declined" {
+	if err != nil || st.Status != orders.StatusFailed || st.Reason != "payment declined" {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	e.wantCalls("ReserveStock", "AuthorizePayment failed", "ReleaseStock", "->failed")
@@ -180,7 +181,7 @@ func TestOrderTransientPaymentFailuresAreRetried(t *testing.T) {
 	}
 	e.at(time.Hour, workflows.UpdateCancel, false)
 	st, err := e.finish(input(5_000))
-	if err != nil || st.Status != workflows.StatusCancelled {
+	if err != nil || st.Status != orders.StatusCancelled {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	if e.counts["AuthorizePayment"] != 3 {
@@ -196,7 +197,7 @@ func TestOrderApprovalGranted(t *testing.T) {
 	e.at(4*time.Hour, workflows.UpdateShip, false)
 	e.at(5*time.Hour, workflows.UpdateDeliver, false)
 	st, err := e.finish(input(50_000))
-	if err != nil || st.Status != workflows.StatusDelivered {
+	if err != nil || st.Status != orders.StatusDelivered {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	e.wantCalls(append([]string{"ReserveStock", "->awaiting_approval", "AuthorizePayment", "->confirmed",
@@ -207,7 +208,7 @@ func TestOrderApprovalRejected(t *testing.T) {
 	e := newOrderEnv(t)
 	e.at(time.Hour, workflows.UpdateReject, false)
 	st, err := e.finish(input(50_000))
-	if err != nil || st.Status != workflows.StatusCancelled || st.Reason != "rejected by an operator" {
+	if err != nil || st.Status != orders.StatusCancelled || st.Reason != "rejected by an operator" {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	e.wantCalls("ReserveStock", "->awaiting_approval", "ReleaseStock", "->cancelled")
@@ -216,7 +217,7 @@ func TestOrderApprovalRejected(t *testing.T) {
 func TestOrderApprovalTimesOut(t *testing.T) {
 	e := newOrderEnv(t)
 	st, err := e.finish(input(50_000)) // nobody decides; time skips to the timeout
-	if err != nil || st.Status != workflows.StatusCancelled || !strings.Contains(st.Reason, "approval timed out") {
+	if err != nil || st.Status != orders.StatusCancelled || !strings.Contains(st.Reason, "approval timed out") {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	e.wantCalls("ReserveStock", "->awaiting_approval", "ReleaseStock", "->cancelled")
@@ -251,7 +252,7 @@ func TestOrderCancelAtEveryStage(t *testing.T) {
 			e := newOrderEnv(t)
 			c.setup(e)
 			st, err := e.finish(input(c.total))
-			if err != nil || st.Status != workflows.StatusCancelled || st.StockReserved || st.PaymentAuthorized || st.ShipmentRequested {
+			if err != nil || st.Status != orders.StatusCancelled || st.StockReserved || st.PaymentAuthorized || st.ShipmentRequested {
 				t.Fatalf("state %+v, err %v", st, err)
 			}
 			e.wantCalls(c.want...)
@@ -263,11 +264,11 @@ func TestOrderCannotBeCancelledOnceShipped(t *testing.T) {
 	e := newOrderEnv(t)
 	e.at(time.Hour, workflows.UpdateShip, false)
 	e.at(2*time.Hour, workflows.UpdateCancel, true)
-	e.RegisterDelayedCallback(func() { e.SignalWorkflow(workflows.SignalCancel, workflows.Action{}) }, 3*time.Hour)
+	e.RegisterDelayedCallback(func() { e.SignalWorkflow(workflows.SignalCancel, workflows.ActionInput{}) }, 3*time.Hour)
 	e.RegisterDelayedCallback(e.CancelWorkflow, 4*time.Hour) // ignored past shipping
 	e.at(5*time.Hour, workflows.UpdateDeliver, false)
 	st, err := e.finish(input(5_000))
-	if err != nil || st.Status != workflows.StatusDelivered {
+	if err != nil || st.Status != orders.StatusDelivered {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	e.wantCalls(append(slices.Clone(upToConfirmed), shipAndDeliver...)...)
@@ -287,14 +288,14 @@ func TestOrderWorkflowCancelCompensates(t *testing.T) {
 func TestOrderSignalsDriveTheSameFlow(t *testing.T) {
 	e := newOrderEnv(t)
 	signal := func(d time.Duration, name string) {
-		e.RegisterDelayedCallback(func() { e.SignalWorkflow(name, workflows.Action{Actor: "carrier"}) }, d)
+		e.RegisterDelayedCallback(func() { e.SignalWorkflow(name, workflows.ActionInput{Actor: "carrier"}) }, d)
 	}
 	signal(time.Hour, workflows.SignalDelivered) // not shipped yet: ignored
 	signal(2*time.Hour, workflows.SignalApproved)
 	signal(3*time.Hour, workflows.SignalShipped)
 	signal(4*time.Hour, workflows.SignalDelivered)
 	st, err := e.finish(input(50_000))
-	if err != nil || st.Status != workflows.StatusDelivered {
+	if err != nil || st.Status != orders.StatusDelivered {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 }
@@ -308,12 +309,12 @@ func TestOrderStateQuery(t *testing.T) {
 			return
 		}
 		var st workflows.OrderState
-		if err := v.Get(&st); err != nil || st.Status != workflows.StatusConfirmed || !st.PaymentAuthorized || !st.ShipmentRequested {
+		if err := v.Get(&st); err != nil || st.Status != orders.StatusConfirmed || !st.PaymentAuthorized || !st.ShipmentRequested {
 			t.Errorf("query: %+v %v", st, err)
 		}
 	}, time.Hour)
 	e.at(2*time.Hour, workflows.UpdateCancel, false)
-	if st, err := e.finish(input(5_000)); err != nil || st.Status != workflows.StatusCancelled {
+	if st, err := e.finish(input(5_000)); err != nil || st.Status != orders.StatusCancelled {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 }

@@ -8,9 +8,6 @@ import (
 	"net/http"
 
 	"github.com/acme/orders/api"
-	"github.com/acme/orders/db"
-	"github.com/acme/orders/internal/accounts"
-	"github.com/acme/orders/internal/outbox"
 )
 
 func runAPI(ctx context.Context, e env, _ []string) error {
@@ -28,42 +25,44 @@ func runAPI(ctx context.Context, e env, _ []string) error {
 // ensureFirstSuperuser creates FIRST_SUPERUSER when no account has that
 // address. Several API processes may run it at once: the insert is idempotent.
 func ensureFirstSuperuser(ctx context.Context, e env, d *deps) error {
-	if e.cfg.FirstSuperuser == "" {
+	a := e.cfg.Accounts
+	if a.FirstSuperuser == "" {
 		return nil
 	}
-	created, err := accounts.EnsureSuperuser(ctx, db.New(d.pool), e.cfg.FirstSuperuser, e.cfg.FirstSuperuserPassword)
+	created, err := d.accounts(e).EnsureSuperuser(ctx, a.FirstSuperuser, a.FirstSuperuserPassword)
 	if err != nil {
 		return fmt.Errorf("first superuser: %w", err)
 	}
 	if created {
-		e.logger.Info("first superuser created", "email", e.cfg.FirstSuperuser)
+		e.logger.Info("first superuser created", "email", a.FirstSuperuser)
 	}
 	return nil
 }
 
 // serveAPI serves the API and runs the outbox relay until ctx ends.
 func serveAPI(ctx context.Context, e env, d *deps) error {
+	ord := d.orders(e)
 	// Orders accepted while Temporal was unreachable get their workflow here.
-	relay := &outbox.Starter{DB: d.pool, Temporal: d.temporal, Config: e.cfg, Logger: e.logger}
-	go relay.Relay(ctx)
-	return serveHTTP(ctx, e, api.NewHandler(api.Deps{Config: e.cfg, Logger: e.logger, DB: d.pool, Temporal: d.temporal}))
+	go ord.Relay(ctx)
+	return serveHTTP(ctx, e, api.NewHandler(d.apiDeps(e, ord)))
 }
 
 // serveHTTP listens on HTTP_ADDR until ctx ends, then stops accepting and
 // lets in-flight requests finish within HTTP_SHUTDOWN_TIMEOUT.
 func serveHTTP(ctx context.Context, e env, handler http.Handler) error {
+	c := e.cfg.HTTP
 	srv := &http.Server{
-		Addr:              e.cfg.HTTPAddr,
+		Addr:              c.Addr,
 		Handler:           handler,
-		ReadHeaderTimeout: e.cfg.HTTPReadTimeout,
-		ReadTimeout:       e.cfg.HTTPReadTimeout,
-		WriteTimeout:      e.cfg.HTTPWriteTimeout,
-		IdleTimeout:       e.cfg.HTTPIdleTimeout,
+		ReadHeaderTimeout: c.ReadTimeout,
+		ReadTimeout:       c.ReadTimeout,
+		WriteTimeout:      c.WriteTimeout,
+		IdleTimeout:       c.IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	ln, err := net.Listen("tcp", e.cfg.HTTPAddr)
+	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
-		return fmt.Errorf("HTTP_ADDR %s: %w", e.cfg.HTTPAddr, err)
+		return fmt.Errorf("HTTP_ADDR %s: %w", c.Addr, err)
 	}
 	e.logger.Info("API listening", "addr", ln.Addr().String(), "config", e.cfg)
 
@@ -74,8 +73,8 @@ func serveHTTP(ctx context.Context, e env, handler http.Handler) error {
 		return err
 	case <-ctx.Done():
 	}
-	e.logger.Info("API shutting down: draining in-flight requests", "timeout", e.cfg.HTTPShutdownTimeout)
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.HTTPShutdownTimeout)
+	e.logger.Info("API shutting down: draining in-flight requests", "timeout", c.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("HTTP shutdown: %w", err)

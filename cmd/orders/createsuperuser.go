@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
 )
@@ -27,28 +25,13 @@ func runCreateSuperuser(ctx context.Context, e env, args []string) error {
 	if err := accounts.CheckPassword(password); err != nil {
 		return err
 	}
-	pool, err := db.NewPool(ctx, e.cfg.DatabaseURL, 2)
+	pool, err := db.NewPool(ctx, e.cfg.Database.URL, 2)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-
-	err = db.InTx(ctx, pool, func(q *db.Queries) error {
-		user, err := q.GetUserByEmail(ctx, email)
-		if errors.Is(err, pgx.ErrNoRows) {
-			_, err = accounts.Create(ctx, q, accounts.NewUser{Email: email, Password: password, IsActive: true, IsSuperuser: true})
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		yes := true
-		if _, err := q.UpdateUser(ctx, db.UpdateUserParams{ID: user.ID, IsActive: &yes, IsSuperuser: &yes}); err != nil {
-			return err
-		}
-		return accounts.SetPassword(ctx, q, user.ID, password)
-	})
-	if err != nil {
+	users := accounts.NewService(db.NewStore(pool), nil, accountsOptions(e.cfg), e.logger)
+	if err := users.MakeSuperuser(ctx, email, password); err != nil {
 		return fmt.Errorf("createsuperuser: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "superuser %s is ready\n", email)

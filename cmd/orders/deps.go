@@ -8,25 +8,29 @@ import (
 
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/temporalconn"
+	"github.com/acme/orders/workflows"
 )
 
 // deps are the long-lived connections the API and the worker share.
 type deps struct {
-	pool     *pgxpool.Pool
-	temporal client.Client
+	pool      *pgxpool.Pool
+	store     *db.Store
+	temporal  client.Client
+	workflows *workflows.Client
 }
 
 func openDeps(ctx context.Context, e env) (*deps, error) {
-	pool, err := db.NewPool(ctx, e.cfg.DatabaseURL, e.cfg.DatabaseMaxConns)
+	pool, err := db.NewPool(ctx, e.cfg.Database.URL, e.cfg.Database.MaxConns)
 	if err != nil {
 		return nil, err
 	}
-	tc, err := temporalconn.Dial(ctx, e.cfg, e.logger)
+	tc, err := temporalconn.Dial(e.cfg.Temporal, e.logger)
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	return &deps{pool: pool, temporal: tc}, nil
+	wf := workflows.NewClient(tc, workflows.ClientOptions{TaskQueue: e.cfg.Temporal.TaskQueue, EmailsEnabled: e.cfg.SMTP.Enabled()})
+	return &deps{pool: pool, store: db.NewStore(pool), temporal: tc, workflows: wf}, nil
 }
 
 func (d *deps) Close() {

@@ -12,7 +12,7 @@ import (
 // runDev is the local all-in-one: migrate, then API and worker side by side.
 // When either stops with an error, the other is stopped too.
 func runDev(ctx context.Context, e env, _ []string) error {
-	if err := migrations.Up(e.cfg.DatabaseURL); err != nil {
+	if err := migrations.Up(e.cfg.Database.URL); err != nil {
 		return fmt.Errorf("migrate up: %w", err)
 	}
 	d, err := openDeps(ctx, e)

@@ -15,7 +15,7 @@ func runMigrate(_ context.Context, e env, args []string) error {
 	}
 	switch args[0] {
 	case "up":
-		if err := migrations.Up(e.cfg.DatabaseURL); err != nil {
+		if err := migrations.Up(e.cfg.Database.URL); err != nil {
 			return fmt.Errorf("migrate up: %w", err)
 		}
 		return printVersion(e)
@@ -27,7 +27,7 @@ func runMigrate(_ context.Context, e env, args []string) error {
 		if err != nil || n < 1 {
 			return fmt.Errorf("migrate down: %q is not a whole number of at least 1", args[1])
 		}
-		if err := migrations.Down(e.cfg.DatabaseURL, n); err != nil {
+		if err := migrations.Down(e.cfg.Database.URL, n); err != nil {
 			return fmt.Errorf("migrate down: %w", err)
 		}
 		return printVersion(e)
@@ -41,7 +41,7 @@ func runMigrate(_ context.Context, e env, args []string) error {
 		if err != nil || v < 0 {
 			return fmt.Errorf("migrate force: %q is not a migration version", args[1])
 		}
-		if err := migrations.Force(e.cfg.DatabaseURL, v); err != nil {
+		if err := migrations.Force(e.cfg.Database.URL, v); err != nil {
 			return fmt.Errorf("migrate force: %w", err)
 		}
 		return printVersion(e)
@@ -51,7 +51,7 @@ func runMigrate(_ context.Context, e env, args []string) error {
 }
 
 func printVersion(e env) error {
-	v, dirty, err := migrations.Version(e.cfg.DatabaseURL)
+	v, dirty, err := migrations.Version(e.cfg.Database.URL)
 	if errors.Is(err, migrations.ErrNoVersion) {
 		fmt.Fprintln(e.stdout, "version: none (no migration applied)")
 		return nil

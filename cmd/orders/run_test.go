@@ -104,7 +104,7 @@ func TestDevEndToEnd(t *testing.T) {
 		t.Fatalf("test-workflow: %d %+v %v", resp.StatusCode, started, err)
 	}
 
-	tc := temporal.Client()
+	tc := temporal.Client(t)
 	getCtx, cancelGet := context.WithTimeout(ctx, 30*time.Second)
 	defer cancelGet()
 	var result workflows.TestWorkflowResult
@@ -114,8 +114,8 @@ func TestDevEndToEnd(t *testing.T) {
 	if result.Reply != "test task return hello" {
 		t.Fatalf("reply %q", result.Reply)
 	}
-	desc, err := tc.DescribeWorkflowExecution(getCtx, started.WorkflowID, "")
-	if err != nil || desc.WorkflowExecutionInfo.Status != enums.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+	desc, err := tc.DescribeWorkflow(getCtx, started.WorkflowID, "")
+	if err != nil || desc.Status != enums.WORKFLOW_EXECUTION_STATUS_COMPLETED {
 		t.Fatalf("describe: %v %v", desc, err)
 	}
 

@@ -20,8 +20,8 @@ import (
 func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
 	e := env{
-		cfg: config.Config{HTTPAddr: addr, HTTPReadTimeout: 5 * time.Second, HTTPWriteTimeout: 10 * time.Second,
-			HTTPIdleTimeout: 5 * time.Second, HTTPShutdownTimeout: 10 * time.Second},
+		cfg: config.Config{HTTP: config.HTTP{Addr: addr, ReadTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second,
+			IdleTimeout: 5 * time.Second, ShutdownTimeout: 10 * time.Second}},
 		logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	started := make(chan struct{})

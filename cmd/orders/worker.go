@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"time"
-
-	"github.com/acme/orders/internal/worker"
 )
 
 func runWorker(ctx context.Context, e env, _ []string) error {
@@ -23,17 +21,17 @@ func runWorker(ctx context.Context, e env, _ []string) error {
 func serveWorker(ctx context.Context, e env, d *deps) error {
 	wait := time.Second
 	for {
-		w := worker.New(d.temporal, e.cfg, d.pool)
+		w := d.newWorker(e)
 		err := w.Start()
 		if err == nil {
-			e.logger.Info("worker polling", "task_queue", e.cfg.TemporalTaskQueue, "namespace", e.cfg.TemporalNamespace)
+			e.logger.Info("worker polling", "task_queue", e.cfg.Temporal.TaskQueue, "namespace", e.cfg.Temporal.Namespace)
 			<-ctx.Done()
 			e.logger.Info("worker stopping")
 			w.Stop()
 			return nil
 		}
-		e.logger.Warn("worker cannot start yet; retrying", "address", e.cfg.TemporalAddress,
-			"namespace", e.cfg.TemporalNamespace, "retry_in", wait, "error", err)
+		e.logger.Warn("worker cannot start yet; retrying", "address", e.cfg.Temporal.Address,
+			"namespace", e.cfg.Temporal.Namespace, "retry_in", wait, "error", err)
 		select {
 		case <-ctx.Done():
 			return nil

@@ -43,14 +43,26 @@ RETURNING *;
 UPDATE orders SET workflow_started_at = now() WHERE id = $1 AND workflow_started_at IS NULL;
 
 -- name: ClaimUnstartedOrders :many
--- For the outbox relay: orders whose workflow is not started yet, oldest
--- first; SKIP LOCKED lets several relays share the work.
-SELECT * FROM orders
-WHERE workflow_started_at IS NULL
-  AND created_at < now() - make_interval(secs => sqlc.arg('min_age_seconds')::float8)
-ORDER BY created_at
-LIMIT sqlc.arg('limit')
-FOR UPDATE SKIP LOCKED;
+-- For the outbox relay: leases orders whose workflow is not started yet,
+-- oldest first. The statement commits on its own, so no row lock is held
+-- while the relay calls Temporal; SKIP LOCKED and the lease let several
+-- relays share the work, and a relay that dies leaves a lease that expires.
+UPDATE orders SET workflow_claimed_until = now() + make_interval(secs => sqlc.arg('lease_seconds')::float8)
+WHERE id IN (
+    SELECT id FROM orders
+    WHERE workflow_started_at IS NULL
+      AND created_at < now() - make_interval(secs => sqlc.arg('min_age_seconds')::float8)
+      AND (workflow_claimed_until IS NULL OR workflow_claimed_until < now())
+    ORDER BY created_at
+    LIMIT sqlc.arg('limit')
+    FOR UPDATE SKIP LOCKED)
+RETURNING *;
+
+-- name: ReleaseOrderClaims :exec
+-- Gives back the leases of orders a relay pass could not start, so the next
+-- pass retries them without waiting for the leases to expire.
+UPDATE orders SET workflow_claimed_until = NULL
+WHERE id = ANY(sqlc.arg('ids')::uuid[]) AND workflow_started_at IS NULL;
 
 -- name: GetCustomerEmail :one
 SELECT users.email FROM orders JOIN users ON users.id = orders.customer_id WHERE orders.id = $1;

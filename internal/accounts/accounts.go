@@ -1,83 +1,75 @@
-// Package accounts holds the user operations shared by the API and the
-// command line: creating users with a hashed password, and the first superuser.
+// Package accounts is the user's domain: accounts with hashed passwords,
+// log-in and the tokens it issues, password recovery, profile changes and
+// the first superuser, shared by the API and the command line. E-mails go
+// out through the Mailer interface, which cmd satisfies with
+// workflows.Client.
 package accounts
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/auth"
+	"github.com/acme/orders/internal/emails"
 )
 
-// ErrEmailTaken means another user already has the address (case-insensitively).
-var ErrEmailTaken = errors.New("e-mail already registered")
-
-// ErrPasswordLength means the password is outside 8 to 128 characters.
-var ErrPasswordLength = fmt.Errorf("password must be %d to %d characters", auth.MinPasswordLen, auth.MaxPasswordLen)
-
-// NewUser is what creating a user takes.
-type NewUser struct {
+// User is an account. Its password hash and token version never leave this
+// package.
+type User struct {
+	ID          uuid.UUID
 	Email       string
 	FullName    string
-	Password    string
 	IsActive    bool
 	IsSuperuser bool
+	CreatedAt   time.Time
+
+	passwordHash string
+	tokenVersion int32
 }
 
-// CheckPassword enforces the length rule wherever a password is set.
-func CheckPassword(pw string) error {
-	if n := len([]rune(pw)); n < auth.MinPasswordLen || n > auth.MaxPasswordLen {
-		return ErrPasswordLength
+func userFromDB(u db.User) User {
+	return User{
+		ID: u.ID, Email: u.Email, FullName: u.FullName, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser,
+		CreatedAt: u.CreatedAt, passwordHash: u.PasswordHash, tokenVersion: u.TokenVersion,
 	}
-	return nil
 }
 
-// Create hashes the password and inserts the user.
-func Create(ctx context.Context, q *db.Queries, u NewUser) (db.User, error) {
-	if err := CheckPassword(u.Password); err != nil {
-		return db.User{}, err
-	}
-	hash, err := auth.HashPassword(u.Password)
-	if err != nil {
-		return db.User{}, err
-	}
-	user, err := q.CreateUser(ctx, db.CreateUserParams{
-		Email: u.Email, FullName: u.FullName, PasswordHash: hash, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser,
-	})
-	if db.IsUniqueViolation(err) {
-		return db.User{}, ErrEmailTaken
-	}
-	return user, err
+// Mailer sends one of the platform's e-mails and returns an ID to find it
+// by. With no relay configured it returns emails.ErrDisabled.
+type Mailer interface {
+	SendEmail(ctx context.Context, to string, t emails.Template, d emails.Data) (id string, err error)
 }
 
-// SetPassword checks and hashes a new password and stores it; storing it
-// revokes every token issued before.
-func SetPassword(ctx context.Context, q *db.Queries, userID uuid.UUID, password string) error {
-	if err := CheckPassword(password); err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	_, err = q.SetPassword(ctx, db.SetPasswordParams{ID: userID, PasswordHash: hash})
-	return err
+// Options are the account rules that are configured.
+type Options struct {
+	SecretKey        string        // signs tokens
+	AccessTokenTTL   time.Duration // how long a log-in lasts
+	ResetTokenTTL    time.Duration // how long a password-reset link works
+	FrontendHost     string        // base of the reset link and of new-account e-mails
+	ProjectName      string        // shown in e-mails
+	OpenRegistration bool          // whether anyone may sign up
 }
 
-// EnsureSuperuser creates the superuser if no user has that address; an
-// existing account is left as it is. It reports whether it created one.
-func EnsureSuperuser(ctx context.Context, q *db.Queries, email, password string) (bool, error) {
-	if err := CheckPassword(password); err != nil {
-		return false, fmt.Errorf("FIRST_SUPERUSER_PASSWORD: %w", err)
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return false, err
-	}
-	n, err := q.CreateUserIfMissing(ctx, db.CreateUserIfMissingParams{Email: email, FullName: "", PasswordHash: hash})
-	return n == 1, err
+// Service is what the API and the command line do with accounts.
+type Service struct {
+	db     *db.Store
+	tokens *auth.Tokens
+	mailer Mailer
+	opts   Options
+	logger *slog.Logger
+}
+
+// NewService returns the account service. mailer may be nil where no
+// e-mail is sent (the command line).
+func NewService(store *db.Store, mailer Mailer, opts Options, logger *slog.Logger) *Service {
+	return &Service{db: store, tokens: auth.NewTokens(opts.SecretKey), mailer: mailer, opts: opts, logger: logger}
+}
+
+// emailData is what every account e-mail shows of its user.
+func (s *Service) emailData(u User) emails.Data {
+	return emails.Data{ProjectName: s.opts.ProjectName, Email: u.Email, FullName: u.FullName}
 }

@@ -1,101 +1,117 @@
 // Package config reads the platform's settings from the environment (and an
 // optional .env file) into one typed struct, validated once at start.
+//
+// Each variable is declared once, in the tags of its field: `env` names it,
+// `default` gives its value when unset, `required`, `oneof`, `min`/`max`,
+// `unit` and `url` constrain it, and `secret` masks it when printed. Loading,
+// Variables and the printed form all walk these fields.
 package config
 
 import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/joho/godotenv"
 )
 
-// Config is every setting the binaries read. Load is the only constructor that
-// validates; tests may build one by hand.
+// Config is every setting the binaries read, in groups; cmd hands each
+// package only the group or the few values it needs. Load is the only
+// constructor that validates.
 type Config struct {
-	Environment string // local, staging or production
+	Environment string `env:"ENVIRONMENT" default:"local" oneof:"local,staging,production"`
 
-	HTTPAddr            string
-	HTTPMaxBodyBytes    int64
-	HTTPReadTimeout     time.Duration
-	HTTPWriteTimeout    time.Duration
-	HTTPIdleTimeout     time.Duration
-	HTTPShutdownTimeout time.Duration
-	CORSOrigins         []string
+	HTTP     HTTP
+	Database Database
+	Temporal Temporal
+	Log      Log
+	Accounts Accounts
+	SMTP     SMTP
+	Orders   Orders
+}
 
-	DatabaseURL      string
-	DatabaseMaxConns int32
+// HTTP is the API server.
+type HTTP struct {
+	Addr            string        `env:"HTTP_ADDR" default:":8000"`
+	MaxBodyBytes    int64         `env:"HTTP_MAX_BODY_BYTES" default:"1048576" min:"1024" max:"1073741824"`
+	ReadTimeout     time.Duration `env:"HTTP_READ_TIMEOUT" default:"15s"`
+	WriteTimeout    time.Duration `env:"HTTP_WRITE_TIMEOUT" default:"30s"`
+	IdleTimeout     time.Duration `env:"HTTP_IDLE_TIMEOUT" default:"120s"`
+	ShutdownTimeout time.Duration `env:"HTTP_SHUTDOWN_TIMEOUT" default:"20s"`
+	CORSOrigins     []string      `env:"CORS_ORIGINS"`
+}
 
-	TemporalAddress   string
-	TemporalNamespace string
-	TemporalTaskQueue string
-	TemporalTLS       bool
-	TemporalTLSCert   string // client certificate file, for mTLS
-	TemporalTLSKey    string // client key file, for mTLS
-	TemporalAPIKey    string
+// Database is PostgreSQL.
+type Database struct {
+	URL      string `env:"DATABASE_URL" required:"true" url:"postgres,postgresql" secret:"url"`
+	MaxConns int32  `env:"DATABASE_MAX_CONNS" default:"10" min:"1" max:"1000"`
+}
 
-	LogLevel  slog.Level
-	LogFormat string // text or json
+// Temporal is the workflow engine: a local dev server or a hosted one (TLS,
+// mTLS or API key).
+type Temporal struct {
+	Address   string `env:"TEMPORAL_ADDRESS" default:"localhost:7233"`
+	Namespace string `env:"TEMPORAL_NAMESPACE" default:"default"`
+	TaskQueue string `env:"TEMPORAL_TASK_QUEUE" default:"orders"`
+	TLS       bool   `env:"TEMPORAL_TLS" default:"false"`
+	TLSCert   string `env:"TEMPORAL_TLS_CERT"` // client certificate file, for mTLS
+	TLSKey    string `env:"TEMPORAL_TLS_KEY"`  // client key file, for mTLS
+	APIKey    string `env:"TEMPORAL_API_KEY" secret:"true"`
+}
 
-	SecretKey string
+// Log is how the binaries log.
+type Log struct {
+	Level  slog.Level `env:"LOG_LEVEL" default:"info"`
+	Format string     `env:"LOG_FORMAT" default:"text" oneof:"text,json"`
+}
 
-	ProjectName               string
-	FrontendHost              string // where the reset-password link points
-	AccessTokenExpire         time.Duration
-	EmailResetTokenExpire     time.Duration
-	UsersOpenRegistration     bool
-	FirstSuperuser            string
-	FirstSuperuserPassword    string
-	RateLimitLogin            int // requests per client address per minute
-	RateLimitPasswordRecovery int
-	RateLimitSignup           int
-
-	SMTP SMTP
-
-	OrderApprovalThresholdCents int64         // orders above wait for an operator
-	OrderApprovalTimeout        time.Duration // then they are cancelled
-	OrderWorkflowRetryInterval  time.Duration // how often unstarted order workflows are retried
+// Accounts are the users' settings: tokens, e-mails' links, sign-up, the
+// first superuser and the rate limits of the anonymous endpoints.
+type Accounts struct {
+	SecretKey              string        `env:"SECRET_KEY" required:"true" secret:"true"`
+	ProjectName            string        `env:"PROJECT_NAME" default:"Order Platform"`
+	FrontendHost           string        `env:"FRONTEND_HOST" default:"http://localhost:8000"` // where the reset-password link points
+	AccessTokenExpire      time.Duration `env:"ACCESS_TOKEN_EXPIRE_MINUTES" default:"11520" unit:"1m" min:"1" max:"525600"`
+	EmailResetTokenExpire  time.Duration `env:"EMAIL_RESET_TOKEN_EXPIRE_HOURS" default:"48" unit:"1h" min:"1" max:"720"`
+	OpenRegistration       bool          `env:"USERS_OPEN_REGISTRATION" default:"false"`
+	FirstSuperuser         string        `env:"FIRST_SUPERUSER"`
+	FirstSuperuserPassword string        `env:"FIRST_SUPERUSER_PASSWORD" secret:"true"`
+	// Requests per client address per minute.
+	RateLimitLogin            int `env:"RATE_LIMIT_LOGIN" default:"10" min:"1" max:"1000000"`
+	RateLimitPasswordRecovery int `env:"RATE_LIMIT_PASSWORD_RECOVERY" default:"5" min:"1" max:"1000000"`
+	RateLimitSignup           int `env:"RATE_LIMIT_SIGNUP" default:"5" min:"1" max:"1000000"`
 }
 
 // SMTP is the mail relay. E-mails are sent only when Host is set.
 type SMTP struct {
-	Host      string
-	Port      int
-	User      string
-	Password  string
-	TLS       bool // STARTTLS
-	SSL       bool // implicit TLS
-	FromEmail string
-	FromName  string
+	Host      string `env:"SMTP_HOST"`
+	Port      int    `env:"SMTP_PORT" default:"587" min:"1" max:"65535"`
+	User      string `env:"SMTP_USER"`
+	Password  string `env:"SMTP_PASSWORD" secret:"true"`
+	TLS       bool   `env:"SMTP_TLS" default:"true"`  // STARTTLS
+	SSL       bool   `env:"SMTP_SSL" default:"false"` // implicit TLS
+	FromEmail string `env:"EMAILS_FROM_EMAIL"`
+	FromName  string `env:"EMAILS_FROM_NAME"` // PROJECT_NAME when empty
 }
 
-// EmailsEnabled tells whether the platform sends e-mail at all.
-func (c Config) EmailsEnabled() bool { return c.SMTP.Host != "" }
+// Enabled tells whether the platform sends e-mail at all.
+func (s SMTP) Enabled() bool { return s.Host != "" }
 
-// Variables lists every variable Load reads, in the order .env.example documents them.
-var Variables = []string{
-	"ENVIRONMENT",
-	"HTTP_ADDR", "HTTP_MAX_BODY_BYTES", "HTTP_READ_TIMEOUT", "HTTP_WRITE_TIMEOUT",
-	"HTTP_IDLE_TIMEOUT", "HTTP_SHUTDOWN_TIMEOUT", "CORS_ORIGINS",
-	"DATABASE_URL", "DATABASE_MAX_CONNS",
-	"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_TASK_QUEUE",
-	"TEMPORAL_TLS", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY", "TEMPORAL_API_KEY",
-	"LOG_LEVEL", "LOG_FORMAT",
-	"SECRET_KEY",
-	"PROJECT_NAME", "FRONTEND_HOST", "ACCESS_TOKEN_EXPIRE_MINUTES", "EMAIL_RESET_TOKEN_EXPIRE_HOURS",
-	"USERS_OPEN_REGISTRATION", "FIRST_SUPERUSER", "FIRST_SUPERUSER_PASSWORD",
-	"RATE_LIMIT_LOGIN", "RATE_LIMIT_PASSWORD_RECOVERY", "RATE_LIMIT_SIGNUP",
-	"SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_TLS", "SMTP_SSL",
-	"EMAILS_FROM_EMAIL", "EMAILS_FROM_NAME",
-	"ORDER_APPROVAL_THRESHOLD_CENTS", "ORDER_APPROVAL_TIMEOUT", "ORDER_WORKFLOW_RETRY_INTERVAL",
+// Orders are the order rules that are configured.
+type Orders struct {
+	ApprovalThresholdCents int64         `env:"ORDER_APPROVAL_THRESHOLD_CENTS" default:"100000" min:"0" max:"4611686018427387904"` // orders above wait for an operator
+	ApprovalTimeout        time.Duration `env:"ORDER_APPROVAL_TIMEOUT" default:"48h"`                                              // then they are cancelled
+	WorkflowRetryInterval  time.Duration `env:"ORDER_WORKFLOW_RETRY_INTERVAL" default:"5s"`                                        // how often unstarted order workflows are retried
 }
+
+// ErrInvalid marks every configuration error, so callers can tell them apart.
+var ErrInvalid = errors.New("invalid configuration")
 
 // Load reads the configuration. Values from getenv win over those in the file
-// named by ENV_FILE (default ".env"); a missing file is not an error. Every
-// invalid variable is reported, each by name.
+// named by ENV_FILE (default ".env"); a missing file is not an error unless
+// ENV_FILE names it. Every invalid variable is reported, each by name.
 func Load(getenv func(string) string) (Config, error) {
 	file := map[string]string{}
 	path := getenv("ENV_FILE")
@@ -113,61 +129,18 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		return file[k]
 	}}
+	var c Config
+	r.fill(&c)
+	c.settle(r)
+	return c, r.err()
+}
 
-	c := Config{
-		Environment: r.oneOf("ENVIRONMENT", "local", "local", "staging", "production"),
-
-		HTTPAddr:            r.str("HTTP_ADDR", ":8000"),
-		HTTPMaxBodyBytes:    int64(r.intIn("HTTP_MAX_BODY_BYTES", 1<<20, 1024, 1<<30)),
-		HTTPReadTimeout:     r.duration("HTTP_READ_TIMEOUT", 15*time.Second),
-		HTTPWriteTimeout:    r.duration("HTTP_WRITE_TIMEOUT", 30*time.Second),
-		HTTPIdleTimeout:     r.duration("HTTP_IDLE_TIMEOUT", 120*time.Second),
-		HTTPShutdownTimeout: r.duration("HTTP_SHUTDOWN_TIMEOUT", 20*time.Second),
-		CORSOrigins:         r.list("CORS_ORIGINS"),
-
-		DatabaseURL:      r.url("DATABASE_URL", "postgres", "postgresql"),
-		DatabaseMaxConns: int32(r.intIn("DATABASE_MAX_CONNS", 10, 1, 1000)),
-
-		TemporalAddress:   r.str("TEMPORAL_ADDRESS", "localhost:7233"),
-		TemporalNamespace: r.str("TEMPORAL_NAMESPACE", "default"),
-		TemporalTaskQueue: r.str("TEMPORAL_TASK_QUEUE", "orders"),
-		TemporalTLS:       r.boolean("TEMPORAL_TLS", false),
-		TemporalTLSCert:   r.str("TEMPORAL_TLS_CERT", ""),
-		TemporalTLSKey:    r.str("TEMPORAL_TLS_KEY", ""),
-		TemporalAPIKey:    r.str("TEMPORAL_API_KEY", ""),
-
-		LogLevel:  r.level("LOG_LEVEL", slog.LevelInfo),
-		LogFormat: r.oneOf("LOG_FORMAT", "text", "text", "json"),
-
-		SecretKey: r.required("SECRET_KEY"),
-
-		ProjectName:               r.str("PROJECT_NAME", "Order Platform"),
-		FrontendHost:              strings.TrimRight(r.str("FRONTEND_HOST", "http://localhost:8000"), "/"),
-		AccessTokenExpire:         time.Duration(r.intIn("ACCESS_TOKEN_EXPIRE_MINUTES", 60*24*8, 1, 60*24*365)) * time.Minute,
-		EmailResetTokenExpire:     time.Duration(r.intIn("EMAIL_RESET_TOKEN_EXPIRE_HOURS", 48, 1, 24*30)) * time.Hour,
-		UsersOpenRegistration:     r.boolean("USERS_OPEN_REGISTRATION", false),
-		FirstSuperuser:            r.str("FIRST_SUPERUSER", ""),
-		FirstSuperuserPassword:    r.str("FIRST_SUPERUSER_PASSWORD", ""),
-		RateLimitLogin:            r.intIn("RATE_LIMIT_LOGIN", 10, 1, 1_000_000),
-		RateLimitPasswordRecovery: r.intIn("RATE_LIMIT_PASSWORD_RECOVERY", 5, 1, 1_000_000),
-		RateLimitSignup:           r.intIn("RATE_LIMIT_SIGNUP", 5, 1, 1_000_000),
-
-		SMTP: SMTP{
-			Host:      r.str("SMTP_HOST", ""),
-			Port:      r.intIn("SMTP_PORT", 587, 1, 65535),
-			User:      r.str("SMTP_USER", ""),
-			Password:  r.str("SMTP_PASSWORD", ""),
-			TLS:       r.boolean("SMTP_TLS", true),
-			SSL:       r.boolean("SMTP_SSL", false),
-			FromEmail: r.str("EMAILS_FROM_EMAIL", ""),
-			FromName:  r.str("EMAILS_FROM_NAME", ""),
-		},
-	}
-	c.OrderApprovalThresholdCents = int64(r.intIn("ORDER_APPROVAL_THRESHOLD_CENTS", 100_000, 0, 1<<62))
-	c.OrderApprovalTimeout = r.duration("ORDER_APPROVAL_TIMEOUT", 48*time.Hour)
-	c.OrderWorkflowRetryInterval = r.duration("ORDER_WORKFLOW_RETRY_INTERVAL", 5*time.Second)
+// settle derives what depends on several variables, and checks the rules
+// that span them.
+func (c *Config) settle(r *reader) {
+	c.Accounts.FrontendHost = strings.TrimRight(c.Accounts.FrontendHost, "/")
 	if c.SMTP.FromName == "" {
-		c.SMTP.FromName = c.ProjectName
+		c.SMTP.FromName = c.Accounts.ProjectName
 	}
 	if c.SMTP.Host != "" && !strings.Contains(c.SMTP.FromEmail, "@") {
 		r.fail("EMAILS_FROM_EMAIL", "must be an e-mail address when SMTP_HOST is set")
@@ -175,78 +148,25 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.SMTP.TLS && c.SMTP.SSL {
 		r.fail("SMTP_SSL", "SMTP_TLS (STARTTLS) and SMTP_SSL (implicit TLS) exclude each other; set one to false")
 	}
-	if (c.FirstSuperuser == "") != (c.FirstSuperuserPassword == "") {
+	a := c.Accounts
+	if (a.FirstSuperuser == "") != (a.FirstSuperuserPassword == "") {
 		r.fail("FIRST_SUPERUSER", "FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD must be set together")
 	}
-	if c.FirstSuperuserPassword != "" && c.Environment != "local" && c.FirstSuperuserPassword == "changethis" {
+	local := c.Environment == "local"
+	if a.FirstSuperuserPassword == "changethis" && !local {
 		r.fail("FIRST_SUPERUSER_PASSWORD", `must not be "changethis" outside ENVIRONMENT=local`)
 	}
-
-	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
-		r.fail("TEMPORAL_TLS_CERT", "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
-	}
-	if c.TemporalTLSCert != "" || c.TemporalAPIKey != "" {
-		c.TemporalTLS = true // a hosted Temporal never takes these in plain text
-	}
-	if c.SecretKey != "" && c.Environment != "local" {
-		if c.SecretKey == "changethis" {
+	if a.SecretKey != "" && !local {
+		if a.SecretKey == "changethis" {
 			r.fail("SECRET_KEY", `must not be "changethis" outside ENVIRONMENT=local`)
-		} else if len(c.SecretKey) < 32 {
+		} else if len(a.SecretKey) < 32 {
 			r.fail("SECRET_KEY", "must be at least 32 characters outside ENVIRONMENT=local")
 		}
 	}
-	return c, r.err()
-}
-
-// LogValue prints the configuration with its secrets masked.
-func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("environment", c.Environment),
-		slog.String("http_addr", c.HTTPAddr),
-		slog.String("database_url", MaskURL(c.DatabaseURL)),
-		slog.Int("database_max_conns", int(c.DatabaseMaxConns)),
-		slog.String("temporal_address", c.TemporalAddress),
-		slog.String("temporal_namespace", c.TemporalNamespace),
-		slog.String("temporal_task_queue", c.TemporalTaskQueue),
-		slog.Bool("temporal_tls", c.TemporalTLS),
-		slog.String("temporal_api_key", mask(c.TemporalAPIKey)),
-		slog.String("secret_key", mask(c.SecretKey)),
-		slog.String("log_level", c.LogLevel.String()),
-		slog.String("cors_origins", strings.Join(c.CORSOrigins, ",")),
-		slog.String("frontend_host", c.FrontendHost),
-		slog.Bool("users_open_registration", c.UsersOpenRegistration),
-		slog.String("first_superuser", c.FirstSuperuser),
-		slog.String("first_superuser_password", mask(c.FirstSuperuserPassword)),
-		slog.String("smtp_host", c.SMTP.Host),
-		slog.Int("smtp_port", c.SMTP.Port),
-		slog.String("smtp_user", c.SMTP.User),
-		slog.String("smtp_password", mask(c.SMTP.Password)),
-		slog.String("emails_from_email", c.SMTP.FromEmail),
-		slog.Int64("order_approval_threshold_cents", c.OrderApprovalThresholdCents),
-		slog.Duration("order_approval_timeout", c.OrderApprovalTimeout),
-	)
-}
-
-func (c Config) String() string { return c.LogValue().String() }
-
-func mask(s string) string {
-	if s == "" {
-		return ""
+	if (c.Temporal.TLSCert == "") != (c.Temporal.TLSKey == "") {
+		r.fail("TEMPORAL_TLS_CERT", "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
 	}
-	return "****"
-}
-
-// MaskURL hides the password of a connection URL.
-func MaskURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "****"
+	if c.Temporal.TLSCert != "" || c.Temporal.APIKey != "" {
+		c.Temporal.TLS = true // a hosted Temporal never takes these in plain text
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "****")
-	}
-	return u.Redacted()
 }
-
-// ErrInvalid marks every configuration error, so callers can tell them apart.
-var ErrInvalid = errors.New("invalid configuration")

@@ -29,8 +29,8 @@ func TestLoadDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.HTTPAddr != ":8000" || c.TemporalAddress != "localhost:7233" || c.TemporalTaskQueue != "orders" ||
-		c.DatabaseMaxConns != 10 || c.Environment != "local" || c.HTTPReadTimeout != 15*time.Second {
+	if c.HTTP.Addr != ":8000" || c.Temporal.Address != "localhost:7233" || c.Temporal.TaskQueue != "orders" ||
+		c.Database.MaxConns != 10 || c.Environment != "local" || c.HTTP.ReadTimeout != 15*time.Second {
 		t.Fatalf("unexpected defaults: %+v", c)
 	}
 }
@@ -93,7 +93,7 @@ func TestEnvFileIsReadAndEnvironmentWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SecretKey != "fromfile" || c.HTTPAddr != ":7000" || c.DatabaseURL != "postgres://file@db/app" {
+	if c.Accounts.SecretKey != "fromfile" || c.HTTP.Addr != ":7000" || c.Database.URL != "postgres://file@db/app" {
 		t.Fatalf("got %+v", c)
 	}
 }
@@ -120,7 +120,7 @@ func TestSecretsAreMaskedWhenPrinted(t *testing.T) {
 			t.Errorf("printed config leaks %q: %s", secret, s)
 		}
 	}
-	if !c.TemporalTLS {
+	if !c.Temporal.TLS {
 		t.Error("an API key must switch TLS on")
 	}
 }
@@ -130,7 +130,7 @@ func TestEnvExampleDocumentsEveryVariable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range Variables {
+	for _, name := range Variables() {
 		if !strings.Contains(string(b), "\n"+name+"=") {
 			t.Errorf(".env.example does not document %s", name)
 		}

@@ -24,99 +24,100 @@ func (r *reader) fail(name, format string, args ...any) {
 
 func (r *reader) err() error { return errors.Join(r.errs...) }
 
-func (r *reader) str(name, def string) string {
-	if v := strings.TrimSpace(r.get(name)); v != "" {
-		return v
-	}
-	return def
+// fill sets every variable of c from its value, or its default.
+func (r *reader) fill(c *Config) {
+	walk(c, func(v variable) {
+		raw := strings.TrimSpace(r.get(v.name))
+		if raw == "" {
+			if v.tag.Get("required") == "true" {
+				r.fail(v.name, "is required")
+				return
+			}
+			raw = v.tag.Get("default")
+		}
+		if raw != "" {
+			r.set(v, raw)
+		}
+	})
 }
 
-func (r *reader) required(name string) string {
-	v := r.str(name, "")
-	if v == "" {
-		r.fail(name, "is required")
+// set parses raw by the field's type and checks it against the field's tags.
+func (r *reader) set(v variable, raw string) {
+	switch ptr := v.value.Addr().Interface().(type) {
+	case *string:
+		*ptr = r.str(v, raw)
+	case *[]string:
+		*ptr = list(raw)
+	case *bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			r.fail(v.name, "%q is not true or false", raw)
+		}
+		*ptr = b
+	case *int, *int32, *int64:
+		v.value.SetInt(r.integer(v, raw))
+	case *time.Duration:
+		*ptr = r.duration(v, raw)
+	case *slog.Level:
+		if err := ptr.UnmarshalText([]byte(raw)); err != nil {
+			r.fail(v.name, "%q is not one of debug, info, warn, error", raw)
+		}
+	default:
+		panic(fmt.Sprintf("config: %s has a type Load cannot read", v.name))
 	}
-	return v
 }
 
-func (r *reader) oneOf(name, def string, allowed ...string) string {
-	v := strings.ToLower(r.str(name, def))
-	if !slices.Contains(allowed, v) {
-		r.fail(name, "%q is not one of %s", v, strings.Join(allowed, ", "))
+func (r *reader) str(v variable, raw string) string {
+	if allowed := v.tag.Get("oneof"); allowed != "" {
+		raw = strings.ToLower(raw)
+		if !slices.Contains(strings.Split(allowed, ","), raw) {
+			r.fail(v.name, "%q is not one of %s", raw, strings.ReplaceAll(allowed, ",", ", "))
+		}
 	}
-	return v
+	if schemes := v.tag.Get("url"); schemes != "" {
+		allowed := strings.Split(schemes, ",")
+		u, err := url.Parse(raw)
+		if err != nil || !slices.Contains(allowed, u.Scheme) || u.Host == "" && u.Query().Get("host") == "" {
+			r.fail(v.name, "is not a %s:// URL with a host", allowed[0])
+		}
+	}
+	return raw
 }
 
-func (r *reader) intIn(name string, def, lo, hi int) int {
-	raw := r.str(name, "")
-	if raw == "" {
-		return def
+func (r *reader) integer(v variable, raw string) int64 {
+	lo, _ := strconv.ParseInt(v.tag.Get("min"), 10, 64)
+	hi, err := strconv.ParseInt(v.tag.Get("max"), 10, 64)
+	if err != nil {
+		panic(fmt.Sprintf("config: %s needs a max tag", v.name))
 	}
-	n, err := strconv.Atoi(raw)
+	n, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || n < lo || n > hi {
-		r.fail(name, "%q is not a whole number from %d to %d", raw, lo, hi)
-		return def
+		r.fail(v.name, "%q is not a whole number from %d to %d", raw, lo, hi)
+		return 0
 	}
 	return n
 }
 
-func (r *reader) duration(name string, def time.Duration) time.Duration {
-	raw := r.str(name, "")
-	if raw == "" {
-		return def
+// duration reads "30s"-style durations, or a whole number of `unit`s (a
+// variable such as ACCESS_TOKEN_EXPIRE_MINUTES).
+func (r *reader) duration(v variable, raw string) time.Duration {
+	if unit := v.tag.Get("unit"); unit != "" {
+		d, _ := time.ParseDuration(unit)
+		return time.Duration(r.integer(v, raw)) * d
 	}
 	d, err := time.ParseDuration(raw)
 	if err != nil || d <= 0 {
-		r.fail(name, "%q is not a positive duration such as 30s or 2m", raw)
-		return def
+		r.fail(v.name, "%q is not a positive duration such as 30s or 2m", raw)
 	}
 	return d
 }
 
-func (r *reader) boolean(name string, def bool) bool {
-	raw := r.str(name, "")
-	if raw == "" {
-		return def
-	}
-	b, err := strconv.ParseBool(raw)
-	if err != nil {
-		r.fail(name, "%q is not true or false", raw)
-		return def
-	}
-	return b
-}
-
-func (r *reader) list(name string) []string {
+func list(raw string) []string {
 	var out []string
-	for _, part := range strings.Split(r.str(name, ""), ",") {
+	for _, part := range strings.Split(raw, ",") {
 		if p := strings.TrimSpace(part); p != "" {
 			out = append(out, p)
 		}
 	}
 	return out
-}
-
-func (r *reader) url(name string, schemes ...string) string {
-	raw := r.required(name)
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil || !slices.Contains(schemes, u.Scheme) || u.Host == "" && u.Query().Get("host") == "" {
-		r.fail(name, "is not a %s:// URL with a host", schemes[0])
-	}
-	return raw
-}
-
-func (r *reader) level(name string, def slog.Level) slog.Level {
-	raw := r.str(name, "")
-	if raw == "" {
-		return def
-	}
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(raw)); err != nil {
-		r.fail(name, "%q is not one of debug, info, warn, error", raw)
-		return def
-	}
-	return l
 }

@@ -47,6 +47,10 @@ type Rendered struct {
 // ErrUnknownTemplate means the name matches no embedded template.
 var ErrUnknownTemplate = errors.New("unknown e-mail template")
 
+// ErrDisabled is what sending answers when no relay is configured (SMTP_HOST
+// is empty): nothing is sent.
+var ErrDisabled = errors.New("e-mail is not configured on this server (SMTP_HOST)")
+
 //go:embed templates
 var files embed.FS
 

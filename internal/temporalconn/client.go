@@ -5,6 +5,7 @@ package temporalconn
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -14,17 +15,21 @@ import (
 	"github.com/acme/orders/internal/config"
 )
 
+// ErrUnavailable wraps what Temporal answered when it could not be reached;
+// the API answers it with 503.
+var ErrUnavailable = errors.New("the workflow service is unavailable; try again later")
+
 // Options turns the configuration into client options, without dialing.
-func Options(cfg config.Config, logger *slog.Logger) (client.Options, error) {
+func Options(cfg config.Temporal, logger *slog.Logger) (client.Options, error) {
 	opts := client.Options{
-		HostPort:  cfg.TemporalAddress,
-		Namespace: cfg.TemporalNamespace,
+		HostPort:  cfg.Address,
+		Namespace: cfg.Namespace,
 		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal")),
 	}
-	if cfg.TemporalTLS {
+	if cfg.TLS {
 		tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
-		if cfg.TemporalTLSCert != "" {
-			cert, err := tls.LoadX509KeyPair(cfg.TemporalTLSCert, cfg.TemporalTLSKey)
+		if cfg.TLSCert != "" {
+			cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
 			if err != nil {
 				return opts, fmt.Errorf("TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY: %w", err)
 			}
@@ -32,22 +37,28 @@ func Options(cfg config.Config, logger *slog.Logger) (client.Options, error) {
 		}
 		opts.ConnectionOptions.TLS = tlsCfg
 	}
-	if cfg.TemporalAPIKey != "" {
-		opts.Credentials = client.NewAPIKeyStaticCredentials(cfg.TemporalAPIKey)
+	if cfg.APIKey != "" {
+		opts.Credentials = client.NewAPIKeyStaticCredentials(cfg.APIKey)
 	}
 	return opts, nil
 }
 
 // Dial connects lazily: the client is returned even while the server is down,
 // so the API can start, answer /ready with 503, and recover when Temporal returns.
-func Dial(ctx context.Context, cfg config.Config, logger *slog.Logger) (client.Client, error) {
+func Dial(cfg config.Temporal, logger *slog.Logger) (client.Client, error) {
 	opts, err := Options(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
 	c, err := client.NewLazyClient(opts)
 	if err != nil {
-		return nil, fmt.Errorf("temporal client for %s: %w", cfg.TemporalAddress, err)
+		return nil, fmt.Errorf("temporal client for %s: %w", cfg.Address, err)
 	}
 	return c, nil
+}
+
+// Ping asks the server whether it is healthy, for readiness checks.
+func Ping(ctx context.Context, c client.Client) error {
+	_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
+	return err
 }

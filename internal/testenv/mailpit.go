@@ -14,38 +14,73 @@ import (
 )
 
 // Mailpit is a real SMTP server with an HTTP API to read what it received,
-// started from bin/mailpit for one test.
+// started from bin/mailpit: one test's own (which may stop and start it), or
+// a package's shared one (SharedMailpit).
 type Mailpit struct {
-	t        testing.TB
 	bin      string
+	dir      string // its database
 	SMTPPort int
 	httpPort int
 	cmd      *exec.Cmd
 }
 
-// StartMailpit starts Mailpit on free loopback ports; it stops when the test ends.
+// StartMailpit starts a Mailpit for this test alone, on free loopback ports;
+// it stops when the test ends.
 func StartMailpit(t testing.TB) *Mailpit {
 	t.Helper()
-	bin := filepath.Join(RepoRoot(t), "bin", "mailpit")
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("testenv: Mailpit not found at %s: run `make tools` first", bin)
+	Integration(t)
+	m, err := newMailpit()
+	if err != nil {
+		t.Fatal(err)
 	}
-	m := &Mailpit{t: t, bin: bin, SMTPPort: FreePort(t), httpPort: FreePort(t)}
-	m.Start()
-	t.Cleanup(m.Stop)
+	m.Start(t)
+	t.Cleanup(m.stop)
 	return m
 }
 
+func newMailpit() (*Mailpit, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	bin := filepath.Join(root, "bin", "mailpit")
+	if _, err := os.Stat(bin); err != nil {
+		return nil, fmt.Errorf("testenv: Mailpit not found at %s: run `make tools` first", bin)
+	}
+	smtpPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	httpPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	return &Mailpit{bin: bin, SMTPPort: smtpPort, httpPort: httpPort}, nil
+}
+
 // Start (re)starts the server on the same ports, e.g. after Stop.
-func (m *Mailpit) Start() {
-	m.t.Helper()
+func (m *Mailpit) Start(t testing.TB) {
+	t.Helper()
+	if err := m.start(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (m *Mailpit) start() error {
+	if m.dir == "" {
+		dir, err := os.MkdirTemp("", "mailpit-")
+		if err != nil {
+			return err
+		}
+		m.dir = dir
+	}
 	m.cmd = exec.Command(m.bin,
 		"--smtp", fmt.Sprintf("127.0.0.1:%d", m.SMTPPort),
 		"--listen", fmt.Sprintf("127.0.0.1:%d", m.httpPort),
-		"--database", filepath.Join(m.t.TempDir(), "mailpit.db"),
+		"--database", filepath.Join(m.dir, "mailpit.db"),
 		"--smtp-disable-rdns", "--quiet")
 	if err := m.cmd.Start(); err != nil {
-		m.t.Fatalf("testenv: start Mailpit: %v", err)
+		return fmt.Errorf("testenv: start Mailpit: %w", err)
 	}
 	deadline := time.Now().Add(15 * time.Second)
 	for {
@@ -53,17 +88,18 @@ func (m *Mailpit) Start() {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return nil
 			}
 		}
 		if time.Now().After(deadline) {
-			m.t.Fatalf("testenv: Mailpit did not start: %v", err)
+			return fmt.Errorf("testenv: Mailpit did not start: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-// Stop ends the server: SMTP connections are refused until Start.
+// Stop ends the server: SMTP connections are refused until Start. Its
+// messages are kept.
 func (m *Mailpit) Stop() {
 	if m.cmd == nil {
 		return
@@ -71,6 +107,13 @@ func (m *Mailpit) Stop() {
 	_ = m.cmd.Process.Kill()
 	_ = m.cmd.Wait()
 	m.cmd = nil
+}
+
+func (m *Mailpit) stop() {
+	m.Stop()
+	if m.dir != "" {
+		_ = os.RemoveAll(m.dir)
+	}
 }
 
 func (m *Mailpit) api(path string) string {
@@ -88,44 +131,60 @@ type Message struct {
 
 // WaitForMessage waits for the first e-mail to `to` whose subject contains
 // subject, and returns it with its bodies.
-func (m *Mailpit) WaitForMessage(to, subject string, limit time.Duration) Message {
-	m.t.Helper()
+func (m *Mailpit) WaitForMessage(t testing.TB, to, subject string, limit time.Duration) Message {
+	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
-		if msg, ok := m.find(to, subject); ok {
+		if msg, ok := m.find(t, to, subject); ok {
 			return msg
 		}
 		if time.Now().After(deadline) {
-			m.t.Fatalf("testenv: no e-mail to %s with subject %q within %s", to, subject, limit)
+			t.Fatalf("testenv: no e-mail to %s with subject %q within %s", to, subject, limit)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
 // Count is how many e-mails to `to` arrived.
-func (m *Mailpit) Count(to string) int {
-	m.t.Helper()
-	var list struct {
-		MessagesCount int `json:"messages_count"`
-	}
-	m.getJSON("/api/v1/search?query="+url.QueryEscape("to:"+to), &list)
-	return list.MessagesCount
+func (m *Mailpit) Count(t testing.TB, to string) int {
+	t.Helper()
+	return len(m.search(t, to))
 }
 
-func (m *Mailpit) find(to, subject string) (Message, bool) {
+type summary struct {
+	ID      string
+	Subject string
+	To      []struct{ Address string }
+}
+
+// search lists the e-mails to exactly `to` (Mailpit's own search matches
+// parts of addresses too).
+func (m *Mailpit) search(t testing.TB, to string) []summary {
+	t.Helper()
 	var list struct {
-		Messages []struct {
-			ID      string
-			Subject string
-		} `json:"messages"`
+		Messages []summary `json:"messages"`
 	}
-	m.getJSON("/api/v1/search?query="+url.QueryEscape("to:"+to), &list)
+	m.getJSON(t, "/api/v1/search?query="+url.QueryEscape("to:"+to), &list)
+	var out []summary
 	for _, s := range list.Messages {
+		for _, r := range s.To {
+			if strings.EqualFold(r.Address, to) {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (m *Mailpit) find(t testing.TB, to, subject string) (Message, bool) {
+	t.Helper()
+	for _, s := range m.search(t, to) {
 		if strings.Contains(s.Subject, subject) {
 			var msg Message
-			m.getJSON("/api/v1/message/"+s.ID, &msg)
+			m.getJSON(t, "/api/v1/message/"+s.ID, &msg)
 			var headers map[string][]string
-			m.getJSON("/api/v1/message/"+s.ID+"/headers", &headers)
+			m.getJSON(t, "/api/v1/message/"+s.ID+"/headers", &headers)
 			msg.Headers = headers
 			return msg, true
 		}
@@ -133,17 +192,17 @@ func (m *Mailpit) find(to, subject string) (Message, bool) {
 	return Message{}, false
 }
 
-func (m *Mailpit) getJSON(path string, v any) {
-	m.t.Helper()
+func (m *Mailpit) getJSON(t testing.TB, path string, v any) {
+	t.Helper()
 	resp, err := http.Get(m.api(path))
 	if err != nil {
-		m.t.Fatalf("testenv: Mailpit API: %v", err)
+		t.Fatalf("testenv: Mailpit API: %v", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		m.t.Fatalf("testenv: Mailpit API %s: %s", path, resp.Status)
+		t.Fatalf("testenv: Mailpit API %s: %s", path, resp.Status)
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		m.t.Fatalf("testenv: Mailpit API %s: %v", path, err)
+		t.Fatalf("testenv: Mailpit API %s: %v", path, err)
 	}
 }

@@ -17,17 +17,25 @@ import (
 // RepoRoot is the folder holding go.mod, found from the test's working directory.
 func RepoRoot(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	dir, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
+			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Fatal("testenv: go.mod not found above the working directory")
+			return "", fmt.Errorf("testenv: go.mod not found above the working directory")
 		}
 		dir = parent
 	}
@@ -37,40 +45,75 @@ func RepoRoot(t testing.TB) string {
 // bin/temporal as `make tools` builds it.
 func TemporalCLI(t testing.TB) string {
 	t.Helper()
-	path := os.Getenv("TEMPORAL_CLI")
-	if path == "" {
-		path = filepath.Join(RepoRoot(t), "bin", "temporal")
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("testenv: Temporal CLI not found at %s: run `make tools` first", path)
+	path, err := temporalCLI()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return path
 }
 
-// Temporal is a real Temporal dev server owned by one test.
+func temporalCLI() (string, error) {
+	path := os.Getenv("TEMPORAL_CLI")
+	if path == "" {
+		root, err := repoRoot()
+		if err != nil {
+			return "", err
+		}
+		path = filepath.Join(root, "bin", "temporal")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("testenv: Temporal CLI not found at %s: run `make tools` first", path)
+	}
+	return path, nil
+}
+
+// Temporal is a real Temporal dev server, in memory: one test's own (which
+// may stop and start it), or a package's shared one (SharedTemporal).
 type Temporal struct {
-	t        testing.TB
 	cli      string
 	hostPort string
 	server   *testsuite.DevServer
 }
 
-// StartTemporal starts an in-memory dev server on a free loopback port; it is
-// stopped when the test ends.
+// StartTemporal starts a dev server for this test alone, on a free loopback
+// port; it is stopped when the test ends. Tests that stop the server use
+// their own; the others share one (SharedTemporal).
 func StartTemporal(t testing.TB) *Temporal {
 	t.Helper()
-	ts := &Temporal{t: t, cli: TemporalCLI(t), hostPort: fmt.Sprintf("127.0.0.1:%d", FreePort(t))}
-	ts.Start()
-	t.Cleanup(ts.Stop)
+	Integration(t)
+	ts, err := newTemporal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Start(t)
+	t.Cleanup(func() { ts.Stop(t) })
 	return ts
+}
+
+func newTemporal() (*Temporal, error) {
+	cli, err := temporalCLI()
+	if err != nil {
+		return nil, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	return &Temporal{cli: cli, hostPort: fmt.Sprintf("127.0.0.1:%d", port)}, nil
 }
 
 // HostPort is the frontend address, for TEMPORAL_ADDRESS.
 func (ts *Temporal) HostPort() string { return ts.hostPort }
 
 // Start (re)starts the server on the same address, e.g. after Stop.
-func (ts *Temporal) Start() {
-	ts.t.Helper()
+func (ts *Temporal) Start(t testing.TB) {
+	t.Helper()
+	if err := ts.start(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (ts *Temporal) start() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
@@ -81,40 +124,54 @@ func (ts *Temporal) Start() {
 		Stderr:        io.Discard,
 	})
 	if err != nil {
-		ts.t.Fatalf("testenv: start Temporal dev server: %v", err)
+		return fmt.Errorf("testenv: start Temporal dev server: %w", err)
 	}
 	ts.server = srv
+	return nil
 }
 
 // Stop shuts the server down; Start brings it back on the same address.
-func (ts *Temporal) Stop() {
+func (ts *Temporal) Stop(t testing.TB) {
+	if err := ts.stop(); err != nil {
+		t.Logf("testenv: stop Temporal dev server: %v", err)
+	}
+}
+
+func (ts *Temporal) stop() error {
 	if ts.server == nil {
-		return
+		return nil
 	}
-	if err := ts.server.Stop(); err != nil {
-		ts.t.Logf("testenv: stop Temporal dev server: %v", err)
-	}
+	err := ts.server.Stop()
 	ts.server = nil
+	return err
 }
 
 // Client dials the server; the client is closed when the test ends.
-func (ts *Temporal) Client() client.Client {
-	ts.t.Helper()
+func (ts *Temporal) Client(t testing.TB) client.Client {
+	t.Helper()
 	c, err := client.Dial(client.Options{HostPort: ts.hostPort, Namespace: "default"})
 	if err != nil {
-		ts.t.Fatalf("testenv: dial Temporal: %v", err)
+		t.Fatalf("testenv: dial Temporal: %v", err)
 	}
-	ts.t.Cleanup(c.Close)
+	t.Cleanup(c.Close)
 	return c
 }
 
 // FreePort asks the kernel for a loopback port that is free right now.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return port
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
 	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return ln.Addr().(*net.TCPAddr).Port, nil
 }

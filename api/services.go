@@ -1,0 +1,72 @@
+package api
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/catalog"
+	"github.com/acme/orders/internal/emails"
+	"github.com/acme/orders/internal/orders"
+)
+
+// What the handlers call, declared here by their consumer: cmd plugs in the
+// domain packages' services (and workflows.Client for Jobs), the handler
+// tests plug in fakes. Each returns its package's sentinel errors, which
+// errors.go maps to HTTP.
+
+// Authenticator resolves an access token to its user.
+type Authenticator interface {
+	Authenticate(ctx context.Context, token string) (accounts.User, error)
+}
+
+// Accounts is log-in, password recovery and the users.
+type Accounts interface {
+	Login(ctx context.Context, email, password string) (token string, err error)
+	RecoverPassword(ctx context.Context, email string)
+	ResetPassword(ctx context.Context, token, password string) error
+	RecoveryEmail(ctx context.Context, email string) (emails.Rendered, error)
+
+	Create(ctx context.Context, u accounts.NewUser) (accounts.User, error)
+	Signup(ctx context.Context, email, fullName, password string) (accounts.User, error)
+	List(ctx context.Context, skip, limit int32) ([]accounts.User, int64, error)
+	Get(ctx context.Context, by accounts.User, id uuid.UUID) (accounts.User, error)
+	UpdateMe(ctx context.Context, me accounts.User, email, fullName *string) (accounts.User, error)
+	ChangePassword(ctx context.Context, me accounts.User, current, next string) error
+	DeleteMe(ctx context.Context, me accounts.User) error
+	Update(ctx context.Context, id uuid.UUID, c accounts.Change) (accounts.User, error)
+	Delete(ctx context.Context, by accounts.User, id uuid.UUID) error
+}
+
+// Catalog is the products and their stock.
+type Catalog interface {
+	List(ctx context.Context, f catalog.Filter) ([]catalog.Product, int64, error)
+	Get(ctx context.Context, id uuid.UUID) (catalog.Product, error)
+	Create(ctx context.Context, actor uuid.UUID, p catalog.NewProduct) (catalog.Product, error)
+	Update(ctx context.Context, id uuid.UUID, c catalog.Change) (catalog.Product, error)
+	Delete(ctx context.Context, id uuid.UUID) (deactivated bool, err error)
+	AdjustStock(ctx context.Context, actor, id uuid.UUID, delta int32, reason string) (catalog.Product, error)
+	Adjustments(ctx context.Context, id uuid.UUID) ([]catalog.StockAdjustment, error)
+}
+
+// Orders is placing, reading and acting on orders.
+type Orders interface {
+	Place(ctx context.Context, by orders.Viewer, r orders.PlaceRequest) (orders.Order, error)
+	Get(ctx context.Context, by orders.Viewer, id uuid.UUID) (orders.Order, error)
+	List(ctx context.Context, by orders.Viewer, f orders.Filter) (orders.Page, error)
+	Events(ctx context.Context, by orders.Viewer, id uuid.UUID) ([]orders.Event, error)
+	Act(ctx context.Context, by orders.Viewer, id uuid.UUID, a orders.Action, reason string) (o orders.Order, done bool, err error)
+}
+
+// Jobs starts the operators' background work directly.
+type Jobs interface {
+	SendEmail(ctx context.Context, to string, t emails.Template, d emails.Data) (workflowID string, err error)
+	StartTestWorkflow(ctx context.Context, message string) (workflowID, runID string, err error)
+}
+
+// Check is one dependency that readiness reports on, by name.
+type Check struct {
+	Name string
+	Ping func(context.Context) error
+}

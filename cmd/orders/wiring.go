@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/acme/orders/activities"
+	"github.com/acme/orders/api"
+	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/catalog"
+	"github.com/acme/orders/internal/config"
+	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/temporalconn"
+	"github.com/acme/orders/workflows"
+)
+
+// The one place where the configuration becomes each package's options and
+// the packages are plugged into each other.
+
+func accountsOptions(c config.Config) accounts.Options {
+	a := c.Accounts
+	return accounts.Options{
+		SecretKey: a.SecretKey, AccessTokenTTL: a.AccessTokenExpire, ResetTokenTTL: a.EmailResetTokenExpire,
+		FrontendHost: a.FrontendHost, ProjectName: a.ProjectName, OpenRegistration: a.OpenRegistration,
+	}
+}
+
+func ordersOptions(c config.Config) orders.Options {
+	o := c.Orders
+	return orders.Options{
+		ApprovalThresholdCents: o.ApprovalThresholdCents, ApprovalTimeout: o.ApprovalTimeout, RetryInterval: o.WorkflowRetryInterval,
+	}
+}
+
+func apiOptions(c config.Config) api.Options {
+	a := c.Accounts
+	return api.Options{
+		MaxBodyBytes: c.HTTP.MaxBodyBytes, CORSOrigins: c.HTTP.CORSOrigins,
+		RateLimits: api.RateLimits{Login: a.RateLimitLogin, PasswordRecovery: a.RateLimitPasswordRecovery, Signup: a.RateLimitSignup},
+	}
+}
+
+func (d *deps) accounts(e env) *accounts.Service {
+	return accounts.NewService(d.store, d.workflows, accountsOptions(e.cfg), e.logger)
+}
+
+func (d *deps) orders(e env) *orders.Service {
+	return orders.NewService(orders.NewStore(d.store), d.workflows, ordersOptions(e.cfg), e.logger)
+}
+
+// apiDeps is what the API's handlers call.
+func (d *deps) apiDeps(e env, ord *orders.Service) api.Deps {
+	acc := d.accounts(e)
+	return api.Deps{
+		Logger: e.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(d.store), Orders: ord, Jobs: d.workflows,
+		Checks: []api.Check{
+			{Name: "postgres", Ping: d.store.Ping},
+			{Name: "temporal", Ping: func(ctx context.Context) error { return temporalconn.Ping(ctx, d.temporal) }},
+		},
+		Options: apiOptions(e.cfg),
+	}
+}
+
+// newWorker is a worker on the task queue with every workflow and activity.
+// The payment gateway and the carrier are the simulated ones: real providers
+// plug in behind the same interfaces.
+func (d *deps) newWorker(e env) sdkworker.Worker {
+	w := sdkworker.New(d.temporal, e.cfg.Temporal.TaskQueue, sdkworker.Options{})
+	workflows.Register(w)
+	activities.Register(w, activities.Deps{
+		Orders:      orders.NewStore(d.store),
+		Payments:    activities.NewSimulatedGateway(),
+		Carrier:     activities.SimulatedCarrier{},
+		Mailer:      activities.NewSMTPMailer(e.cfg.SMTP),
+		ProjectName: e.cfg.Accounts.ProjectName,
+	})
+	return w
+}

@@ -1,0 +1,65 @@
+// Package catalog is the product catalog and its stock: products with their
+// price, what is on hand and reserved (the database keeps
+// 0 <= reserved <= on_hand), and every operator adjustment, recorded.
+package catalog
+
+import (
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/orders/db"
+)
+
+// The catalog's sentinel errors.
+var (
+	ErrNotFound = errors.New("product not found")
+	ErrSKUTaken = errors.New("a product with this SKU already exists")
+	// ErrStockBelowReserved: the adjustment would leave less on hand than
+	// orders hold, or less than nothing.
+	ErrStockBelowReserved = errors.New("that would leave less on hand than is reserved by orders (or below zero)")
+	ErrZeroDelta          = errors.New("delta must not be 0")
+	// ErrJustOrdered: the product was ordered between the check and the delete.
+	ErrJustOrdered = errors.New("product was just ordered; delete again to deactivate it")
+)
+
+// Product is a catalog entry with its stock.
+type Product struct {
+	ID          uuid.UUID
+	SKU         string
+	Name        string
+	Description string
+	PriceCents  int64
+	Currency    string
+	Active      bool
+	OnHand      int32
+	Reserved    int32
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Available is what can still be ordered.
+func (p Product) Available() int32 { return p.OnHand - p.Reserved }
+
+// StockAdjustment is one recorded change of on-hand stock.
+type StockAdjustment struct {
+	ID          int64
+	Delta       int32
+	OnHandAfter int32
+	Reason      string
+	ActorID     *uuid.UUID
+	CreatedAt   time.Time
+}
+
+func productFromDB(p db.Product, onHand, reserved int32) Product {
+	return Product{
+		ID: p.ID, SKU: p.Sku, Name: p.Name, Description: p.Description, PriceCents: p.PriceCents,
+		Currency: p.Currency, Active: p.Active, OnHand: onHand, Reserved: reserved,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+	}
+}
+
+func adjustmentFromDB(a db.StockAdjustment) StockAdjustment {
+	return StockAdjustment{ID: a.ID, Delta: a.Delta, OnHandAfter: a.OnHandAfter, Reason: a.Reason, ActorID: a.ActorID, CreatedAt: a.CreatedAt}
+}

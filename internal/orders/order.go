@@ -1,0 +1,114 @@
+package orders
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/orders/db"
+)
+
+// Order is an order as the platform knows it. Lines is filled when one order
+// is read, not in lists.
+type Order struct {
+	ID              uuid.UUID
+	CustomerID      uuid.UUID
+	Status          Status
+	Currency        string
+	TotalCents      int64
+	ShippingAddress Address
+	PaymentToken    string // for the gateway; never shown
+	FailureReason   string // why it was cancelled or failed
+	Version         int32
+	WorkflowStarted bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Lines           []Line
+}
+
+// Address is where an order ships; it is stored as JSON in these names.
+type Address struct {
+	Name       string `json:"name"`
+	Line1      string `json:"line1"`
+	Line2      string `json:"line2,omitempty"`
+	City       string `json:"city"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postal_code"`
+	Country    string `json:"country"`
+}
+
+// Line is a product as ordered: SKU, name and price as they were then.
+type Line struct {
+	ProductID      uuid.UUID
+	SKU            string
+	Name           string
+	UnitPriceCents int64
+	Quantity       int32
+}
+
+// TotalCents is the line's price times its quantity.
+func (l Line) TotalCents() int64 { return l.UnitPriceCents * int64(l.Quantity) }
+
+// Event is one entry of an order's timeline.
+type Event struct {
+	ID        int64
+	Type      string
+	From, To  Status // empty when the event is not a status change
+	Actor     string
+	Detail    string
+	CreatedAt time.Time
+}
+
+// Payment is what the payment gateway holds for an order.
+type Payment struct {
+	Status      PaymentStatus
+	AmountCents int64
+	Currency    string
+	Gateway     string
+	GatewayRef  string
+}
+
+// Shipment is what the carrier was asked, and said.
+type Shipment struct {
+	Status     ShipmentStatus
+	Carrier    string
+	CarrierRef string
+}
+
+func orderFromDB(o db.Order) Order {
+	var addr Address
+	_ = json.Unmarshal(o.ShippingAddress, &addr) // written by Place, always valid
+	out := Order{
+		ID: o.ID, CustomerID: o.CustomerID, Status: Status(o.Status), Currency: o.Currency, TotalCents: o.TotalCents,
+		ShippingAddress: addr, PaymentToken: o.PaymentToken, Version: o.Version,
+		WorkflowStarted: o.WorkflowStartedAt != nil, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+	}
+	if o.FailureReason != nil {
+		out.FailureReason = *o.FailureReason
+	}
+	return out
+}
+
+func lineFromDB(l db.OrderLine) Line {
+	return Line{ProductID: l.ProductID, SKU: l.Sku, Name: l.Name, UnitPriceCents: l.UnitPriceCents, Quantity: l.Quantity}
+}
+
+func eventFromDB(e db.OrderEvent) Event {
+	ev := Event{ID: e.ID, Type: e.Type, Actor: e.Actor, Detail: e.Detail, CreatedAt: e.CreatedAt}
+	if e.FromStatus != nil {
+		ev.From = Status(*e.FromStatus)
+	}
+	if e.ToStatus != nil {
+		ev.To = Status(*e.ToStatus)
+	}
+	return ev
+}
+
+func paymentFromDB(p db.Payment) Payment {
+	return Payment{Status: PaymentStatus(p.Status), AmountCents: p.AmountCents, Currency: p.Currency, Gateway: p.Gateway, GatewayRef: p.GatewayRef}
+}
+
+func shipmentFromDB(s db.Shipment) Shipment {
+	return Shipment{Status: ShipmentStatus(s.Status), Carrier: s.Carrier, CarrierRef: s.CarrierRef}
+}

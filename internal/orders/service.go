@@ -1,0 +1,96 @@
+// Package orders is the order's domain: its types and status vocabulary, the
+// rules of placing one (pricing, checks, idempotency, the transaction with
+// the intent to start its workflow), reading and acting on it, the outbox
+// relay that starts workflows Temporal was down for, and the transactions the
+// lifecycle's activities run. It knows nothing of HTTP or of Temporal: what
+// it needs of the workflow engine is the Workflows interface, which cmd
+// satisfies with workflows.Client.
+package orders
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Workflows is what the orders need of the workflow engine.
+type Workflows interface {
+	// StartOrder starts the order's workflow. One already started (by an
+	// earlier attempt) is a success: an order's workflow never runs twice.
+	StartOrder(ctx context.Context, s Start) error
+	// Act asks the order's workflow for an action and waits up to r.Wait for
+	// it to take effect; done is false when it was accepted but still runs.
+	// A refusal is a *RejectedError, a workflow that already completed
+	// ErrWorkflowClosed.
+	Act(ctx context.Context, r ActRequest) (done bool, err error)
+}
+
+// Start is what an order's workflow starts with.
+type Start struct {
+	OrderID                uuid.UUID
+	TotalCents             int64
+	Currency               string
+	ApprovalThresholdCents int64
+	ApprovalTimeout        time.Duration
+}
+
+// ActRequest is an action for an order's workflow, who asks and why.
+type ActRequest struct {
+	OrderID uuid.UUID
+	Action  Action
+	Actor   string
+	Reason  string
+	Wait    time.Duration
+}
+
+// Options are the order rules that are configured.
+type Options struct {
+	// Orders whose total is above the threshold wait for an operator,
+	// for at most ApprovalTimeout.
+	ApprovalThresholdCents int64
+	ApprovalTimeout        time.Duration
+	// RetryInterval is how often the relay retries starting workflows.
+	RetryInterval time.Duration
+}
+
+// Viewer is who asks: a customer sees and acts on their own orders, a
+// superuser on everyone's.
+type Viewer struct {
+	ID        uuid.UUID
+	Email     string
+	Superuser bool
+}
+
+// Service is what the API does with orders.
+type Service struct {
+	store     *Store
+	workflows Workflows
+	opts      Options
+	logger    *slog.Logger
+}
+
+// NewService returns the order service.
+func NewService(store *Store, workflows Workflows, opts Options, logger *slog.Logger) *Service {
+	return &Service{store: store, workflows: workflows, opts: opts, logger: logger}
+}
+
+// startTimeout bounds one attempt to start a workflow: the client would
+// otherwise retry for its own default of 10s, holding up an order's HTTP
+// answer during an outage. The relay retries later.
+const startTimeout = 3 * time.Second
+
+// start starts the order's workflow and records that it did.
+func (s *Service) start(ctx context.Context, o Order) error {
+	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	err := s.workflows.StartOrder(startCtx, Start{
+		OrderID: o.ID, TotalCents: o.TotalCents, Currency: o.Currency,
+		ApprovalThresholdCents: s.opts.ApprovalThresholdCents, ApprovalTimeout: s.opts.ApprovalTimeout,
+	})
+	if err != nil {
+		return err
+	}
+	return s.store.db.Q().MarkWorkflowStarted(ctx, o.ID)
+}

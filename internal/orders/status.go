@@ -1,0 +1,87 @@
+package orders
+
+import "slices"
+
+// Status is where an order is in its lifecycle. The database's order_status
+// enum holds the same values (a test keeps the two equal); nothing else
+// spells them out.
+//
+//	pending ─▶ [awaiting_approval] ─▶ confirmed ─▶ shipped ─▶ delivered
+//	   └──────────────┴───────────────────┴──▶ cancelled
+//	   └──▶ failed
+type Status string
+
+const (
+	StatusPending          Status = "pending"
+	StatusAwaitingApproval Status = "awaiting_approval"
+	StatusConfirmed        Status = "confirmed"
+	StatusShipped          Status = "shipped"
+	StatusDelivered        Status = "delivered"
+	StatusCancelled        Status = "cancelled"
+	StatusFailed           Status = "failed"
+)
+
+// Statuses lists every status in lifecycle order.
+func Statuses() []Status {
+	return []Status{StatusPending, StatusAwaitingApproval, StatusConfirmed, StatusShipped,
+		StatusDelivered, StatusCancelled, StatusFailed}
+}
+
+// Valid reports whether s is one of Statuses.
+func (s Status) Valid() bool { return slices.Contains(Statuses(), s) }
+
+// Terminal reports whether the order's lifecycle is over.
+func (s Status) Terminal() bool {
+	return s == StatusDelivered || s == StatusCancelled || s == StatusFailed
+}
+
+// Cancellable reports whether a cancel can still run: until the order ships.
+func (s Status) Cancellable() bool {
+	return s == StatusPending || s == StatusAwaitingApproval || s == StatusConfirmed
+}
+
+// Ended reports whether the order ended without being delivered, so that it
+// carries a reason.
+func (s Status) Ended() bool { return s == StatusCancelled || s == StatusFailed }
+
+// PaymentStatus is what the payment gateway holds for an order.
+type PaymentStatus string
+
+const (
+	PaymentAuthorized PaymentStatus = "authorized"
+	PaymentCaptured   PaymentStatus = "captured"
+	PaymentVoided     PaymentStatus = "voided"
+	PaymentRefunded   PaymentStatus = "refunded"
+)
+
+// ShipmentStatus is what the carrier was asked, and said.
+type ShipmentStatus string
+
+const (
+	ShipmentRequested ShipmentStatus = "requested"
+	ShipmentShipped   ShipmentStatus = "shipped"
+	ShipmentDelivered ShipmentStatus = "delivered"
+	ShipmentCancelled ShipmentStatus = "cancelled"
+)
+
+// ReservationState is what an order holds of the stock: held until released
+// (cancelled, failed) or committed (shipped: the goods left the shelf).
+type ReservationState string
+
+const (
+	ReservationHeld      ReservationState = "held"
+	ReservationReleased  ReservationState = "released"
+	ReservationCommitted ReservationState = "committed"
+)
+
+// Action is what an operator, the customer or the carrier asks of a running
+// order. The order's workflow decides whether its state allows it.
+type Action string
+
+const (
+	ActionCancel  Action = "cancel"
+	ActionApprove Action = "approve"
+	ActionReject  Action = "reject"
+	ActionShip    Action = "ship"
+	ActionDeliver Action = "deliver"
+)
