@@ -1,0 +1,94 @@
+package api_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/danielgtaylor/huma/v2/humatest"
+	"github.com/google/uuid"
+
+	"github.com/acme/orders/api"
+	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/catalog"
+	"github.com/acme/orders/internal/orders"
+)
+
+// Fakes of the interfaces the handlers consume, for the fast tier: each
+// embeds its interface, so a method a test did not expect to be called
+// panics (and the answer is a 500).
+
+var (
+	customer = accounts.User{ID: uuid.New(), Email: "ann@example.com", IsActive: true}
+	operator = accounts.User{ID: uuid.New(), Email: "ops@example.com", IsActive: true, IsSuperuser: true}
+)
+
+// fakeAuth knows three tokens: "customer", "operator" and "inactive".
+type fakeAuth struct{}
+
+func (fakeAuth) Authenticate(_ context.Context, token string) (accounts.User, error) {
+	switch token {
+	case "customer":
+		return customer, nil
+	case "operator":
+		return operator, nil
+	case "inactive":
+		return accounts.User{}, accounts.ErrInactive
+	}
+	return accounts.User{}, accounts.ErrUnauthenticated
+}
+
+type fakeAccounts struct {
+	api.Accounts
+	list func() ([]accounts.User, int64, error)
+}
+
+func (f *fakeAccounts) List(context.Context, int32, int32) ([]accounts.User, int64, error) {
+	return f.list()
+}
+
+type fakeCatalog struct {
+	api.Catalog
+	get    func(id uuid.UUID) (catalog.Product, error)
+	create func(actor uuid.UUID, p catalog.NewProduct) (catalog.Product, error)
+}
+
+func (f *fakeCatalog) Get(_ context.Context, id uuid.UUID) (catalog.Product, error) { return f.get(id) }
+func (f *fakeCatalog) Create(_ context.Context, actor uuid.UUID, p catalog.NewProduct) (catalog.Product, error) {
+	return f.create(actor, p)
+}
+
+type fakeOrders struct {
+	api.Orders
+	place func(by orders.Viewer, r orders.PlaceRequest) (orders.Order, error)
+	list  func(by orders.Viewer, f orders.Filter) (orders.Page, error)
+	act   func(by orders.Viewer, id uuid.UUID, a orders.Action, reason string) (orders.Order, bool, error)
+}
+
+func (f *fakeOrders) Place(_ context.Context, by orders.Viewer, r orders.PlaceRequest) (orders.Order, error) {
+	return f.place(by, r)
+}
+
+func (f *fakeOrders) List(_ context.Context, by orders.Viewer, filter orders.Filter) (orders.Page, error) {
+	return f.list(by, filter)
+}
+
+func (f *fakeOrders) Act(_ context.Context, by orders.Viewer, id uuid.UUID, a orders.Action, reason string) (orders.Order, bool, error) {
+	return f.act(by, id, a, reason)
+}
+
+// fakeAPI is the whole HTTP layer over fakes; d's zero services are fakes
+// that panic when called.
+func fakeAPI(t *testing.T, d api.Deps) humatest.TestAPI {
+	t.Helper()
+	d.Logger, d.Auth, d.Options.MaxBodyBytes = quietLogger(), fakeAuth{}, 1<<20
+	if d.Accounts == nil {
+		d.Accounts = &fakeAccounts{}
+	}
+	if d.Catalog == nil {
+		d.Catalog = &fakeCatalog{}
+	}
+	if d.Orders == nil {
+		d.Orders = &fakeOrders{}
+	}
+	return newTestAPI(t, d)
+}

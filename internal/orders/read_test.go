@@ -1,0 +1,116 @@
+package orders_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/orders/internal/orders"
+)
+
+func TestOrdersAreVisibleToTheirCustomerAndSuperusers(t *testing.T) {
+	f := newFixture(t)
+	o := f.place(f.customer, orders.LineRequest{ProductID: f.product(100, "EUR", 5), Quantity: 1})
+	stranger := f.user("bob@example.com", false)
+	if _, err := f.svc.Get(t.Context(), stranger, o.ID); !errors.Is(err, orders.ErrNotFound) {
+		t.Fatalf("a stranger reads the order: %v", err)
+	}
+	if _, err := f.svc.Events(t.Context(), stranger, o.ID); !errors.Is(err, orders.ErrNotFound) {
+		t.Fatalf("a stranger reads the events: %v", err)
+	}
+	if _, err := f.svc.Get(t.Context(), f.operator, o.ID); err != nil {
+		t.Fatalf("a superuser reads the order: %v", err)
+	}
+	if _, err := f.svc.Get(t.Context(), f.operator, uuid.New()); !errors.Is(err, orders.ErrNotFound) {
+		t.Fatalf("no such order: %v", err)
+	}
+}
+
+func TestListPagesNewestFirstWithinWhatTheViewerMaySee(t *testing.T) {
+	f := newFixture(t)
+	mug := f.product(100, "EUR", 100)
+	var mine []uuid.UUID
+	for range 5 {
+		mine = append(mine, f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1}).ID)
+	}
+	theirs := f.place(f.operator, orders.LineRequest{ProductID: mug, Quantity: 1})
+
+	var seen []uuid.UUID
+	filter := orders.Filter{Limit: 2}
+	for {
+		page, err := f.svc.List(t.Context(), f.customer, filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range page.Orders {
+			seen = append(seen, o.ID)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		filter.Cursor = page.NextCursor
+	}
+	if len(seen) != 5 {
+		t.Fatalf("the customer saw %d orders, want their 5", len(seen))
+	}
+	for i := range seen {
+		if seen[i] != mine[4-i] {
+			t.Fatalf("order %d is %s, want %s (newest first)", i, seen[i], mine[4-i])
+		}
+	}
+	all, err := f.svc.List(t.Context(), f.operator, orders.Filter{Limit: 100})
+	if err != nil || len(all.Orders) != 6 {
+		t.Fatalf("a superuser sees %d, %v", len(all.Orders), err)
+	}
+	only, err := f.svc.List(t.Context(), f.operator, orders.Filter{Limit: 100, CustomerID: &f.operator.ID})
+	if err != nil || len(only.Orders) != 1 || only.Orders[0].ID != theirs.ID {
+		t.Fatalf("customer filter: %+v %v", only.Orders, err)
+	}
+	// A customer cannot widen the list to someone else's orders.
+	own, err := f.svc.List(t.Context(), f.customer, orders.Filter{Limit: 100, CustomerID: &f.operator.ID})
+	if err != nil || len(own.Orders) != 5 {
+		t.Fatalf("customer with another's filter sees %d, %v", len(own.Orders), err)
+	}
+	none, err := f.svc.List(t.Context(), f.operator, orders.Filter{Limit: 100, Status: orders.StatusFailed})
+	if err != nil || len(none.Orders) != 0 {
+		t.Fatalf("status filter: %d %v", len(none.Orders), err)
+	}
+	for _, bad := range []string{"not-a-cursor", "bm8tc2VwYXJhdG9y"} {
+		if _, err := f.svc.List(t.Context(), f.customer, orders.Filter{Limit: 2, Cursor: bad}); !errors.Is(err, orders.ErrBadCursor) {
+			t.Errorf("cursor %q: %v", bad, err)
+		}
+	}
+}
+
+func TestActAsksTheWorkflowAndReadsTheResult(t *testing.T) {
+	f := newFixture(t)
+	mug := f.product(100, "EUR", 5)
+	f.wf.startErr = errDown
+	waiting := f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1})
+	f.wf.startErr = nil
+	if _, _, err := f.svc.Act(t.Context(), f.customer, waiting.ID, orders.ActionCancel, ""); !errors.Is(err, orders.ErrWorkflowNotStarted) {
+		t.Fatalf("act before the workflow started: %v", err)
+	}
+
+	o := f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1})
+	f.wf.done = true
+	got, done, err := f.svc.Act(t.Context(), f.customer, o.ID, orders.ActionCancel, "changed my mind")
+	if err != nil || !done || got.ID != o.ID || len(got.Lines) != 1 {
+		t.Fatalf("act: %+v %v %v", got, done, err)
+	}
+	if r := f.wf.acts[0]; r.OrderID != o.ID || r.Action != orders.ActionCancel || r.Actor != f.customer.Email || r.Reason != "changed my mind" || r.Wait <= 0 {
+		t.Fatalf("asked %+v", r)
+	}
+
+	f.wf.actErr = orders.ErrWorkflowClosed
+	_, _, err = f.svc.Act(t.Context(), f.customer, o.ID, orders.ActionCancel, "")
+	var rejected *orders.RejectedError
+	if !errors.As(err, &rejected) || rejected.Reason != "order is pending; its lifecycle is over" {
+		t.Fatalf("closed workflow: %v", err)
+	}
+	stranger := f.user("eve@example.com", false)
+	if _, _, err := f.svc.Act(t.Context(), stranger, o.ID, orders.ActionCancel, ""); !errors.Is(err, orders.ErrNotFound) {
+		t.Fatalf("a stranger acts: %v", err)
+	}
+}
