@@ -6,8 +6,10 @@ export GOBIN := $(CURDIR)/bin
 TEMPORAL_CLI_VERSION := v1.5.1
 SQLC_VERSION := v1.31.1
 MAILPIT_VERSION := v1.33.1
+STATICCHECK_VERSION := v0.8.2
+WORKFLOWCHECK_VERSION := v0.6.0
 
-.PHONY: dev test tools build generate check-generated fmt-check vet check lint-openapi docs-assets migration histories clean
+.PHONY: dev test test-unit tools build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
 
 REDOCLY_VERSION := 2.77.0
 
@@ -15,12 +17,18 @@ REDOCLY_VERSION := 2.77.0
 dev: tools build
 	@deploy/scripts/dev.sh
 
-## test: every test, against a real PostgreSQL and real Temporal dev servers
+## test: every test, both tiers, against a real PostgreSQL, Temporal dev servers and Mailpit.
+## Integration tests wait on servers more than on CPU, hence more of them at once than cores.
 test: tools
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -parallel 8 ./...
+
+## test-unit: the fast tier alone (handlers over fakes, domain logic on PostgreSQL,
+## workflows on the test suite); no Temporal server, Mailpit or browser
+test-unit:
+	$(GO) test -short -count=1 ./...
 
 ## tools: build the pinned developer tools into bin/ (only those missing)
-tools: bin/temporal bin/sqlc bin/mailpit
+tools: bin/temporal bin/sqlc bin/mailpit bin/staticcheck bin/workflowcheck
 
 bin/temporal:
 	$(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
@@ -30,6 +38,12 @@ bin/sqlc:
 
 bin/mailpit:
 	$(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+
+bin/staticcheck:
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+bin/workflowcheck:
+	$(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
 
 ## build: the orders binary
 build:
@@ -49,8 +63,17 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-## check: formatting, vet and generated code
-check: fmt-check vet check-generated
+## imports: the dependency rules of DESIGN.md (which package may import which)
+imports:
+	$(GO) test -count=1 ./internal/archtest/
+
+## lint: staticcheck, and workflowcheck for the determinism of workflow code
+lint: bin/staticcheck bin/workflowcheck
+	bin/staticcheck ./...
+	bin/workflowcheck ./workflows/...
+
+## check: formatting, vet, generated code, import rules and linters
+check: fmt-check vet check-generated imports lint
 
 ## histories: re-record the order workflow histories that the replay test replays
 ## (only after a deliberate, versioned workflow change; commit the result)
