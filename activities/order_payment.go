@@ -14,7 +14,7 @@ import (
 // order ID so a retry never charges twice. A decline is non-retryable.
 func (o *Orders) AuthorizePayment(ctx context.Context, orderID uuid.UUID) error {
 	if _, ok, err := o.Store.Payment(ctx, orderID); ok || err != nil {
-		return err // authorized by an earlier attempt, or not known yet
+		return err // authorized by an earlier attempt, or the lookup failed (retried)
 	}
 	order, err := o.Store.Get(ctx, orderID)
 	if err != nil {

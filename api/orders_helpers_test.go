@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -89,4 +90,22 @@ func (p *platform) act(token, id, action string) (int, order) {
 	var o order
 	code := p.do(http.MethodPost, "/api/v1/orders/"+id+"/"+action, token, map[string]any{"reason": "test"}, &o)
 	return code, o
+}
+
+// timeline is the order's statuses in the order it went through them.
+func (p *platform) timeline(token, id string) string {
+	p.t.Helper()
+	var events struct {
+		Data []struct {
+			ToStatus string `json:"to_status"`
+		}
+	}
+	if code := p.do(http.MethodGet, "/api/v1/orders/"+id+"/events", token, nil, &events); code != http.StatusOK {
+		p.t.Fatalf("events: %d", code)
+	}
+	var path []string
+	for _, e := range events.Data {
+		path = append(path, e.ToStatus)
+	}
+	return strings.Join(path, ",")
 }

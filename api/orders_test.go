@@ -232,10 +232,13 @@ func TestApprovalTimesOut(t *testing.T) {
 	machine := p.newProduct(129_900, "EUR", 5)
 	_, token := p.newUser(false, true)
 	_, o := p.place(token, orderBody("tok_approve", line(machine.ID, 1)))
-	p.waitStatus(token, o.ID, "awaiting_approval")
+	// Awaiting approval lasts 2 s: the timeline shows it was, whenever we look.
 	got := p.waitStatus(token, o.ID, "cancelled")
 	if !strings.Contains(got.FailureReason, "approval timed out") {
 		t.Fatalf("reason %q", got.FailureReason)
+	}
+	if path := p.timeline(token, o.ID); path != "pending,awaiting_approval,cancelled" {
+		t.Fatalf("timeline %s", path)
 	}
 	if pr := p.product(machine.ID); pr.Reserved != 0 {
 		t.Fatalf("reserved %d after the timeout", pr.Reserved)

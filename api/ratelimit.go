@@ -11,7 +11,8 @@ import (
 )
 
 // rateLimiter allows limit requests per client address per window (a fixed
-// window: simple, and the burst at a window edge is bounded by 2*limit).
+// window, starting at the first request after the last one ended: simple,
+// and the burst at a window edge is bounded by 2*limit).
 // The address is the connection's; behind a proxy, the proxy must be the one
 // that limits, or pass the real address.
 type rateLimiter struct {
@@ -35,7 +36,7 @@ func (l *rateLimiter) allow(key string) (bool, time.Duration) {
 	defer l.mu.Unlock()
 	now := l.now()
 	if now.Sub(l.start) >= l.window {
-		l.start = now.Truncate(l.window)
+		l.start = now
 		clear(l.counted) // memory stays bounded by one window's clients
 	}
 	if l.counted[key] >= l.limit {
