@@ -70,12 +70,12 @@ func (s *Store) CustomerEmail(ctx context.Context, id uuid.UUID) (string, error)
 // listQuery selects a keyset page of orders, newest first; zero fields do
 // not filter.
 type listQuery struct {
-	CustomerID   *uuid.UUID
-	Status       Status
-	CreatedFrom  time.Time
-	CreatedTo    time.Time
-	After        *position
-	Limit        int32
+	CustomerID  *uuid.UUID
+	Status      Status
+	CreatedFrom time.Time
+	CreatedTo   time.Time
+	After       *position
+	Limit       int32
 }
 
 func (s *Store) list(ctx context.Context, lq listQuery) ([]Order, error) {
