@@ -39,7 +39,7 @@ func (s *Service) Create(ctx context.Context, u NewUser) (User, error) {
 	}
 	data := s.emailData(user)
 	data.Link = s.opts.FrontendHost
-	s.sendInBackground(ctx, user.Email, emails.NewAccount, data)
+	s.send(ctx, user.Email, emails.NewAccount, data)
 	return user, nil
 }
 
@@ -124,9 +124,9 @@ func (s *Service) MakeSuperuser(ctx context.Context, email, password string) err
 	})
 }
 
-// sendInBackground starts an e-mail that follows an action which already
-// succeeded: its failure is logged, not returned.
-func (s *Service) sendInBackground(ctx context.Context, to string, t emails.Template, d emails.Data) {
+// send starts an e-mail that follows an action which already succeeded (or
+// that must not tell whether it did): its failure is logged, not returned.
+func (s *Service) send(ctx context.Context, to string, t emails.Template, d emails.Data) {
 	if s.mailer == nil {
 		return
 	}

@@ -41,11 +41,8 @@ func (s *Service) sendRecovery(ctx context.Context, email string) error {
 	if err != nil {
 		return err
 	}
-	if s.mailer == nil {
-		return emails.ErrDisabled
-	}
-	_, err = s.mailer.SendEmail(ctx, user.Email, emails.ResetPassword, data)
-	return err
+	s.send(ctx, user.Email, emails.ResetPassword, data)
+	return nil
 }
 
 func (s *Service) recoveryData(u User) (emails.Data, error) {

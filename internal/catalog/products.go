@@ -134,7 +134,7 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID) (deactivated bool, e
 	}
 	if ordered {
 		no := false
-		_, err := s.Update(ctx, id, Change{Active: &no})
+		_, err := q.UpdateProduct(ctx, db.UpdateProductParams{ID: id, Active: &no})
 		return err == nil, err
 	}
 	n, err := q.DeleteProduct(ctx, id)

@@ -19,7 +19,7 @@ const actionWait = 20 * time.Second
 // is a *RejectedError with the reason). It returns the order as the action
 // left it; done is false when the action was accepted but still runs.
 func (s *Service) Act(ctx context.Context, by Viewer, id uuid.UUID, action Action, reason string) (o Order, done bool, err error) {
-	o, err = s.Get(ctx, by, id)
+	o, err = s.visible(ctx, by, id)
 	if err != nil {
 		return Order{}, false, err
 	}

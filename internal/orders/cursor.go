@@ -2,16 +2,12 @@ package orders
 
 import (
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 )
-
-// ErrBadCursor: a cursor this service did not give out.
-var ErrBadCursor = errors.New("cursor is not one this API gave out")
 
 // position is where a page ended: the last order's (created_at, id), the
 // keyset the list is ordered by.

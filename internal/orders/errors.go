@@ -16,6 +16,8 @@ var (
 	ErrKeyReused = errors.New("this Idempotency-Key was used for a different order; use a new key")
 	// ErrWorkflowNotStarted: the order is accepted, its workflow not started yet.
 	ErrWorkflowNotStarted = errors.New("the order's workflow has not started yet; try again shortly")
+	// ErrBadCursor: a page cursor this service did not give out.
+	ErrBadCursor = errors.New("cursor is not one this API gave out")
 	// ErrWorkflowClosed is what a Workflows implementation returns when the
 	// order's workflow has already completed.
 	ErrWorkflowClosed = errors.New("the order's workflow has completed")

@@ -7,10 +7,21 @@ import (
 	"github.com/google/uuid"
 )
 
-// Get returns an order the viewer may see, with its lines: their own, or any
-// for a superuser. Anyone else's is ErrNotFound, as if it did not exist.
+// Get returns an order the viewer may see, with its lines.
 func (s *Service) Get(ctx context.Context, by Viewer, id uuid.UUID) (Order, error) {
-	o, err := s.store.Get(ctx, id)
+	o, err := s.visible(ctx, by, id)
+	if err != nil {
+		return Order{}, err
+	}
+	o.Lines, err = s.store.lines(ctx, id)
+	return o, err
+}
+
+// visible returns an order, without its lines, if the viewer may see it:
+// their own, or any for a superuser. Anyone else's is ErrNotFound, as if it
+// did not exist.
+func (s *Service) visible(ctx context.Context, by Viewer, id uuid.UUID) (Order, error) {
+	o, err := s.store.order(ctx, id)
 	if err != nil {
 		return Order{}, err
 	}
@@ -22,7 +33,7 @@ func (s *Service) Get(ctx context.Context, by Viewer, id uuid.UUID) (Order, erro
 
 // Events is the timeline of an order the viewer may see, oldest first.
 func (s *Service) Events(ctx context.Context, by Viewer, id uuid.UUID) ([]Event, error) {
-	if _, err := s.Get(ctx, by, id); err != nil {
+	if _, err := s.visible(ctx, by, id); err != nil {
 		return nil, err
 	}
 	return s.store.Events(ctx, id)

@@ -22,27 +22,36 @@ func NewStore(s *db.Store) *Store { return &Store{db: s} }
 
 // Get returns the order with its lines.
 func (s *Store) Get(ctx context.Context, id uuid.UUID) (Order, error) {
-	return getWithLines(ctx, s.db.Q(), id)
+	o, err := s.order(ctx, id)
+	if err != nil {
+		return Order{}, err
+	}
+	o.Lines, err = s.lines(ctx, id)
+	return o, err
 }
 
-func getWithLines(ctx context.Context, q *db.Queries, id uuid.UUID) (Order, error) {
-	row, err := q.GetOrder(ctx, id)
+// order returns the order without its lines.
+func (s *Store) order(ctx context.Context, id uuid.UUID) (Order, error) {
+	row, err := s.db.Q().GetOrder(ctx, id)
 	if errors.Is(err, db.ErrNotFound) {
 		return Order{}, ErrNotFound
 	}
 	if err != nil {
 		return Order{}, err
 	}
-	o := orderFromDB(row)
-	lines, err := q.GetOrderLines(ctx, id)
+	return orderFromDB(row), nil
+}
+
+func (s *Store) lines(ctx context.Context, id uuid.UUID) ([]Line, error) {
+	rows, err := s.db.Q().GetOrderLines(ctx, id)
 	if err != nil {
-		return Order{}, err
+		return nil, err
 	}
-	o.Lines = make([]Line, len(lines))
-	for i, l := range lines {
-		o.Lines[i] = lineFromDB(l)
+	lines := make([]Line, len(rows))
+	for i, l := range rows {
+		lines[i] = lineFromDB(l)
 	}
-	return o, nil
+	return lines, nil
 }
 
 // Events is the order's whole timeline, oldest first.
