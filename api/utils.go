@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -140,7 +141,8 @@ func (h *handlers) ready(ctx context.Context) (*ReadyOutput, error) {
 		for i, name := range down {
 			details[i] = &huma.ErrorDetail{Location: name, Message: "unreachable"}
 		}
-		return nil, huma.Error503ServiceUnavailable("not ready: "+strings.Join(down, " and ")+" unreachable", details...)
+		msg := "not ready: " + strings.Join(down, " and ") + " unreachable"
+		return nil, h.unavailable(ctx, huma.Error503ServiceUnavailable(msg, details...), errors.New(msg))
 	}
 	out := &ReadyOutput{}
 	out.Body.Status, out.Body.Postgres, out.Body.Temporal = "ready", "ok", "ok"

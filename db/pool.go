@@ -6,21 +6,46 @@ package db
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// NewPool opens a pool of at most maxConns connections and checks that the
-// database answers before returning.
-func NewPool(ctx context.Context, databaseURL string, maxConns int32) (*pgxpool.Pool, error) {
+// PoolOptions are the pool's size and the server-side bounds every one of
+// its connections runs under.
+type PoolOptions struct {
+	MaxConns int32
+	// StatementTimeout is the server's statement_timeout (0: none): a
+	// statement running longer is cancelled and its locks released.
+	StatementTimeout time.Duration
+	// LockTimeout is the server's lock_timeout (0: none): how long a
+	// statement waits for a row or table lock before giving up.
+	LockTimeout time.Duration
+	// ConnectTimeout bounds dialling and the start-up exchange of a new
+	// connection (0: the caller's context alone).
+	ConnectTimeout time.Duration
+}
+
+// NewPool opens a pool and checks that the database answers before returning.
+func NewPool(ctx context.Context, databaseURL string, o PoolOptions) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
 	}
-	cfg.MaxConns = maxConns
+	cfg.MaxConns = o.MaxConns
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.HealthCheckPeriod = 30 * time.Second
+	if o.ConnectTimeout > 0 {
+		cfg.ConnConfig.ConnectTimeout = o.ConnectTimeout
+	}
+	params := cfg.ConnConfig.RuntimeParams
+	if o.StatementTimeout > 0 {
+		params["statement_timeout"] = strconv.FormatInt(o.StatementTimeout.Milliseconds(), 10)
+	}
+	if o.LockTimeout > 0 {
+		params["lock_timeout"] = strconv.FormatInt(o.LockTimeout.Milliseconds(), 10)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
 )
 
@@ -25,12 +24,12 @@ func runCreateSuperuser(ctx context.Context, e env, args []string) error {
 	if err := accounts.CheckPassword(password); err != nil {
 		return err
 	}
-	pool, err := db.NewPool(ctx, e.cfg.Database.URL, 2)
+	pool, store, err := openDatabase(ctx, e.cfg.Database, 2)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	users := accounts.NewService(db.NewStore(pool), nil, accountsOptions(e.cfg), e.logger)
+	users := accounts.NewService(store, nil, accountsOptions(e.cfg), e.logger)
 	if err := users.MakeSuperuser(ctx, email, password); err != nil {
 		return fmt.Errorf("createsuperuser: %w", err)
 	}

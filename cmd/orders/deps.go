@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/config"
 	"github.com/acme/orders/internal/temporalconn"
 	"github.com/acme/orders/workflows"
 )
@@ -20,7 +21,7 @@ type deps struct {
 }
 
 func openDeps(ctx context.Context, e env) (*deps, error) {
-	pool, err := db.NewPool(ctx, e.cfg.Database.URL, e.cfg.Database.MaxConns)
+	pool, store, err := openDatabase(ctx, e.cfg.Database, e.cfg.Database.MaxConns)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +31,19 @@ func openDeps(ctx context.Context, e env) (*deps, error) {
 		return nil, err
 	}
 	wf := workflows.NewClient(tc, workflows.ClientOptions{TaskQueue: e.cfg.Temporal.TaskQueue, EmailsEnabled: e.cfg.SMTP.Enabled()})
-	return &deps{pool: pool, store: db.NewStore(pool), temporal: tc, workflows: wf}, nil
+	return &deps{pool: pool, store: store, temporal: tc, workflows: wf}, nil
+}
+
+// openDatabase opens a pool of maxConns connections and the Store over it,
+// both bounded by the configured timeouts.
+func openDatabase(ctx context.Context, c config.Database, maxConns int32) (*pgxpool.Pool, *db.Store, error) {
+	pool, err := db.NewPool(ctx, c.URL, db.PoolOptions{
+		MaxConns: maxConns, StatementTimeout: c.Timeout, LockTimeout: c.LockTimeout, ConnectTimeout: c.Timeout,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return pool, db.NewStore(pool).WithTimeout(c.Timeout), nil
 }
 
 func (d *deps) Close() {

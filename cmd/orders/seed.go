@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/catalog"
 )
 
@@ -21,12 +20,12 @@ var demoProducts = []catalog.NewProduct{
 }
 
 func runSeed(ctx context.Context, e env, _ []string) error {
-	pool, err := db.NewPool(ctx, e.cfg.Database.URL, 2)
+	pool, store, err := openDatabase(ctx, e.cfg.Database, 2)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	products := catalog.NewService(db.NewStore(pool))
+	products := catalog.NewService(store)
 	for _, p := range demoProducts {
 		p.Currency = "EUR"
 		if err := products.EnsureProduct(ctx, p); err != nil {

@@ -47,6 +47,13 @@ type HTTP struct {
 type Database struct {
 	URL      string `env:"DATABASE_URL" required:"true" url:"postgres,postgresql" secret:"url"`
 	MaxConns int32  `env:"DATABASE_MAX_CONNS" default:"10" min:"1" max:"1000"`
+	// Timeout bounds each statement, and each transaction as a whole, waiting
+	// for a pooled connection included; it is also the server's
+	// statement_timeout. Past it the API answers 503. Its maximum stays below
+	// the activities' start-to-close timeouts, so an activity fails and
+	// retries before Temporal gives up on it.
+	Timeout     time.Duration `env:"DATABASE_TIMEOUT" default:"5s" min:"100ms" max:"20s"`
+	LockTimeout time.Duration `env:"DATABASE_LOCK_TIMEOUT" default:"2s" min:"10ms" max:"20s"` // the server's lock_timeout
 }
 
 // Temporal is the workflow engine: a local dev server or a hosted one (TLS,
@@ -162,6 +169,9 @@ func (c *Config) settle(r *reader) {
 		} else if len(a.SecretKey) < 32 {
 			r.fail("SECRET_KEY", "must be at least 32 characters outside ENVIRONMENT=local")
 		}
+	}
+	if c.Database.LockTimeout > c.Database.Timeout {
+		r.fail("DATABASE_LOCK_TIMEOUT", "must not be longer than DATABASE_TIMEOUT")
 	}
 	if (c.Temporal.TLSCert == "") != (c.Temporal.TLSKey == "") {
 		r.fail("TEMPORAL_TLS_CERT", "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")

@@ -108,6 +108,12 @@ func (r *reader) duration(v variable, raw string) time.Duration {
 	d, err := time.ParseDuration(raw)
 	if err != nil || d <= 0 {
 		r.fail(v.name, "%q is not a positive duration such as 30s or 2m", raw)
+		return d
+	}
+	lo, _ := time.ParseDuration(v.tag.Get("min"))
+	hi, _ := time.ParseDuration(v.tag.Get("max"))
+	if d < lo || hi > 0 && d > hi {
+		r.fail(v.name, "%q is not a duration from %s to %s", raw, v.tag.Get("min"), v.tag.Get("max"))
 	}
 	return d
 }

@@ -5,7 +5,6 @@ package temporalconn
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -16,8 +15,16 @@ import (
 )
 
 // ErrUnavailable wraps what Temporal answered when it could not be reached;
-// the API answers it with 503.
-var ErrUnavailable = errors.New("the workflow service is unavailable; try again later")
+// the API answers it with 503. Like db.ErrUnavailable, it reports
+// Unavailable() true: an outage, worth retrying later.
+var ErrUnavailable error = outage("the workflow service is unavailable; try again later")
+
+type outage string
+
+func (o outage) Error() string { return string(o) }
+
+// Unavailable marks a dependency outage.
+func (outage) Unavailable() bool { return true }
 
 // Options turns the configuration into client options, without dialing.
 func Options(cfg config.Temporal, logger *slog.Logger) (client.Options, error) {
