@@ -13,7 +13,6 @@ import (
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/orders"
-	"github.com/acme/orders/internal/temporalconn"
 )
 
 // errNotSuperuser is the API's own: an operation for superusers only.
@@ -48,23 +47,33 @@ var problems = []struct {
 
 	{accounts.ErrEmailTaken, http.StatusConflict, ""},
 	{accounts.ErrHasOrders, http.StatusConflict, ""},
+	{accounts.ErrLastSuperuser, http.StatusConflict, ""},
 	{catalog.ErrSKUTaken, http.StatusConflict, ""},
 	{catalog.ErrStockBelowReserved, http.StatusConflict, ""},
-	{catalog.ErrJustOrdered, http.StatusConflict, ""},
 
 	{accounts.ErrPasswordLength, http.StatusUnprocessableEntity, ""},
+	{accounts.ErrInvalidEmail, http.StatusUnprocessableEntity, "body.email"},
 	{catalog.ErrZeroDelta, http.StatusUnprocessableEntity, "body.delta"},
+	{catalog.ErrTooMuchStock, http.StatusUnprocessableEntity, "body.delta"},
 	{orders.ErrKeyReused, http.StatusUnprocessableEntity, "header.Idempotency-Key"},
 	{orders.ErrBadCursor, http.StatusUnprocessableEntity, "query.cursor"},
 
 	{orders.ErrWorkflowNotStarted, http.StatusServiceUnavailable, ""},
-	{temporalconn.ErrUnavailable, http.StatusServiceUnavailable, ""},
 	{emails.ErrDisabled, http.StatusServiceUnavailable, ""},
 }
 
-// problem turns a handler's error into its HTTP answer. An error the table
-// does not know is logged with its cause and answered with a bare 500; a
-// 503's cause is logged too, never shown.
+// outage is an error that says a dependency (the database, Temporal) cannot
+// be reached now: db.ErrUnavailable and temporalconn.ErrUnavailable are
+// recognised by this behaviour, so the API needs to import neither.
+type outage interface {
+	error
+	Unavailable() bool
+}
+
+// problem turns a handler's error into its HTTP answer. An outage is a 503
+// with Retry-After; an error the table does not know is logged with its
+// cause and answered with a bare 500; a 503's cause is logged too, never
+// shown.
 func (h *handlers) problem(ctx context.Context, err error) error {
 	var (
 		status   huma.StatusError
@@ -83,6 +92,10 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 	case errors.As(err, &rejected):
 		return huma.Error409Conflict(rejected.Reason)
 	}
+	var down outage
+	if errors.As(err, &down) && down.Unavailable() {
+		return h.unavailable(ctx, huma.Error503ServiceUnavailable(down.Error()), err)
+	}
 	for _, p := range problems {
 		if !errors.Is(err, p.err) {
 			continue
@@ -96,8 +109,7 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		case http.StatusUnauthorized:
 			return huma.ErrorWithHeaders(answer, http.Header{"WWW-Authenticate": {"Bearer"}})
 		case http.StatusServiceUnavailable:
-			h.Logger.WarnContext(ctx, "dependency unavailable", "error", err, "request_id", middleware.GetReqID(ctx))
-			return huma.ErrorWithHeaders(answer, http.Header{"Retry-After": {retryAfter}})
+			return h.unavailable(ctx, answer, err)
 		}
 		return answer
 	}
@@ -105,10 +117,20 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 	return huma.Error500InternalServerError("")
 }
 
+// unavailable logs a 503's cause and adds Retry-After to its answer.
+func (h *handlers) unavailable(ctx context.Context, answer huma.StatusError, cause error) error {
+	h.Logger.WarnContext(ctx, "dependency unavailable", "error", cause, "request_id", middleware.GetReqID(ctx))
+	return huma.ErrorWithHeaders(answer, http.Header{"Retry-After": {retryAfter}})
+}
+
 // handle registers an operation whose handler returns the packages' errors
-// as they are: every one becomes an answer through problem, here.
+// as they are: every one becomes an answer through problem, here. Before
+// the handler runs, every text input is checked (textProblems).
 func handle[I, O any](api huma.API, h *handlers, op huma.Operation, fn func(context.Context, *I) (*O, error)) {
 	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
+		if errs := textProblems(in); len(errs) > 0 {
+			return nil, textError(errs)
+		}
 		out, err := fn(ctx, in)
 		if err != nil {
 			return nil, h.problem(ctx, err)

@@ -1,21 +1,47 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/google/uuid"
 )
 
-// requestIDHeader echoes the request ID so a client can quote it in a bug report.
-func requestIDHeader(next http.Handler) http.Handler {
+// maxRequestIDLen bounds a request ID taken from the client.
+const maxRequestIDLen = 64
+
+// requestID takes the client's X-Request-Id when it is a short token of
+// letters, digits and ._:- (so logs and the echoed header hold nothing else),
+// and makes a new one otherwise. It is echoed so that a client can quote it
+// in a bug report, and middleware.GetReqID reads it.
+func requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set(middleware.RequestIDHeader, middleware.GetReqID(r.Context()))
-		next.ServeHTTP(w, r)
+		id := r.Header.Get(middleware.RequestIDHeader)
+		if !validRequestID(id) {
+			id = uuid.NewString()
+		}
+		w.Header().Set(middleware.RequestIDHeader, id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), middleware.RequestIDKey, id)))
 	})
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for _, c := range []byte(id) {
+		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._:-", c) >= 0
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {

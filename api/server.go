@@ -55,6 +55,7 @@ func HumaConfig() huma.Config {
 	cfg.SchemasPath = BasePath + "/schemas"
 	cfg.DocsPath = ""     // served by docs.go from embedded assets, not a CDN
 	cfg.CreateHooks = nil // no $schema links in bodies
+	cfg.Transformers = []huma.Transformer{hideSecrets}
 	cfg.Info.License = &huma.License{Name: "Proprietary"}
 	cfg.Servers = []*huma.Server{{URL: "/", Description: "this server"}}
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
@@ -117,8 +118,7 @@ func NewHandler(d Deps) http.Handler { return NewAPI(d).Adapter() }
 func NewAPI(d Deps) huma.API {
 	r := chi.NewRouter()
 	r.Use(
-		middleware.RequestID,
-		requestIDHeader,
+		requestID,
 		accessLog(d.Logger),
 		recoverer(d.Logger),
 		middleware.StripSlashes, // /utils/health-check/ and /utils/health-check are one route

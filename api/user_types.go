@@ -39,7 +39,7 @@ type UsersOutput struct {
 
 // ListUsersInput pages through users.
 type ListUsersInput struct {
-	Skip  int32 `query:"skip" minimum:"0" default:"0"`
+	Skip  int32 `query:"skip" minimum:"0" maximum:"2147483647" default:"0" doc:"How many to pass over"`
 	Limit int32 `query:"limit" minimum:"1" maximum:"100" default:"100"`
 }
 

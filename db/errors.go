@@ -88,12 +88,12 @@ func unreachable(err error) bool {
 	if errors.As(err, &pgErr) {
 		switch {
 		case pgErr.Code[:2] == "08", // connection exception
-			pgErr.Code[:2] == "53",  // insufficient resources (too many connections, out of memory or disk)
-			pgErr.Code == "57P01",   // admin shutdown
-			pgErr.Code == "57P02",   // crash shutdown
-			pgErr.Code == "57P03",   // cannot connect now (starting up, recovering)
-			pgErr.Code == "57014",   // query canceled: statement_timeout, or our deadline's cancel request
-			pgErr.Code == "55P03":   // lock not available: lock_timeout
+			pgErr.Code[:2] == "53", // insufficient resources (too many connections, out of memory or disk)
+			pgErr.Code == "57P01",  // admin shutdown
+			pgErr.Code == "57P02",  // crash shutdown
+			pgErr.Code == "57P03",  // cannot connect now (starting up, recovering)
+			pgErr.Code == "57014",  // query canceled: statement_timeout, or our deadline's cancel request
+			pgErr.Code == "55P03":  // lock not available: lock_timeout
 			return true
 		}
 		return false

@@ -123,6 +123,24 @@ func (q *Queries) ListStockAdjustments(ctx context.Context, arg ListStockAdjustm
 	return items, nil
 }
 
+const lockInventory = `-- name: LockInventory :one
+SELECT product_id, on_hand, reserved, created_at, updated_at FROM inventory WHERE product_id = $1 FOR UPDATE
+`
+
+// Holds the row for an adjustment decided on what is on hand now.
+func (q *Queries) LockInventory(ctx context.Context, productID uuid.UUID) (Inventory, error) {
+	row := q.db.QueryRow(ctx, lockInventory, productID)
+	var i Inventory
+	err := row.Scan(
+		&i.ProductID,
+		&i.OnHand,
+		&i.Reserved,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const recordStockAdjustment = `-- name: RecordStockAdjustment :one
 INSERT INTO stock_adjustments (product_id, delta, on_hand_after, reason, actor_id)
 VALUES ($1, $2, $3, $4, $5)

@@ -60,6 +60,11 @@ type Querier interface {
 	ListProducts(ctx context.Context, arg ListProductsParams) ([]ListProductsRow, error)
 	ListStockAdjustments(ctx context.Context, arg ListStockAdjustmentsParams) ([]StockAdjustment, error)
 	ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error)
+	// Held while a change could take a superuser away, so that the check that
+	// one remains and the change are one step.
+	LockActiveSuperusers(ctx context.Context) ([]uuid.UUID, error)
+	// Holds the row for an adjustment decided on what is on hand now.
+	LockInventory(ctx context.Context, productID uuid.UUID) (Inventory, error)
 	MarkWorkflowStarted(ctx context.Context, id uuid.UUID) error
 	// Readiness: a round trip through the pool and the query path the app uses.
 	Ping(ctx context.Context) (int32, error)

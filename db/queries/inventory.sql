@@ -2,6 +2,10 @@
 INSERT INTO inventory (product_id, on_hand) VALUES ($1, $2)
 ON CONFLICT (product_id) DO NOTHING;
 
+-- name: LockInventory :one
+-- Holds the row for an adjustment decided on what is on hand now.
+SELECT * FROM inventory WHERE product_id = $1 FOR UPDATE;
+
 -- name: AdjustOnHand :one
 -- The table's check constraint refuses an adjustment below what is reserved.
 UPDATE inventory SET on_hand = on_hand + sqlc.arg('delta')

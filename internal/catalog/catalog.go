@@ -5,6 +5,7 @@ package catalog
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,8 +21,7 @@ var (
 	// orders hold, or less than nothing.
 	ErrStockBelowReserved = errors.New("that would leave less on hand than is reserved by orders (or below zero)")
 	ErrZeroDelta          = errors.New("delta must not be 0")
-	// ErrJustOrdered: the product was ordered between the check and the delete.
-	ErrJustOrdered = errors.New("product was just ordered; delete again to deactivate it")
+	ErrTooMuchStock       = fmt.Errorf("that would put more than %d units on hand", MaxOnHand)
 )
 
 // Product is a catalog entry with its stock.

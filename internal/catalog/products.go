@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -24,12 +25,16 @@ type Filter struct {
 	Skip, Limit int32
 }
 
+// likeEscaper makes LIKE's wildcards (and its escape character) literal.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
 // List returns a page of products and how many match in all.
 func (s *Service) List(ctx context.Context, f Filter) ([]Product, int64, error) {
 	q := s.db.Q()
 	var search *string
 	if f.Search != "" {
-		search = &f.Search
+		pattern := likeEscaper.Replace(f.Search) // the text as typed, not a pattern
+		search = &pattern
 	}
 	rows, err := q.ListProducts(ctx, db.ListProductsParams{Active: f.Active, Search: search, Limit: f.Limit, Offset: f.Skip})
 	if err != nil {
@@ -125,26 +130,32 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, c Change) (Product, 
 }
 
 // Delete removes a product. One that orders reference is deactivated
-// instead, so the orders keep it; deactivated says which happened.
+// instead, so the orders keep it; deactivated says which happened. An order
+// placed while the delete runs makes it a deactivation too, as if the
+// order had come first.
 func (s *Service) Delete(ctx context.Context, id uuid.UUID) (deactivated bool, err error) {
 	q := s.db.Q()
 	ordered, err := q.ProductIsOrdered(ctx, id)
 	if err != nil {
 		return false, err
 	}
-	if ordered {
-		no := false
-		_, err := q.UpdateProduct(ctx, db.UpdateProductParams{ID: id, Active: &no})
-		return err == nil, err
+	if !ordered {
+		n, err := q.DeleteProduct(ctx, id)
+		switch {
+		case db.Violates(err, "order_lines_product_id_fkey"):
+			// ordered between the check and the delete: deactivate below
+		case err != nil:
+			return false, err
+		case n == 0:
+			return false, ErrNotFound
+		default:
+			return false, nil
+		}
 	}
-	n, err := q.DeleteProduct(ctx, id)
-	switch {
-	case db.Violates(err, "order_lines_product_id_fkey"):
-		return false, ErrJustOrdered
-	case err != nil:
-		return false, err
-	case n == 0:
+	no := false
+	_, err = q.UpdateProduct(ctx, db.UpdateProductParams{ID: id, Active: &no})
+	if errors.Is(err, db.ErrNotFound) {
 		return false, ErrNotFound
 	}
-	return false, nil
+	return err == nil, err
 }

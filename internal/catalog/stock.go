@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"errors"
+	"math"
 
 	"github.com/google/uuid"
 
@@ -12,14 +13,25 @@ import (
 // adjustmentsShown is how many adjustments ListAdjustments returns.
 const adjustmentsShown = 100
 
+// MaxOnHand is the most stock a product can have on hand (the column's range).
+const MaxOnHand = math.MaxInt32
+
 // AdjustStock adds (delta > 0) or removes stock on hand, recording who and
 // why in the same transaction. Going below what orders hold is
-// ErrStockBelowReserved; the database's own check decides.
+// ErrStockBelowReserved (the database's own check decides); going above
+// MaxOnHand is ErrTooMuchStock, checked before the sum reaches SQL.
 func (s *Service) AdjustStock(ctx context.Context, actor, id uuid.UUID, delta int32, reason string) (Product, error) {
 	if delta == 0 {
 		return Product{}, ErrZeroDelta
 	}
 	err := s.db.InTx(ctx, func(q *db.Queries) error {
+		held, err := q.LockInventory(ctx, id)
+		if err != nil {
+			return err
+		}
+		if int64(held.OnHand)+int64(delta) > MaxOnHand {
+			return ErrTooMuchStock
+		}
 		inv, err := q.AdjustOnHand(ctx, db.AdjustOnHandParams{ProductID: id, Delta: delta})
 		if err != nil {
 			return err
