@@ -75,10 +75,11 @@ lint: bin/staticcheck bin/workflowcheck
 ## check: formatting, vet, generated code, import rules and linters
 check: fmt-check vet check-generated imports lint
 
-## histories: re-record the order workflow histories that the replay test replays
-## (only after a deliberate, versioned workflow change; commit the result)
+## histories: record the order workflow histories the replay test replays that
+## are missing from workflows/testdata (existing ones are never re-recorded);
+## after a versioned workflow change, add a recording test and commit the result
 histories: tools
-	RECORD_HISTORIES=1 $(GO) test -count=1 ./api/ -run 'TestOrderLifecycle|TestCancelGives|TestApproval|TestOutOfStock|TestOperatorsCLI'
+	RECORD_HISTORIES=1 $(GO) test -count=1 ./api/ -run 'TestOrderLifecycle|TestCancelGives|TestApproval|TestOutOfStock|TestOperatorsCLI|TestDeliverAfterWorkflowCancel|TestNoRelay'
 
 ## lint-openapi: the OpenAPI document must pass Redocly's recommended rules (errors fail)
 lint-openapi:

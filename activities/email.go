@@ -27,7 +27,8 @@ type EmailRequest struct {
 
 // SendEmail renders and sends one e-mail. A relay failure is returned as is,
 // so Temporal retries it with backoff; a template that does not exist cannot
-// be fixed by retrying.
+// be fixed by retrying; with no relay configured the e-mail is skipped and
+// logged, not retried for a day.
 func (e *Emails) SendEmail(ctx context.Context, req EmailRequest) error {
 	if req.Data.ProjectName == "" {
 		req.Data.ProjectName = e.ProjectName
@@ -50,7 +51,13 @@ func (e *Emails) SendEmail(ctx context.Context, req EmailRequest) error {
 		HTML:      r.HTML,
 		MessageID: fmt.Sprintf("<%s.%s@orders>", info.WorkflowExecution.ID, info.WorkflowExecution.RunID),
 	}
-	if err := e.Mailer.Send(ctx, m); err != nil {
+	err = e.Mailer.Send(ctx, m)
+	if errors.Is(err, ErrNoRelay) {
+		// Started before the relay was unset, or by an old order: done, unsent.
+		activity.GetLogger(ctx).Info("e-mail skipped: no mail relay configured", "template", req.Template)
+		return nil
+	}
+	if err != nil {
 		activity.GetLogger(ctx).Warn("e-mail not sent; will retry", "template", req.Template, "attempt", info.Attempt, "error", err)
 		return err
 	}

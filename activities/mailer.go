@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"mime"
 	"mime/multipart"
@@ -27,6 +28,10 @@ type Mail struct {
 	MessageID string // stable across retries, so a duplicate is recognisable
 }
 
+// ErrNoRelay is what a mailer with no relay configured (SMTP_HOST empty)
+// answers: nothing was sent, and retrying would not send it.
+var ErrNoRelay = errors.New("no mail relay configured (SMTP_HOST is empty)")
+
 // Mailer hands mail to a relay. SMTPMailer is the real one.
 type Mailer interface {
 	Send(ctx context.Context, m Mail) error
@@ -43,6 +48,9 @@ func NewSMTPMailer(cfg config.SMTP) *SMTPMailer { return &SMTPMailer{cfg: cfg} }
 // Send opens one connection per message: e-mails are rare and a pooled
 // connection would only go stale between them.
 func (s *SMTPMailer) Send(ctx context.Context, m Mail) error {
+	if s.cfg.Host == "" {
+		return ErrNoRelay
+	}
 	msg, err := s.compose(m)
 	if err != nil {
 		return err

@@ -225,7 +225,8 @@ func decode(t *testing.T, b []byte, v any) {
 }
 
 // recordHistory saves the order workflow's history as a replay fixture for
-// workflows/replay_test.go, when RECORD_HISTORIES is set (`make histories`).
+// workflows/replay_test.go, when RECORD_HISTORIES is set (`make histories`)
+// and no history of that name exists: old histories are never re-recorded.
 // Replaying these on every test run makes a change that would break running
 // orders fail CI.
 func (p *platform) recordHistory(name, orderID string) {
@@ -239,6 +240,9 @@ func (p *platform) recordHistory(name, orderID string) {
 		p.t.Fatalf("record history %s: %v", name, err)
 	}
 	path := filepath.Join(testenv.RepoRoot(p.t), "workflows", "testdata", "order_"+name+".json")
+	if _, err := os.Stat(path); err == nil {
+		return // recorded by an earlier version: kept, never re-recorded
+	}
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		p.t.Fatal(err)
 	}

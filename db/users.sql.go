@@ -197,6 +197,32 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 	return items, nil
 }
 
+const lockActiveSuperusers = `-- name: LockActiveSuperusers :many
+SELECT id FROM users WHERE is_superuser AND is_active ORDER BY id FOR UPDATE
+`
+
+// Held while a change could take a superuser away, so that the check that
+// one remains and the change are one step.
+func (q *Queries) LockActiveSuperusers(ctx context.Context) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, lockActiveSuperusers)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const rehashPassword = `-- name: RehashPassword :exec
 UPDATE users SET password_hash = $2 WHERE id = $1
 `

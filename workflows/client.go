@@ -32,7 +32,8 @@ type Client struct {
 type ClientOptions struct {
 	TaskQueue string
 	// EmailsEnabled is false when no mail relay is configured: SendEmail
-	// then starts nothing and answers emails.ErrDisabled.
+	// then starts nothing and answers emails.ErrDisabled, and orders start
+	// with no confirmation e-mail.
 	EmailsEnabled bool
 }
 
@@ -52,6 +53,7 @@ func (c *Client) StartOrder(ctx context.Context, s orders.Start) error {
 	}, OrderWorkflowName, OrderInput{
 		OrderID: s.OrderID, TotalCents: s.TotalCents, Currency: s.Currency,
 		ApprovalThresholdCents: s.ApprovalThresholdCents, ApprovalTimeout: s.ApprovalTimeout,
+		NoEmails: !c.opts.EmailsEnabled,
 	})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if err != nil && !errors.As(err, &started) {

@@ -234,8 +234,15 @@ func (o *orderRun) moveTo(ctx workflow.Context, to orders.Status, why ActionInpu
 
 // sendConfirmation starts the confirmation e-mail as its own SendEmail
 // workflow, which outlives this one if need be. An e-mail that cannot be
-// built is logged, not allowed to stop the order.
+// built is logged, not allowed to stop the order. With no mail relay
+// configured (from version noEmailsWithoutRelay on) it starts nothing and
+// records that in the state.
 func (o *orderRun) sendConfirmation(ctx workflow.Context) {
+	if workflow.GetVersion(ctx, noEmailsWithoutRelay, workflow.DefaultVersion, 1) == 1 && o.in.NoEmails {
+		o.state.ConfirmationEmail = "skipped: no mail relay configured"
+		o.logger.Info("order confirmation e-mail skipped: no mail relay configured")
+		return
+	}
 	var req activities.EmailRequest
 	if err := o.call(ctx, acts.ConfirmationEmail, o.in.OrderID).Get(ctx, &req); err != nil {
 		o.logger.Error("order confirmation e-mail not built", "error", err)
@@ -247,5 +254,12 @@ func (o *orderRun) sendConfirmation(ctx workflow.Context) {
 	}), SendEmailName, req)
 	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		o.logger.Error("order confirmation e-mail not started", "error", err)
+		return
 	}
+	o.state.ConfirmationEmail = "started"
 }
+
+// noEmailsWithoutRelay is the change that made an order placed without a
+// mail relay skip its confirmation e-mail; orders started before it replay
+// the old path.
+const noEmailsWithoutRelay = "no-emails-without-relay"

@@ -80,6 +80,12 @@ func (o *orderRun) handlers() []handler {
 	}
 }
 
+// updatesOutliveCancel is the change after which an accepted update waits
+// for its outcome through a workflow cancel, instead of failing with it
+// (a deliver after a post-shipping cancel answered "unavailable" though it
+// delivered).
+const updatesOutliveCancel = "updates-outlive-workflow-cancel"
+
 func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (OrderState, error) { return o.state, nil }); err != nil {
 		return err
@@ -88,7 +94,15 @@ func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, h.update,
 			func(ctx workflow.Context, a ActionInput) (OrderState, error) {
 				h.record(a)
-				if err := workflow.Await(ctx, func() bool { return h.done(o.persisted) }); err != nil {
+				done := func() bool { return h.done(o.persisted) }
+				err := workflow.Await(ctx, done)
+				if temporal.IsCanceledError(err) && workflow.GetVersion(ctx, updatesOutliveCancel, workflow.DefaultVersion, 1) == 1 {
+					// `temporal workflow cancel` arrived while the action ran; the
+					// main flow decides what becomes of it (after shipping it
+					// carries on), and the caller gets the outcome.
+					err = workflow.Await(disconnected(ctx), done)
+				}
+				if err != nil {
 					return o.state, err
 				}
 				if h.update == UpdateCancel && o.persisted != orders.StatusCancelled {

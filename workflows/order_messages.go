@@ -48,6 +48,9 @@ type OrderInput struct {
 	Currency               string        `json:"currency"`
 	ApprovalThresholdCents int64         `json:"approval_threshold_cents"`
 	ApprovalTimeout        time.Duration `json:"approval_timeout"`
+	// NoEmails is set when no mail relay was configured as the order was
+	// placed: the order then starts no e-mail workflow.
+	NoEmails bool `json:"no_emails,omitempty"`
 }
 
 // ActionInput is the argument of every update and signal: who asks, and why.
@@ -65,4 +68,7 @@ type OrderState struct {
 	PaymentAuthorized bool `json:"payment_authorized"`
 	PaymentCaptured   bool `json:"payment_captured"`
 	ShipmentRequested bool `json:"shipment_requested"`
+	// ConfirmationEmail is what became of the confirmation e-mail:
+	// "started", "skipped: no mail relay configured", or empty before.
+	ConfirmationEmail string `json:"confirmation_email,omitempty"`
 }

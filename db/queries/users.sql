@@ -49,3 +49,8 @@ DELETE FROM users WHERE id = $1;
 -- name: GetUserForUpdate :one
 -- Locks the row: two resets with one token cannot both pass the version check.
 SELECT * FROM users WHERE id = $1 FOR UPDATE;
+
+-- name: LockActiveSuperusers :many
+-- Held while a change could take a superuser away, so that the check that
+-- one remains and the change are one step.
+SELECT id FROM users WHERE is_superuser AND is_active ORDER BY id FOR UPDATE;

@@ -53,6 +53,10 @@ func (s *Service) Signup(ctx context.Context, email, fullName, password string) 
 }
 
 func create(ctx context.Context, q *db.Queries, u NewUser) (User, error) {
+	email, err := NormalizeEmail(u.Email)
+	if err != nil {
+		return User{}, err
+	}
 	if err := CheckPassword(u.Password); err != nil {
 		return User{}, err
 	}
@@ -61,7 +65,7 @@ func create(ctx context.Context, q *db.Queries, u NewUser) (User, error) {
 		return User{}, err
 	}
 	row, err := q.CreateUser(ctx, db.CreateUserParams{
-		Email: u.Email, FullName: u.FullName, PasswordHash: hash, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser,
+		Email: email, FullName: u.FullName, PasswordHash: hash, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser,
 	})
 	if db.Violates(err, "users_email_key") {
 		return User{}, ErrEmailTaken
@@ -90,6 +94,10 @@ func setPassword(ctx context.Context, q *db.Queries, id uuid.UUID, password stri
 // an existing account is left as it is. It reports whether it created one.
 // Several processes may run it at once: the insert is idempotent.
 func (s *Service) EnsureSuperuser(ctx context.Context, email, password string) (bool, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return false, fmt.Errorf("FIRST_SUPERUSER: %w", err)
+	}
 	if err := CheckPassword(password); err != nil {
 		return false, fmt.Errorf("FIRST_SUPERUSER_PASSWORD: %w", err)
 	}
@@ -104,6 +112,10 @@ func (s *Service) EnsureSuperuser(ctx context.Context, email, password string) (
 // MakeSuperuser creates an active superuser, or makes an existing account
 // one and sets its password: it also recovers a lost superuser password.
 func (s *Service) MakeSuperuser(ctx context.Context, email, password string) error {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return err
+	}
 	if err := CheckPassword(password); err != nil {
 		return err
 	}

@@ -12,12 +12,16 @@ import (
 var (
 	// ErrNotFound: no such user, or one the caller may not know of.
 	ErrNotFound = errors.New("user not found")
+	// ErrInvalidEmail: not a bare address (see NormalizeEmail).
+	ErrInvalidEmail = errors.New("must be a bare e-mail address such as name@example.com, without a display name")
 	// ErrEmailTaken: another user has the address (case-insensitively).
 	ErrEmailTaken = errors.New("a user with this e-mail already exists")
 	// ErrPasswordLength: the password is outside 8 to 128 characters.
 	ErrPasswordLength = fmt.Errorf("password must be %d to %d characters", auth.MinPasswordLen, auth.MaxPasswordLen)
 	// ErrHasOrders: orders reference the user, who can only be deactivated.
-	ErrHasOrders = errors.New("still referenced elsewhere (a user with orders cannot be deleted; deactivate it)")
+	ErrHasOrders = errors.New("the user has orders and cannot be deleted; deactivate the account instead")
+	// ErrLastSuperuser: the change would leave no active superuser.
+	ErrLastSuperuser = errors.New("that would leave no active superuser; make another user a superuser first")
 
 	// ErrBadCredentials: log-in with an unknown address or a wrong password.
 	ErrBadCredentials = errors.New("incorrect e-mail or password")

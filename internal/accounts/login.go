@@ -13,7 +13,7 @@ import (
 // ErrBadCredentials. A hash made with older cost parameters is upgraded.
 func (s *Service) Login(ctx context.Context, email, password string) (string, error) {
 	q := s.db.Q()
-	row, err := q.GetUserByEmail(ctx, email)
+	row, err := userByEmail(ctx, q, email)
 	if errors.Is(err, db.ErrNotFound) {
 		auth.BurnVerify(password)
 		return "", ErrBadCredentials

@@ -29,7 +29,7 @@ func (s *Service) RecoverPassword(ctx context.Context, email string) {
 }
 
 func (s *Service) sendRecovery(ctx context.Context, email string) error {
-	row, err := s.db.Q().GetUserByEmail(ctx, email)
+	row, err := userByEmail(ctx, s.db.Q(), email)
 	if errors.Is(err, db.ErrNotFound) || err == nil && !row.IsActive {
 		return nil
 	}
@@ -59,7 +59,7 @@ func (s *Service) recoveryData(u User) (emails.Data, error) {
 // RecoveryEmail renders the password-recovery e-mail a user would get, for
 // a superuser to preview.
 func (s *Service) RecoveryEmail(ctx context.Context, email string) (emails.Rendered, error) {
-	row, err := s.db.Q().GetUserByEmail(ctx, email)
+	row, err := userByEmail(ctx, s.db.Q(), email)
 	if errors.Is(err, db.ErrNotFound) {
 		return emails.Rendered{}, ErrNotFound
 	}

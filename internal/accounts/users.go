@@ -62,10 +62,23 @@ func (s *Service) UpdateMe(ctx context.Context, me User, email, fullName *string
 	return s.Update(ctx, me.ID, Change{Email: email, FullName: fullName})
 }
 
-// Update changes any account (a superuser's doing), in one transaction.
+// Update changes any account (a superuser's doing), in one transaction. A
+// change that would leave no active superuser is ErrLastSuperuser.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, c Change) (User, error) {
+	if c.Email != nil {
+		email, err := NormalizeEmail(*c.Email)
+		if err != nil {
+			return User{}, err
+		}
+		c.Email = &email
+	}
 	var user User
 	err := s.db.InTx(ctx, func(q *db.Queries) error {
+		if demotes(c) {
+			if err := keepASuperuser(ctx, q, id); err != nil {
+				return err
+			}
+		}
 		row, err := q.UpdateUser(ctx, db.UpdateUserParams{
 			ID: id, Email: c.Email, FullName: c.FullName, IsActive: c.IsActive, IsSuperuser: c.IsSuperuser,
 		})
@@ -84,6 +97,26 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, c Change) (User, err
 		return setPassword(ctx, q, id, *c.Password)
 	})
 	return user, err
+}
+
+// demotes tells whether a change could take a superuser away.
+func demotes(c Change) bool {
+	return c.IsSuperuser != nil && !*c.IsSuperuser || c.IsActive != nil && !*c.IsActive
+}
+
+// keepASuperuser refuses (ErrLastSuperuser) to take away the only active
+// superuser, id. It locks every active superuser's row first, so that two
+// superusers demoting each other at once cannot both succeed: the second
+// waits, then counts again.
+func keepASuperuser(ctx context.Context, q *db.Queries, id uuid.UUID) error {
+	ids, err := q.LockActiveSuperusers(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 1 && ids[0] == id {
+		return ErrLastSuperuser
+	}
+	return nil
 }
 
 // ChangePassword sets the caller's new password, given the current one.
@@ -120,7 +153,15 @@ func (s *Service) Delete(ctx context.Context, by User, id uuid.UUID) error {
 }
 
 func (s *Service) delete(ctx context.Context, id uuid.UUID) error {
-	n, err := s.db.Q().DeleteUser(ctx, id)
+	var n int64
+	err := s.db.InTx(ctx, func(q *db.Queries) error {
+		if err := keepASuperuser(ctx, q, id); err != nil {
+			return err
+		}
+		var err error
+		n, err = q.DeleteUser(ctx, id)
+		return err
+	})
 	switch {
 	case db.Violates(err, "orders_customer_id_fkey"):
 		return ErrHasOrders
