@@ -125,9 +125,10 @@ func (h *handlers) unavailable(ctx context.Context, answer huma.StatusError, cau
 
 // handle registers an operation whose handler returns the packages' errors
 // as they are: every one becomes an answer through problem, here. Before
-// the handler runs, every text input is checked (textProblems).
+// the handler runs, every text input is checked (textProblems). The
+// document lists every answer the operation can give (documented).
 func handle[I, O any](api huma.API, h *handlers, op huma.Operation, fn func(context.Context, *I) (*O, error)) {
-	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
+	huma.Register(api, documented[I](op), func(ctx context.Context, in *I) (*O, error) {
 		if errs := textProblems(in); len(errs) > 0 {
 			return nil, textError(errs)
 		}

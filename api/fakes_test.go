@@ -92,3 +92,12 @@ func fakeAPI(t *testing.T, d api.Deps) humatest.TestAPI {
 	}
 	return newTestAPI(t, d)
 }
+
+// sampleOrder is an order as the service returns one: every field the
+// document requires is filled, as the database's constraints guarantee.
+func sampleOrder(id uuid.UUID, status orders.Status) orders.Order {
+	return orders.Order{
+		ID: id, CustomerID: customer.ID, Status: status, Currency: "EUR", TotalCents: 1290, Version: 1,
+		ShippingAddress: orders.Address{Name: "Ann", Line1: "Main St 1", City: "Berlin", PostalCode: "10115", Country: "DE"},
+	}
+}

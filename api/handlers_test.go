@@ -149,7 +149,7 @@ func TestOrderActionAnswers(t *testing.T) {
 	var asked []orders.Action
 	fake := &fakeOrders{act: func(_ orders.Viewer, id uuid.UUID, a orders.Action, _ string) (orders.Order, bool, error) {
 		asked = append(asked, a)
-		return orders.Order{ID: id, Status: orders.StatusCancelled}, result.done, result.err
+		return sampleOrder(id, orders.StatusCancelled), result.done, result.err
 	}}
 	tapi := fakeAPI(t, api.Deps{Orders: fake})
 	act := func(token, action string) int {

@@ -3,11 +3,23 @@ package api
 import (
 	"context"
 	"net/http"
+	"reflect"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/acme/orders/internal/orders"
 )
+
+// stillRunning is an action's 202: the order as it is while the workflow
+// carries the action out.
+func stillRunning(api huma.API) *huma.Response {
+	order := api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[OrderPublic](), true, "")
+	return &huma.Response{
+		Description: "Accepted: the workflow is still carrying the action out; the order as it is now",
+		Headers:     map[string]*huma.Param{"Location": {Description: "The order", Schema: &huma.Schema{Type: huma.TypeString}}},
+		Content:     map[string]*huma.MediaType{"application/json": {Schema: order}},
+	}
+}
 
 type orderAction struct {
 	id, path, summary string
@@ -26,6 +38,7 @@ func (h *handlers) registerOrderActions(api huma.API, tags []string) {
 	for _, a := range actions {
 		handle(api, h, guarded(a.who, huma.Operation{
 			OperationID: a.id, Method: http.MethodPost, Path: a.path, Summary: a.summary, Tags: tags,
+			DefaultStatus: http.StatusOK, Responses: map[string]*huma.Response{"202": stillRunning(api)},
 			Description: "Answers 200 with the order once the workflow has acted, 409 with the reason when the order's state does not allow it, " +
 				"or 202 when the action was accepted but is still running.",
 			Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},

@@ -9,7 +9,7 @@ import (
 	"github.com/acme/orders/internal/orders"
 )
 
-func (h *handlers) listOrders(ctx context.Context, in *ListOrdersInput) (*OrdersOutput, error) {
+func (h *handlers) listOrders(ctx context.Context, in *ListOrdersInput) (*ListOutput[OrderPublic], error) {
 	f := orders.Filter{
 		Status: orders.Status(in.Status), CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo,
 		Cursor: in.Cursor, Limit: in.Limit,
@@ -25,28 +25,15 @@ func (h *handlers) listOrders(ctx context.Context, in *ListOrdersInput) (*Orders
 	if err != nil {
 		return nil, err
 	}
-	out := &OrdersOutput{}
+	out := listOf(page.Orders, publicOrder, nil)
 	out.Body.NextCursor = page.NextCursor
-	out.Body.Data = make([]OrderPublic, len(page.Orders))
-	for i, o := range page.Orders {
-		out.Body.Data[i] = publicOrder(o)
-	}
 	return out, nil
 }
 
-func (h *handlers) orderEvents(ctx context.Context, in *OrderIDPath) (*OrderEventsOutput, error) {
+func (h *handlers) orderEvents(ctx context.Context, in *OrderIDPath) (*ListOutput[OrderEvent], error) {
 	events, err := h.Orders.Events(ctx, viewer(ctx), in.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := &OrderEventsOutput{}
-	out.Body.Data = make([]OrderEvent, len(events))
-	for i, e := range events {
-		out.Body.Data[i] = OrderEvent{
-			ID: e.ID, Type: e.Type, FromStatus: OrderStatus(e.From), ToStatus: OrderStatus(e.To),
-			Actor: e.Actor, Detail: e.Detail, CreatedAt: e.CreatedAt,
-		}
-	}
-	out.Body.Count = len(events)
-	return out, nil
+	return listOf(events, publicEvent, counted(len(events))), nil
 }

@@ -114,14 +114,6 @@ type ListOrdersInput struct {
 	Limit       int32       `query:"limit" minimum:"1" maximum:"100" default:"20"`
 }
 
-// OrdersOutput is a page of orders and the cursor of the next, if any.
-type OrdersOutput struct {
-	Body struct {
-		Data       []OrderPublic `json:"data"`
-		NextCursor string        `json:"next_cursor,omitempty"`
-	}
-}
-
 // OrderIDPath names an order in the path.
 type OrderIDPath struct {
 	ID uuid.UUID `path:"order_id"`
@@ -146,10 +138,9 @@ type OrderEvent struct {
 	CreatedAt  time.Time   `json:"created_at"`
 }
 
-// OrderEventsOutput is an order's whole timeline, oldest first.
-type OrderEventsOutput struct {
-	Body struct {
-		Data  []OrderEvent `json:"data"`
-		Count int          `json:"count"`
+func publicEvent(e orders.Event) OrderEvent {
+	return OrderEvent{
+		ID: e.ID, Type: e.Type, FromStatus: OrderStatus(e.From), ToStatus: OrderStatus(e.To),
+		Actor: e.Actor, Detail: e.Detail, CreatedAt: e.CreatedAt,
 	}
 }

@@ -36,20 +36,13 @@ func productOutput(p catalog.Product, err error) (*ProductOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ProductOutput{Body: publicProduct(p)}, nil
+	return &ProductOutput{Location: BasePath + "/products/" + p.ID.String(), Body: publicProduct(p)}, nil
 }
 
-// ProductOutput is one product.
+// ProductOutput is one product, with where to find it.
 type ProductOutput struct {
-	Body ProductPublic
-}
-
-// ProductsOutput is a page of products, newest first, with the total count.
-type ProductsOutput struct {
-	Body struct {
-		Data  []ProductPublic `json:"data"`
-		Count int64           `json:"count"`
-	}
+	Location string `header:"Location"`
+	Body     ProductPublic
 }
 
 // ListProductsInput filters and pages the catalog.
@@ -110,10 +103,6 @@ type StockAdjustment struct {
 	CreatedAt   time.Time  `json:"created_at"`
 }
 
-// StockAdjustmentsOutput lists a product's latest adjustments, newest first.
-type StockAdjustmentsOutput struct {
-	Body struct {
-		Data  []StockAdjustment `json:"data"`
-		Count int               `json:"count"`
-	}
+func publicAdjustment(a catalog.StockAdjustment) StockAdjustment {
+	return StockAdjustment{ID: a.ID, Delta: a.Delta, OnHandAfter: a.OnHandAfter, Reason: a.Reason, ActorID: a.ActorID, CreatedAt: a.CreatedAt}
 }

@@ -53,20 +53,14 @@ func optionalBool(s string) *bool {
 	return &b
 }
 
-func (h *handlers) listProducts(ctx context.Context, in *ListProductsInput) (*ProductsOutput, error) {
+func (h *handlers) listProducts(ctx context.Context, in *ListProductsInput) (*ListOutput[ProductPublic], error) {
 	products, count, err := h.Catalog.List(ctx, catalog.Filter{
 		Active: optionalBool(in.Active), Search: in.Search, Skip: in.Skip, Limit: in.Limit,
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := &ProductsOutput{}
-	out.Body.Data = make([]ProductPublic, len(products))
-	for i, p := range products {
-		out.Body.Data[i] = publicProduct(p)
-	}
-	out.Body.Count = count
-	return out, nil
+	return listOf(products, publicProduct, counted(count)), nil
 }
 
 func (h *handlers) readProduct(ctx context.Context, in *ProductIDPath) (*ProductOutput, error) {
@@ -103,16 +97,10 @@ func (h *handlers) adjustStock(ctx context.Context, in *AdjustStockInput) (*Prod
 	return productOutput(h.Catalog.AdjustStock(ctx, currentUser(ctx).ID, in.ID, in.Body.Delta, in.Body.Reason))
 }
 
-func (h *handlers) listStockAdjustments(ctx context.Context, in *ProductIDPath) (*StockAdjustmentsOutput, error) {
+func (h *handlers) listStockAdjustments(ctx context.Context, in *ProductIDPath) (*ListOutput[StockAdjustment], error) {
 	adjustments, err := h.Catalog.Adjustments(ctx, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := &StockAdjustmentsOutput{}
-	out.Body.Data = make([]StockAdjustment, len(adjustments))
-	for i, a := range adjustments {
-		out.Body.Data[i] = StockAdjustment{ID: a.ID, Delta: a.Delta, OnHandAfter: a.OnHandAfter, Reason: a.Reason, ActorID: a.ActorID, CreatedAt: a.CreatedAt}
-	}
-	out.Body.Count = len(adjustments)
-	return out, nil
+	return listOf(adjustments, publicAdjustment, counted(len(adjustments))), nil
 }

@@ -68,6 +68,7 @@ func HumaConfig() huma.Config {
 			}},
 		},
 	}
+	registerUUID(cfg.Components.Schemas)
 	cfg.Formats = map[string]huma.Format{
 		"application/json":                  huma.DefaultJSONFormat,
 		"json":                              huma.DefaultJSONFormat,
@@ -98,15 +99,17 @@ func Register(api huma.API, d Deps) {
 	h.registerUsers(v1)
 	h.registerProducts(v1)
 	h.registerOrders(v1)
+	documentHeaders(api.OpenAPI())
 }
 
 // limited adds a per-client rate limit of perMinute requests to an operation;
-// 0 means no limit.
+// 0 means no limit (tests). The document always lists the 429: the server's
+// configuration cannot turn the limits off.
 func (h *handlers) limited(perMinute int, op huma.Operation) huma.Operation {
 	if perMinute > 0 {
 		op.Middlewares = append(op.Middlewares, newRateLimiter(perMinute, time.Minute).middleware(h.api))
-		op.Errors = append(op.Errors, http.StatusTooManyRequests)
 	}
+	op.Errors = append(op.Errors, http.StatusTooManyRequests)
 	return op
 }
 

@@ -29,14 +29,6 @@ type UserOutput struct {
 
 func userOutput(u accounts.User) *UserOutput { return &UserOutput{Body: publicUser(u)} }
 
-// UsersOutput is a page of users, newest first, with the total count.
-type UsersOutput struct {
-	Body struct {
-		Data  []UserPublic `json:"data"`
-		Count int64        `json:"count"`
-	}
-}
-
 // ListUsersInput pages through users.
 type ListUsersInput struct {
 	Skip  int32 `query:"skip" minimum:"0" maximum:"2147483647" default:"0" doc:"How many to pass over"`

@@ -38,6 +38,7 @@ func (h *handlers) registerUsers(api huma.API) {
 	handle(api, h, guarded(loggedIn, huma.Operation{
 		OperationID: "delete-user-me", Method: http.MethodDelete, Path: "/users/me",
 		Summary: "Delete your account (not allowed for superusers)", Tags: tags,
+		Errors: []int{http.StatusConflict},
 	}), h.deleteMe)
 	handle(api, h, h.limited(h.Options.RateLimits.Signup, guarded(anyone, huma.Operation{
 		OperationID: "register-user", Method: http.MethodPost, Path: "/users/signup",
@@ -55,22 +56,16 @@ func (h *handlers) registerUsers(api huma.API) {
 	}), h.updateUser)
 	handle(api, h, guarded(superuser, huma.Operation{
 		OperationID: "delete-user", Method: http.MethodDelete, Path: "/users/{user_id}",
-		Summary: "Delete a user", Tags: tags, Errors: []int{http.StatusNotFound},
+		Summary: "Delete a user", Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict},
 	}), h.deleteUser)
 }
 
-func (h *handlers) listUsers(ctx context.Context, in *ListUsersInput) (*UsersOutput, error) {
+func (h *handlers) listUsers(ctx context.Context, in *ListUsersInput) (*ListOutput[UserPublic], error) {
 	users, count, err := h.Accounts.List(ctx, in.Skip, in.Limit)
 	if err != nil {
 		return nil, err
 	}
-	out := &UsersOutput{}
-	out.Body.Data = make([]UserPublic, len(users))
-	for i, u := range users {
-		out.Body.Data[i] = publicUser(u)
-	}
-	out.Body.Count = count
-	return out, nil
+	return listOf(users, publicUser, counted(count)), nil
 }
 
 func (h *handlers) createUser(ctx context.Context, in *CreateUserInput) (*UserOutput, error) {

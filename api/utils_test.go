@@ -44,10 +44,11 @@ func readyDeps(t *testing.T, pool *pgxpool.Pool, temporalAddr string) api.Deps {
 	}}
 }
 
-// newTestAPI is the whole server (middleware included) behind humatest.
+// newTestAPI is the whole server (middleware included) behind humatest;
+// every response it gives is held to the served document (contract_test.go).
 func newTestAPI(t *testing.T, d api.Deps) humatest.TestAPI {
 	t.Helper()
-	return humatest.Wrap(t, api.NewAPI(d))
+	return humatest.Wrap(t, checked(t, api.NewAPI(d)))
 }
 
 func TestHealthCheck(t *testing.T) {
