@@ -50,6 +50,8 @@ type settings struct {
 	emails      bool // a mail relay is configured
 	ownTemporal bool // a server of its own, which the test may stop
 	ownMailpit  bool
+	ownDatabase bool          // a PostgreSQL server of its own, which the test may stop or freeze
+	dbTimeout   time.Duration // DATABASE_TIMEOUT
 }
 
 func defaultSettings() settings {
@@ -59,8 +61,9 @@ func defaultSettings() settings {
 			FrontendHost: "http://shop.test", ProjectName: "Test Shop",
 		},
 		orders: orders.Options{ApprovalThresholdCents: 100_000, ApprovalTimeout: 48 * time.Hour, RetryInterval: 500 * time.Millisecond},
-		http:   api.Options{MaxBodyBytes: 1 << 20},
-		emails: true,
+		http:      api.Options{MaxBodyBytes: 1 << 20},
+		emails:    true,
+		dbTimeout: db.DefaultTimeout,
 	}
 }
 
@@ -74,6 +77,7 @@ type platform struct {
 	pool     *pgxpool.Pool
 	mail     *testenv.Mailpit
 	temporal *testenv.Temporal
+	cluster  *testenv.Cluster // with ownDatabase
 	client   client.Client
 	admin    string // the first superuser's token
 	domain   string // every address this test mails to ends in it
@@ -86,8 +90,20 @@ func newPlatform(t *testing.T, adjust ...func(*settings)) *platform {
 		f(&s)
 	}
 	p := &platform{t: t, settings: s, domain: "t" + uuid.NewString()[:8] + ".example.com"}
-	p.pool, _ = testenv.NewPool(t)
-	store := db.NewStore(p.pool)
+	if s.ownDatabase {
+		p.cluster = testenv.StartCluster(t)
+		pool, err := db.NewPool(t.Context(), p.cluster.URL(), db.PoolOptions{
+			MaxConns: 4, StatementTimeout: s.dbTimeout, LockTimeout: s.dbTimeout, ConnectTimeout: s.dbTimeout,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pool.Close)
+		p.pool = pool
+	} else {
+		p.pool, _ = testenv.NewPool(t)
+	}
+	store := db.NewStore(p.pool).WithTimeout(s.dbTimeout)
 	if s.ownTemporal {
 		p.temporal = testenv.StartTemporal(t)
 	} else {
