@@ -79,6 +79,7 @@ type platform struct {
 	temporal *testenv.Temporal
 	cluster  *testenv.Cluster // with ownDatabase
 	client   client.Client
+	queue    string // the worker's task queue
 	admin    string // the first superuser's token
 	domain   string // every address this test mails to ends in it
 }
@@ -120,6 +121,7 @@ func newPlatform(t *testing.T, adjust ...func(*settings)) *platform {
 	}
 
 	queue := "orders-test-" + uuid.NewString()
+	p.queue = queue
 	tc, err := temporalconn.Dial(config.Temporal{Address: p.temporal.HostPort(), Namespace: "default"}, quietLogger())
 	if err != nil {
 		t.Fatal(err)
