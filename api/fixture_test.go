@@ -60,7 +60,7 @@ func defaultSettings() settings {
 			SecretKey: secretKey, AccessTokenTTL: time.Hour, ResetTokenTTL: 48 * time.Hour,
 			FrontendHost: "http://shop.test", ProjectName: "Test Shop",
 		},
-		orders: orders.Options{ApprovalThresholdCents: 100_000, ApprovalTimeout: 48 * time.Hour, RetryInterval: 500 * time.Millisecond},
+		orders:    orders.Options{ApprovalThresholdCents: 100_000, ApprovalTimeout: 48 * time.Hour, RetryInterval: 500 * time.Millisecond},
 		http:      api.Options{MaxBodyBytes: 1 << 20},
 		emails:    true,
 		dbTimeout: db.DefaultTimeout,
