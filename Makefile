@@ -9,7 +9,7 @@ MAILPIT_VERSION := v1.33.1
 STATICCHECK_VERSION := v0.8.2
 WORKFLOWCHECK_VERSION := v0.6.0
 
-.PHONY: dev test test-unit tools build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
+.PHONY: dev test test-unit fuzz tools build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
 
 REDOCLY_VERSION := 2.77.0
 
@@ -26,6 +26,15 @@ test: tools
 ## workflows on the test suite); no Temporal server, Mailpit or browser
 test-unit:
 	$(GO) test -short -count=1 ./...
+
+## fuzz: fuzz each target (request decoding and validation) for FUZZTIME; their
+## seed corpora already run in make test and make test-unit
+FUZZTIME ?= 20s
+fuzz:
+	@for target in $$($(GO) test -list '^Fuzz' ./api/ | grep '^Fuzz'); do \
+		echo "fuzzing $$target for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) ./api/ || exit 1; \
+	done
 
 ## tools: build the pinned developer tools into bin/ (only those missing)
 tools: bin/temporal bin/sqlc bin/mailpit bin/staticcheck bin/workflowcheck
