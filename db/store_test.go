@@ -2,10 +2,13 @@ package db_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/testenv"
@@ -35,5 +38,53 @@ func TestDriverErrorsAreTranslated(t *testing.T) {
 	}
 	if _, err := s.Q().ListUsers(t.Context(), db.ListUsersParams{Limit: -1}); err == nil {
 		t.Fatal("a negative LIMIT must fail")
+	}
+}
+
+// TestOutagesAreUnavailable: a server that cannot be reached, and a statement
+// that outlasts the Store's bound, are ErrUnavailable (which says so by
+// behaviour too), and the bound holds whatever the statement waits for.
+func TestOutagesAreUnavailable(t *testing.T) {
+	nowhere, err := pgxpool.New(t.Context(), fmt.Sprintf("postgres://postgres@127.0.0.1:%d/x?sslmode=disable", testenv.FreePort(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nowhere.Close()
+	err = db.NewStore(nowhere).Ping(t.Context())
+	var outage interface{ Unavailable() bool }
+	if !errors.Is(err, db.ErrUnavailable) || !errors.As(err, &outage) || !outage.Unavailable() {
+		t.Fatalf("connection refused: %v", err)
+	}
+
+	pool, _ := testenv.NewPool(t)
+	s := db.NewStore(pool)
+	user, err := s.Q().CreateUser(t.Context(), db.CreateUserParams{Email: "held@example.com", PasswordHash: "x", IsActive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder, err := pool.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback(t.Context()) //nolint:errcheck
+	if _, err := holder.Exec(t.Context(), "SELECT 1 FROM users WHERE id = $1 FOR UPDATE", user.ID); err != nil {
+		t.Fatal(err)
+	}
+	bounded := s.WithTimeout(300 * time.Millisecond)
+	start := time.Now()
+	name := "waits"
+	_, err = bounded.Q().UpdateUser(t.Context(), db.UpdateUserParams{ID: user.ID, FullName: &name})
+	if !errors.Is(err, db.ErrUnavailable) {
+		t.Fatalf("a statement past its bound: %v", err)
+	}
+	err = bounded.InTx(t.Context(), func(q *db.Queries) error {
+		_, err := q.UpdateUser(t.Context(), db.UpdateUserParams{ID: user.ID, FullName: &name})
+		return err
+	})
+	if !errors.Is(err, db.ErrUnavailable) {
+		t.Fatalf("a transaction past its bound: %v", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("two 300 ms bounds took %v", took)
 	}
 }

@@ -21,7 +21,8 @@ SELECT id, original, bare, is_active,
        row_number() OVER (PARTITION BY lower(bare) ORDER BY original = bare DESC, created_at, id) > 1 AS look_alike
 FROM (
     SELECT id, created_at, is_active, email::text AS original,
-           coalesce(nullif(btrim(substring(email::text from '<([^<>]*)>\s*$')), ''), btrim(email::text)) AS bare
+           regexp_replace(coalesce(nullif(substring(email::text from '<([^<>]*)>[[:space:]]*$'), ''), email::text),
+                          '^[[:space:]]+|[[:space:]]+$', '', 'g') AS bare
     FROM users
 ) addresses;
 
@@ -37,5 +38,4 @@ FROM email_fix WHERE email_fix.id = users.id AND email_fix.look_alike;
 UPDATE users SET email = email_fix.bare
 FROM email_fix WHERE email_fix.id = users.id AND NOT email_fix.look_alike;
 
-ALTER TABLE users ADD CONSTRAINT users_email_bare
-    CHECK (email::text = btrim(email::text) AND email::text !~ '[[:space:]<>]');
+ALTER TABLE users ADD CONSTRAINT users_email_bare CHECK (email::text !~ '[[:space:]<>]');

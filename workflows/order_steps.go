@@ -8,11 +8,17 @@ import (
 	"go.temporal.io/sdk/workflow"
 )
 
+// StepTimeout is how long one attempt of an order step may take. The
+// activities' own database bound (DATABASE_TIMEOUT) stays below it, so an
+// attempt that meets a frozen database fails and is retried before Temporal
+// times it out.
+const StepTimeout = 30 * time.Second
+
 // orderActivityOptions retry every step until it succeeds or fails for good
 // (a non-retryable error): a database or gateway outage delays an order, it
 // does not fail it.
 var orderActivityOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: 30 * time.Second,
+	StartToCloseTimeout: StepTimeout,
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:    time.Second,
 		BackoffCoefficient: 2,

@@ -50,6 +50,9 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"bad timeout", "HTTP_READ_TIMEOUT", "soon", "HTTP_READ_TIMEOUT"},
 		{"bad tls flag", "TEMPORAL_TLS", "maybe", "TEMPORAL_TLS"},
 		{"cert without key", "TEMPORAL_TLS_CERT", "/tmp/c.pem", "TEMPORAL_TLS_CERT"},
+		{"database bound past the activities'", "DATABASE_TIMEOUT", "21s", "DATABASE_TIMEOUT"},
+		{"database bound too short", "DATABASE_TIMEOUT", "10ms", "DATABASE_TIMEOUT"},
+		{"lock bound past the statement's", "DATABASE_LOCK_TIMEOUT", "6s", "DATABASE_LOCK_TIMEOUT"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
