@@ -43,7 +43,7 @@ func TestNoRelaySendsNothing(t *testing.T) {
 	}
 	p.recordHistory("delivered_without_relay", o.ID)
 
-	_, err := p.client.DescribeWorkflowExecution(p.ctx(), "email-order-confirmed-"+o.ID, "")
+	_, err := p.client.DescribeWorkflow(p.ctx(), "email-order-confirmed-"+o.ID, "")
 	var notFound *serviceerror.NotFound
 	if !errors.As(err, &notFound) {
 		t.Fatalf("the confirmation e-mail workflow: %v, want not found", err)
