@@ -27,7 +27,13 @@ import (
 // document the same server serves, with kin-openapi. An answer the document
 // does not describe fails the test that received it.
 
-var defineFormats sync.Once
+var (
+	defineFormats sync.Once
+	// contracts are the documents already loaded, by their text: every
+	// platform serves the same one, and loading it is not free.
+	contracts   = map[string]*contract{}
+	contractsMu sync.Mutex
+)
 
 // contract validates responses against one served document.
 type contract struct {
@@ -45,6 +51,11 @@ func newContract(t testing.TB, served http.Handler) *contract {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET openapi.json: %d", rec.Code)
 	}
+	contractsMu.Lock()
+	defer contractsMu.Unlock()
+	if c, ok := contracts[rec.Body.String()]; ok {
+		return c
+	}
 	doc, err := openapi3.NewLoader().LoadFromData(rec.Body.Bytes())
 	if err != nil {
 		t.Fatalf("load the served document: %v", err)
@@ -56,7 +67,9 @@ func newContract(t testing.TB, served http.Handler) *contract {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &contract{router: router}
+	c := &contract{router: router}
+	contracts[rec.Body.String()] = c
+	return c
 }
 
 // check validates one exchange; requests outside the document's operations
