@@ -1,9 +1,7 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -168,8 +166,5 @@ func TestContractCatchesUndocumentedAnswers(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s: passed the contract", b.why)
 		}
-	}
-	if err := c.check(get("/api/v1/products/"+uuid.NewString()), 200, json, bytes.NewBufferString(product).Bytes()); errors.Is(err, context.Canceled) {
-		t.Fatal(err)
 	}
 }

@@ -11,35 +11,6 @@ import (
 	"github.com/google/uuid"
 )
 
-type problemBody struct {
-	Title  string `json:"title"`
-	Detail string `json:"detail"`
-	Errors []struct {
-		Location string `json:"location"`
-		Message  string `json:"message"`
-		Value    any    `json:"value"`
-	} `json:"errors"`
-}
-
-func problemOf(t *testing.T, resp *httptest.ResponseRecorder) problemBody {
-	t.Helper()
-	var pb problemBody
-	if err := json.Unmarshal(resp.Body.Bytes(), &pb); err != nil {
-		t.Fatalf("not a problem: %d %s", resp.Code, resp.Body)
-	}
-	return pb
-}
-
-// names reports whether a 422 names location among its errors.
-func (pb problemBody) names(location string) bool {
-	for _, e := range pb.Errors {
-		if e.Location == location {
-			return true
-		}
-	}
-	return false
-}
-
 // TestBadTextIsRefusedAtTheEdge: a NUL character or bytes that are not UTF-8
 // in any kind of text input (a body field, a nested one, the payment token,
 // the sign-up and log-in forms, a query, a header) is a 422 that names the
@@ -101,7 +72,7 @@ func TestBadTextIsRefusedAtTheEdge(t *testing.T) {
 			t.Errorf("%s: %d %s, want 422", c.name, resp.Code, resp.Body)
 			continue
 		}
-		if pb := problemOf(t, resp); !pb.names(c.location) {
+		if !decodeProblem(t, resp).names(c.location) {
 			t.Errorf("%s: the 422 does not name %s: %s", c.name, c.location, resp.Body)
 		}
 	}
@@ -129,7 +100,7 @@ func TestNumbersAreBounded(t *testing.T) {
 	for _, path := range []string{"/api/v1/products", "/api/v1/users"} {
 		for _, skip := range []string{"2147483648", "4294967296", "-1", "99999999999999999999"} {
 			resp := p.api.Get(path+"?skip="+skip, "Authorization: Bearer "+p.admin)
-			if resp.Code != http.StatusUnprocessableEntity || !problemOf(t, resp).names("query.skip") {
+			if resp.Code != http.StatusUnprocessableEntity || !decodeProblem(t, resp).names("query.skip") {
 				t.Errorf("%s?skip=%s: %d %s", path, skip, resp.Code, resp.Body)
 			}
 		}
@@ -143,7 +114,7 @@ func TestNumbersAreBounded(t *testing.T) {
 		t.Fatalf("to 2e9: %d %s", resp.Code, resp.Body)
 	}
 	resp := adjust(1_000_000_000)
-	if resp.Code != http.StatusUnprocessableEntity || !strings.Contains(resp.Body.String(), "2147483647") || !problemOf(t, resp).names("body.delta") {
+	if resp.Code != http.StatusUnprocessableEntity || !strings.Contains(resp.Body.String(), "2147483647") || !decodeProblem(t, resp).names("body.delta") {
 		t.Fatalf("past the range: %d %s", resp.Code, resp.Body)
 	}
 	if got := p.product(big.ID); got.OnHand != 2_000_000_000 {
@@ -173,7 +144,7 @@ func TestLookAlikeEmailsAreRefused(t *testing.T) {
 	}
 	for _, named := range []string{"Owner <" + owner + ">", `"Owner" <` + owner + ">", "<" + owner + ">", owner + " (work)"} {
 		resp := signup(named)
-		if resp.Code != http.StatusUnprocessableEntity || !problemOf(t, resp).names("body.email") {
+		if resp.Code != http.StatusUnprocessableEntity || !decodeProblem(t, resp).names("body.email") {
 			t.Errorf("signup %q: %d %s, want 422", named, resp.Code, resp.Body)
 		}
 	}

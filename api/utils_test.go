@@ -68,6 +68,16 @@ type problem struct {
 	} `json:"errors"`
 }
 
+// names reports whether the problem's details name location.
+func (p problem) names(location string) bool {
+	for _, e := range p.Errors {
+		if e.Location == location {
+			return true
+		}
+	}
+	return false
+}
+
 func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder) problem {
 	t.Helper()
 	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
