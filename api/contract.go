@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
@@ -39,20 +40,22 @@ func documented[I any](op huma.Operation) huma.Operation {
 	return op
 }
 
-// inputKinds tells what an operation's input struct takes.
+// inputKinds tells what an operation's input struct takes, reading its
+// fields as the text check does (fieldLocation).
 func inputKinds(t reflect.Type) (body, params, path bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
+		loc, ok := fieldLocation(f, "")
 		switch {
+		case !ok:
 		case f.Anonymous && f.Type.Kind() == reflect.Struct:
 			b, q, p := inputKinds(f.Type)
 			body, params, path = body || b, params || q, path || p
-		case f.Name == "Body":
+		case loc == "body":
 			body = true
-		case f.Tag.Get("path") != "":
-			params, path = true, true
-		case f.Tag.Get("query") != "" || f.Tag.Get("header") != "" || f.Tag.Get("cookie") != "":
+		default: // path.x, query.x, header.X, cookie.x
 			params = true
+			path = path || strings.HasPrefix(loc, "path.")
 		}
 	}
 	return body, params, path
