@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/acme/orders/migrations"
 )
 
@@ -165,16 +163,11 @@ func children(pid int) []int {
 	return out
 }
 
+// exec runs one statement on the server's maintenance database.
 func (c *Cluster) exec(ctx context.Context, sql string) error {
 	admin, _ := url.Parse(c.url)
 	admin.Path = "/postgres"
-	conn, err := pgx.Connect(ctx, admin.String())
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, sql)
-	return err
+	return execOn(ctx, admin.String(), sql)
 }
 
 // postgresBin is the folder of Debian's server binaries (initdb, postgres).

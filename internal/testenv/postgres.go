@@ -40,10 +40,13 @@ func withDatabase(name string) string {
 	return u.String()
 }
 
-func adminExec(ctx context.Context, sql string) error {
-	conn, err := pgx.Connect(ctx, AdminURL())
+func adminExec(ctx context.Context, sql string) error { return execOn(ctx, AdminURL(), sql) }
+
+// execOn runs one statement on its own connection to dbURL.
+func execOn(ctx context.Context, dbURL, sql string) error {
+	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
-		return fmt.Errorf("connect to %s (is PostgreSQL running?): %w", AdminURL(), err)
+		return fmt.Errorf("connect to %s (is PostgreSQL running?): %w", dbURL, err)
 	}
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, sql)
