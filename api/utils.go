@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -126,25 +127,26 @@ func (h *handlers) registerUtils(api huma.API) {
 }
 
 // ready pings every dependency, each within readyTimeout, and names those
-// that did not answer.
+// that did not answer; their causes are logged once, with the 503.
 func (h *handlers) ready(ctx context.Context) (*ReadyOutput, error) {
-	var down []string
+	var (
+		down    []string
+		details []error
+		causes  []error
+	)
 	for _, c := range h.Checks {
 		pingCtx, cancel := context.WithTimeout(ctx, readyTimeout)
 		err := c.Ping(pingCtx)
 		cancel()
 		if err != nil {
-			h.Logger.WarnContext(ctx, "readiness: "+c.Name+" unreachable", "error", err)
 			down = append(down, c.Name)
+			details = append(details, &huma.ErrorDetail{Location: c.Name, Message: "unreachable"})
+			causes = append(causes, fmt.Errorf("readiness: %s unreachable: %w", c.Name, err))
 		}
 	}
 	if len(down) > 0 {
-		details := make([]error, len(down))
-		for i, name := range down {
-			details[i] = &huma.ErrorDetail{Location: name, Message: "unreachable"}
-		}
 		msg := "not ready: " + strings.Join(down, " and ") + " unreachable"
-		return nil, h.unavailable(ctx, huma.Error503ServiceUnavailable(msg, details...), errors.New(msg))
+		return nil, h.unavailable(ctx, huma.Error503ServiceUnavailable(msg, details...), errors.Join(causes...))
 	}
 	out := &ReadyOutput{}
 	out.Body.Status, out.Body.Postgres, out.Body.Temporal = "ready", "ok", "ok"
