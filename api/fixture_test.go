@@ -242,24 +242,38 @@ func decode(t *testing.T, b []byte, v any) {
 	}
 }
 
-// recordHistory saves the order workflow's history as a replay fixture for
-// workflows/replay_test.go, when RECORD_HISTORIES is set (`make histories`)
-// and no history of that name exists: old histories are never re-recorded.
-// Replaying these on every test run makes a change that would break running
-// orders fail CI.
+// recordHistory saves the order workflow's history, and its confirmation
+// e-mail's when it sent one, as replay fixtures for workflows/replay_test.go,
+// when RECORD_HISTORIES is set (`make histories`) and no history of that name
+// exists: old histories are never re-recorded. A versioned workflow change
+// bumps historyShape, so the new shape gets recordings of its own beside the
+// old ones. Replaying these on every test run makes a change that would break
+// running orders fail CI.
 func (p *platform) recordHistory(name, orderID string) {
 	p.t.Helper()
 	if os.Getenv("RECORD_HISTORIES") == "" {
 		return
 	}
-	out, err := exec.Command(testenv.TemporalCLI(p.t), "workflow", "show", "--address", p.temporal.HostPort(),
-		"--workflow-id", "order-"+orderID, "--output", "json").Output()
-	if err != nil {
-		p.t.Fatalf("record history %s: %v", name, err)
+	p.recordWorkflow("order_"+name+historyShape, "order-"+orderID)
+	emailID := "email-order-confirmed-" + orderID
+	if err := p.client.GetWorkflow(p.ctx(), emailID, "").Get(p.ctx(), nil); err == nil { // sent, and closed
+		p.recordWorkflow("email_"+name+historyShape, emailID)
 	}
-	path := filepath.Join(testenv.RepoRoot(p.t), "workflows", "testdata", "order_"+name+".json")
+}
+
+// historyShape names the workflow shape the tests record now.
+const historyShape = ""
+
+func (p *platform) recordWorkflow(file, workflowID string) {
+	p.t.Helper()
+	path := filepath.Join(testenv.RepoRoot(p.t), "workflows", "testdata", file+".json")
 	if _, err := os.Stat(path); err == nil {
 		return // recorded by an earlier version: kept, never re-recorded
+	}
+	out, err := exec.Command(testenv.TemporalCLI(p.t), "workflow", "show", "--address", p.temporal.HostPort(),
+		"--workflow-id", workflowID, "--output", "json").Output()
+	if err != nil {
+		p.t.Fatalf("record history %s: %v", file, err)
 	}
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		p.t.Fatal(err)
