@@ -5,24 +5,30 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/acme/orders/internal/emails"
+	"github.com/acme/orders/internal/orders"
 )
 
 // Emails sends the platform's e-mails through its Mailer.
 type Emails struct {
 	Mailer      Mailer
-	ProjectName string // shown in every e-mail whose request does not name it
+	Orders      *orders.Store // for e-mails about an order, built when sent
+	ProjectName string        // shown in every e-mail whose request does not name it
 }
 
-// EmailRequest names a template, its data and the recipient. It never holds
-// a password: templates get none.
+// EmailRequest names a template, its data and the recipient; or, for an
+// e-mail about an order, the order: recipient and data are then read from
+// it as the e-mail is sent. It never holds a password: templates get none.
 type EmailRequest struct {
-	To       string          `json:"to"`
+	To       string          `json:"to,omitempty"`
 	Template emails.Template `json:"template"`
 	Data     emails.Data     `json:"data"`
+	OrderID  uuid.UUID       `json:"order_id,omitzero"`
 }
 
 // SendEmail renders and sends one e-mail. A relay failure is returned as is,
@@ -30,6 +36,13 @@ type EmailRequest struct {
 // be fixed by retrying; with no relay configured the e-mail is skipped and
 // logged, not retried for a day.
 func (e *Emails) SendEmail(ctx context.Context, req EmailRequest) error {
+	if req.OrderID != uuid.Nil {
+		built, err := confirmationEmail(ctx, e.Orders, e.ProjectName, req.OrderID)
+		if err != nil {
+			return failure(err)
+		}
+		req = built
+	}
 	if req.Data.ProjectName == "" {
 		req.Data.ProjectName = e.ProjectName
 	}

@@ -45,23 +45,42 @@ func (o *Orders) MarkShipment(ctx context.Context, in MarkShipmentInput) error {
 	return o.Store.SetShipmentStatus(ctx, in.OrderID, in.Status)
 }
 
-// ConfirmationEmail builds the order-confirmation e-mail; the workflow sends
-// it as a SendEmail child workflow.
+// ConfirmationEmail builds the order-confirmation e-mail, for orders of the
+// first shape, which send it as a SendEmail child workflow.
 func (o *Orders) ConfirmationEmail(ctx context.Context, orderID uuid.UUID) (EmailRequest, error) {
-	order, err := o.Store.Get(ctx, orderID)
+	req, err := confirmationEmail(ctx, o.Store, o.ProjectName, orderID)
+	return req, failure(err)
+}
+
+// ConfirmationEmailID is the workflow ID of an order's confirmation e-mail.
+func ConfirmationEmailID(orderID uuid.UUID) string {
+	return "email-order-confirmed-" + orderID.String()
+}
+
+// StartConfirmationEmail starts the order's confirmation e-mail as its own
+// SendEmail workflow, which builds the e-mail from the order when it sends
+// it; once per order, however often it is retried.
+func (o *Orders) StartConfirmationEmail(ctx context.Context, orderID uuid.UUID) error {
+	return o.Emails.StartEmail(ctx, ConfirmationEmailID(orderID), EmailRequest{Template: emails.OrderConfirmation, OrderID: orderID})
+}
+
+// confirmationEmail reads the order and its customer's address into the
+// order-confirmation e-mail.
+func confirmationEmail(ctx context.Context, store *orders.Store, projectName string, orderID uuid.UUID) (EmailRequest, error) {
+	order, err := store.Get(ctx, orderID)
 	if err != nil {
-		return EmailRequest{}, failure(err)
+		return EmailRequest{}, err
 	}
-	email, err := o.Store.CustomerEmail(ctx, orderID)
+	email, err := store.CustomerEmail(ctx, orderID)
 	if err != nil {
-		return EmailRequest{}, failure(err)
+		return EmailRequest{}, err
 	}
 	summary := make([]string, len(order.Lines))
 	for i, l := range order.Lines {
 		summary[i] = fmt.Sprintf("%d x %s (%s) at %s", l.Quantity, l.Name, l.SKU, emails.Money(l.UnitPriceCents, order.Currency))
 	}
 	return EmailRequest{To: email, Template: emails.OrderConfirmation, Data: emails.Data{
-		ProjectName: o.ProjectName, Email: email, OrderID: orderID.String(),
+		ProjectName: projectName, Email: email, OrderID: orderID.String(),
 		Total: emails.Money(order.TotalCents, order.Currency), Lines: summary,
 	}}, nil
 }

@@ -14,6 +14,7 @@ type Orders struct {
 	Store       *orders.Store
 	Payments    PaymentGateway
 	Carrier     Carrier
+	Emails      EmailStarter
 	ProjectName string // for the e-mails it builds
 }
 
@@ -33,4 +34,26 @@ func (o *Orders) Transition(ctx context.Context, in TransitionInput) error {
 	return failure(o.Store.Transition(ctx, orders.Transition{
 		OrderID: in.OrderID, From: in.From, To: in.To, Actor: in.Actor, Detail: in.Detail,
 	}))
+}
+
+// ConfirmInput confirms an order once its payment is authorized: the
+// transition's From, and who confirms it and why.
+type ConfirmInput struct {
+	OrderID uuid.UUID     `json:"order_id"`
+	From    orders.Status `json:"from"`
+	Actor   string        `json:"actor"`
+	Detail  string        `json:"detail"`
+}
+
+// ConfirmOrder authorizes the payment and moves the order to confirmed: the
+// status change folded into the step that causes it. Both halves are
+// idempotent, so a retry never charges twice nor records confirmed twice; a
+// decline is non-retryable and leaves the order where it was.
+func (o *Orders) ConfirmOrder(ctx context.Context, in ConfirmInput) error {
+	if err := o.AuthorizePayment(ctx, in.OrderID); err != nil {
+		return err
+	}
+	return o.Transition(ctx, TransitionInput{
+		OrderID: in.OrderID, From: in.From, To: orders.StatusConfirmed, Actor: in.Actor, Detail: in.Detail,
+	})
 }

@@ -26,7 +26,22 @@ var orderActivityOptions = workflow.ActivityOptions{
 	},
 }
 
+// orderLocalActivityOptions are the same for the steps of the lean shape,
+// which run as local activities: in the worker that runs the workflow, their
+// results recorded as markers, a run of steps in one workflow task. Retries
+// past the workflow task's timeout wait on a timer, so a step is still
+// retried until it succeeds or fails for good.
+var orderLocalActivityOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout:    StepTimeout,
+	ScheduleToCloseTimeout: 10 * 365 * 24 * time.Hour, // no limit, as for the activities above
+	RetryPolicy:            orderActivityOptions.RetryPolicy,
+}
+
+// call runs one step: as a local activity in the lean shape, else as an activity.
 func (o *orderRun) call(ctx workflow.Context, activity, arg any) workflow.Future {
+	if o.lean {
+		return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, orderLocalActivityOptions), activity, arg)
+	}
 	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, orderActivityOptions), activity, arg)
 }
 

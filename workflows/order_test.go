@@ -62,10 +62,13 @@ func newOrderEnv(t *testing.T, delays ...map[string]time.Duration) *orderEnv {
 	e.OnActivity(a.MarkShipment, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.MarkShipmentInput) error {
 		return e.record("shipment " + string(in.Status))
 	})
-	e.OnActivity(a.ConfirmationEmail, mock.Anything, mock.Anything).Return(func(context.Context, uuid.UUID) (activities.EmailRequest, error) {
-		return activities.EmailRequest{To: "c@example.com"}, e.record("email")
-	})
-	e.OnWorkflow(workflows.SendEmail, mock.Anything, mock.Anything).Return(nil)
+	e.OnActivity(a.ConfirmOrder, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ConfirmInput) error {
+		if err := e.record("AuthorizePayment"); err != nil {
+			return err
+		}
+		return e.record("->" + string(orders.StatusConfirmed))
+	}).After(e.delays["AuthorizePayment"])
+	e.OnActivity(a.StartConfirmationEmail, mock.Anything, mock.Anything).Return(record("email"))
 	return e
 }
 
@@ -320,7 +323,8 @@ func TestOrderStateQuery(t *testing.T) {
 }
 
 // TestOrderWorkflowCancelDuringAStep: the cancel lands while the payment is
-// being authorized; the step finishes, and what it did is undone too.
+// being authorized; the step (which confirms too) finishes, and what it did
+// is undone.
 func TestOrderWorkflowCancelDuringAStep(t *testing.T) {
 	e := newOrderEnv(t, map[string]time.Duration{"AuthorizePayment": time.Hour})
 	e.RegisterDelayedCallback(e.CancelWorkflow, 30*time.Minute)
@@ -329,5 +333,5 @@ func TestOrderWorkflowCancelDuringAStep(t *testing.T) {
 	if !errors.As(err, &canceled) {
 		t.Fatalf("want the workflow cancelled, got %v", err)
 	}
-	e.wantCalls("ReserveStock", "AuthorizePayment", "ReversePayment", "ReleaseStock", "->cancelled")
+	e.wantCalls("ReserveStock", "AuthorizePayment", "->confirmed", "ReversePayment", "ReleaseStock", "->cancelled")
 }

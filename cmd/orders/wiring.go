@@ -73,6 +73,7 @@ func (d *deps) newWorker(e env) sdkworker.Worker {
 		Payments:    activities.NewSimulatedGateway(),
 		Carrier:     activities.SimulatedCarrier{},
 		Mailer:      activities.NewSMTPMailer(e.cfg.SMTP),
+		Emails:      d.workflows,
 		ProjectName: e.cfg.Accounts.ProjectName,
 	})
 	return w
