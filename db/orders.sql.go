@@ -71,85 +71,6 @@ func (q *Queries) ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOr
 	return items, nil
 }
 
-const createOrder = `-- name: CreateOrder :one
-INSERT INTO orders (id, customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-ON CONFLICT (customer_id, idempotency_key) DO NOTHING
-RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until
-`
-
-type CreateOrderParams struct {
-	ID              uuid.UUID
-	CustomerID      uuid.UUID
-	Currency        string
-	TotalCents      int64
-	ShippingAddress []byte
-	PaymentToken    string
-	IdempotencyKey  string
-	RequestHash     string
-}
-
-// Returns no row when the customer already used the idempotency key.
-func (q *Queries) CreateOrder(ctx context.Context, arg CreateOrderParams) (Order, error) {
-	row := q.db.QueryRow(ctx, createOrder,
-		arg.ID,
-		arg.CustomerID,
-		arg.Currency,
-		arg.TotalCents,
-		arg.ShippingAddress,
-		arg.PaymentToken,
-		arg.IdempotencyKey,
-		arg.RequestHash,
-	)
-	var i Order
-	err := row.Scan(
-		&i.ID,
-		&i.CustomerID,
-		&i.Status,
-		&i.Currency,
-		&i.TotalCents,
-		&i.ShippingAddress,
-		&i.PaymentToken,
-		&i.IdempotencyKey,
-		&i.RequestHash,
-		&i.FailureReason,
-		&i.Version,
-		&i.WorkflowStartedAt,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.WorkflowClaimedUntil,
-	)
-	return i, err
-}
-
-const createOrderLine = `-- name: CreateOrderLine :exec
-INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price_cents, quantity)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-`
-
-type CreateOrderLineParams struct {
-	OrderID        uuid.UUID
-	LineNo         int32
-	ProductID      uuid.UUID
-	Sku            string
-	Name           string
-	UnitPriceCents int64
-	Quantity       int32
-}
-
-func (q *Queries) CreateOrderLine(ctx context.Context, arg CreateOrderLineParams) error {
-	_, err := q.db.Exec(ctx, createOrderLine,
-		arg.OrderID,
-		arg.LineNo,
-		arg.ProductID,
-		arg.Sku,
-		arg.Name,
-		arg.UnitPriceCents,
-		arg.Quantity,
-	)
-	return err
-}
-
 const getCustomerEmail = `-- name: GetCustomerEmail :one
 SELECT users.email FROM orders JOIN users ON users.id = orders.customer_id WHERE orders.id = $1
 `
@@ -252,6 +173,57 @@ func (q *Queries) GetOrderLines(ctx context.Context, orderID uuid.UUID) ([]Order
 	return items, nil
 }
 
+const getOrderWithLines = `-- name: GetOrderWithLines :one
+SELECT orders.id, orders.customer_id, orders.status, orders.currency, orders.total_cents, orders.shipping_address, orders.payment_token, orders.idempotency_key, orders.request_hash, orders.failure_reason, orders.version, orders.workflow_started_at, orders.created_at, orders.updated_at, orders.workflow_claimed_until,
+       l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
+       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities
+FROM orders, LATERAL (
+    SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
+           array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
+           array_agg(quantity ORDER BY line_no) AS quantities
+    FROM order_lines WHERE order_id = orders.id
+) l
+WHERE orders.id = $1
+`
+
+type GetOrderWithLinesRow struct {
+	Order           Order
+	ProductIds      []uuid.UUID
+	Skus            []string
+	Names           []string
+	UnitPricesCents []int64
+	Quantities      []int32
+}
+
+// The order and its lines in one round trip, the lines as arrays in line order.
+func (q *Queries) GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrderWithLinesRow, error) {
+	row := q.db.QueryRow(ctx, getOrderWithLines, id)
+	var i GetOrderWithLinesRow
+	err := row.Scan(
+		&i.Order.ID,
+		&i.Order.CustomerID,
+		&i.Order.Status,
+		&i.Order.Currency,
+		&i.Order.TotalCents,
+		&i.Order.ShippingAddress,
+		&i.Order.PaymentToken,
+		&i.Order.IdempotencyKey,
+		&i.Order.RequestHash,
+		&i.Order.FailureReason,
+		&i.Order.Version,
+		&i.Order.WorkflowStartedAt,
+		&i.Order.CreatedAt,
+		&i.Order.UpdatedAt,
+		&i.Order.WorkflowClaimedUntil,
+		&i.ProductIds,
+		&i.Skus,
+		&i.Names,
+		&i.UnitPricesCents,
+		&i.Quantities,
+	)
+	return i, err
+}
+
 const listOrders = `-- name: ListOrders :many
 SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until FROM orders
 WHERE ($1::uuid IS NULL OR customer_id = $1)
@@ -327,6 +299,102 @@ UPDATE orders SET workflow_started_at = now() WHERE id = $1 AND workflow_started
 func (q *Queries) MarkWorkflowStarted(ctx context.Context, id uuid.UUID) error {
 	_, err := q.db.Exec(ctx, markWorkflowStarted, id)
 	return err
+}
+
+const placeOrder = `-- name: PlaceOrder :one
+WITH new_order AS (
+    INSERT INTO orders (id, customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (customer_id, idempotency_key) DO NOTHING
+    RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until
+), new_lines AS (
+    INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price_cents, quantity)
+    SELECT new_order.id, i, ($9::uuid[])[i], ($10::text[])[i], ($11::text[])[i],
+           ($12::bigint[])[i], ($13::integer[])[i]
+    FROM new_order, generate_subscripts($9::uuid[], 1) AS i
+), placed AS (
+    INSERT INTO order_events (order_id, type, to_status, actor, detail, dedupe_key)
+    SELECT new_order.id, 'placed', 'pending', $14, $15, 'placed' FROM new_order
+)
+SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until FROM new_order
+`
+
+type PlaceOrderParams struct {
+	ID              uuid.UUID
+	CustomerID      uuid.UUID
+	Currency        string
+	TotalCents      int64
+	ShippingAddress []byte
+	PaymentToken    string
+	IdempotencyKey  string
+	RequestHash     string
+	ProductIds      []uuid.UUID
+	Skus            []string
+	Names           []string
+	UnitPricesCents []int64
+	Quantities      []int32
+	Actor           string
+	Detail          string
+}
+
+type PlaceOrderRow struct {
+	ID                   uuid.UUID
+	CustomerID           uuid.UUID
+	Status               string
+	Currency             string
+	TotalCents           int64
+	ShippingAddress      []byte
+	PaymentToken         string
+	IdempotencyKey       string
+	RequestHash          string
+	FailureReason        *string
+	Version              int32
+	WorkflowStartedAt    *time.Time
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	WorkflowClaimedUntil *time.Time
+}
+
+// The order, its lines and its "placed" event in one statement (one round
+// trip, atomic). Returns no row when the customer already used the
+// idempotency key: then nothing is written.
+func (q *Queries) PlaceOrder(ctx context.Context, arg PlaceOrderParams) (PlaceOrderRow, error) {
+	row := q.db.QueryRow(ctx, placeOrder,
+		arg.ID,
+		arg.CustomerID,
+		arg.Currency,
+		arg.TotalCents,
+		arg.ShippingAddress,
+		arg.PaymentToken,
+		arg.IdempotencyKey,
+		arg.RequestHash,
+		arg.ProductIds,
+		arg.Skus,
+		arg.Names,
+		arg.UnitPricesCents,
+		arg.Quantities,
+		arg.Actor,
+		arg.Detail,
+	)
+	var i PlaceOrderRow
+	err := row.Scan(
+		&i.ID,
+		&i.CustomerID,
+		&i.Status,
+		&i.Currency,
+		&i.TotalCents,
+		&i.ShippingAddress,
+		&i.PaymentToken,
+		&i.IdempotencyKey,
+		&i.RequestHash,
+		&i.FailureReason,
+		&i.Version,
+		&i.WorkflowStartedAt,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.WorkflowClaimedUntil,
+	)
+	return i, err
 }
 
 const releaseOrderClaims = `-- name: ReleaseOrderClaims :exec

@@ -25,9 +25,6 @@ type Querier interface {
 	CountProducts(ctx context.Context, arg CountProductsParams) (int64, error)
 	CountUsers(ctx context.Context) (int64, error)
 	CreateInventory(ctx context.Context, arg CreateInventoryParams) error
-	// Returns no row when the customer already used the idempotency key.
-	CreateOrder(ctx context.Context, arg CreateOrderParams) (Order, error)
-	CreateOrderLine(ctx context.Context, arg CreateOrderLineParams) error
 	CreatePayment(ctx context.Context, arg CreatePaymentParams) error
 	CreateProduct(ctx context.Context, arg CreateProductParams) (Product, error)
 	// 0 rows: this order already has a reservation (a retried activity).
@@ -43,6 +40,8 @@ type Querier interface {
 	GetOrder(ctx context.Context, id uuid.UUID) (Order, error)
 	GetOrderByIdempotencyKey(ctx context.Context, arg GetOrderByIdempotencyKeyParams) (Order, error)
 	GetOrderLines(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error)
+	// The order and its lines in one round trip, the lines as arrays in line order.
+	GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrderWithLinesRow, error)
 	GetPayment(ctx context.Context, orderID uuid.UUID) (Payment, error)
 	GetProduct(ctx context.Context, id uuid.UUID) (GetProductRow, error)
 	GetProductsByIDs(ctx context.Context, ids []uuid.UUID) ([]Product, error)
@@ -68,6 +67,10 @@ type Querier interface {
 	MarkWorkflowStarted(ctx context.Context, id uuid.UUID) error
 	// Readiness: a round trip through the pool and the query path the app uses.
 	Ping(ctx context.Context) (int32, error)
+	// The order, its lines and its "placed" event in one statement (one round
+	// trip, atomic). Returns no row when the customer already used the
+	// idempotency key: then nothing is written.
+	PlaceOrder(ctx context.Context, arg PlaceOrderParams) (PlaceOrderRow, error)
 	ProductIsOrdered(ctx context.Context, productID uuid.UUID) (bool, error)
 	RecordStockAdjustment(ctx context.Context, arg RecordStockAdjustmentParams) (StockAdjustment, error)
 	// A stronger hash of the same password: tokens stay valid.

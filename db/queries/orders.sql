@@ -1,19 +1,41 @@
--- name: CreateOrder :one
--- Returns no row when the customer already used the idempotency key.
-INSERT INTO orders (id, customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-ON CONFLICT (customer_id, idempotency_key) DO NOTHING
-RETURNING *;
+-- name: PlaceOrder :one
+-- The order, its lines and its "placed" event in one statement (one round
+-- trip, atomic). Returns no row when the customer already used the
+-- idempotency key: then nothing is written.
+WITH new_order AS (
+    INSERT INTO orders (id, customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash)
+    VALUES (@id, @customer_id, @currency, @total_cents, @shipping_address, @payment_token, @idempotency_key, @request_hash)
+    ON CONFLICT (customer_id, idempotency_key) DO NOTHING
+    RETURNING *
+), new_lines AS (
+    INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price_cents, quantity)
+    SELECT new_order.id, i, (@product_ids::uuid[])[i], (@skus::text[])[i], (@names::text[])[i],
+           (@unit_prices_cents::bigint[])[i], (@quantities::integer[])[i]
+    FROM new_order, generate_subscripts(@product_ids::uuid[], 1) AS i
+), placed AS (
+    INSERT INTO order_events (order_id, type, to_status, actor, detail, dedupe_key)
+    SELECT new_order.id, 'placed', 'pending', @actor, @detail, 'placed' FROM new_order
+)
+SELECT * FROM new_order;
 
 -- name: GetOrderByIdempotencyKey :one
 SELECT * FROM orders WHERE customer_id = $1 AND idempotency_key = $2;
 
--- name: CreateOrderLine :exec
-INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price_cents, quantity)
-VALUES ($1, $2, $3, $4, $5, $6, $7);
-
 -- name: GetOrder :one
 SELECT * FROM orders WHERE id = $1;
+
+-- name: GetOrderWithLines :one
+-- The order and its lines in one round trip, the lines as arrays in line order.
+SELECT sqlc.embed(orders),
+       l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
+       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities
+FROM orders, LATERAL (
+    SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
+           array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
+           array_agg(quantity ORDER BY line_no) AS quantities
+    FROM order_lines WHERE order_id = orders.id
+) l
+WHERE orders.id = $1;
 
 -- name: GetOrderLines :many
 SELECT * FROM order_lines WHERE order_id = $1 ORDER BY line_no;

@@ -90,10 +90,6 @@ func orderFromDB(o db.Order) Order {
 	return out
 }
 
-func lineFromDB(l db.OrderLine) Line {
-	return Line{ProductID: l.ProductID, SKU: l.Sku, Name: l.Name, UnitPriceCents: l.UnitPriceCents, Quantity: l.Quantity}
-}
-
 func eventFromDB(e db.OrderEvent) Event {
 	ev := Event{ID: e.ID, Type: e.Type, Actor: e.Actor, Detail: e.Detail, CreatedAt: e.CreatedAt}
 	if e.FromStatus != nil {

@@ -41,17 +41,22 @@ func (r PlaceRequest) hash() string {
 }
 
 // Place accepts an order: priced from the catalog as it is now, committed
-// with its lines and its "placed" event in one transaction together with
-// the intent to start its workflow, which then starts at once, or later
-// through the relay when Temporal is down. A retry under the same key gets
-// the order the first request placed; a different request under that key
-// is ErrKeyReused; lines that cannot be ordered are a *LinesError.
+// with its lines and its "placed" event in one statement together with the
+// intent to start its workflow, which then starts at once, or later through
+// the relay when Temporal is down. A retry under the same key gets the
+// order the first request placed; a different request under that key is
+// ErrKeyReused; lines that cannot be ordered are a *LinesError. A new key
+// costs no lookup: the key is looked up only when the insert finds it taken.
 func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, error) {
 	hash := r.hash()
-	if o, used, err := s.replay(ctx, by.ID, r.IdempotencyKey, hash); used {
-		return o, err
-	}
 	lines, currency, total, err := s.price(ctx, r.Lines)
+	var linesErr *LinesError
+	if errors.As(err, &linesErr) {
+		// A retry of an order placed before its products changed gets its first answer.
+		if o, used, rerr := s.replay(ctx, by.ID, r.IdempotencyKey, hash); used {
+			return o, rerr
+		}
+	}
 	if err != nil {
 		return Order{}, err
 	}
@@ -59,45 +64,34 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 	if err != nil {
 		return Order{}, err
 	}
-	var order Order
-	err = s.store.db.InTx(ctx, func(q *db.Queries) error {
-		row, err := q.CreateOrder(ctx, db.CreateOrderParams{
-			ID: uuid.New(), CustomerID: by.ID, Currency: currency, TotalCents: total, ShippingAddress: address,
-			PaymentToken: r.PaymentToken, IdempotencyKey: r.IdempotencyKey, RequestHash: hash,
-		})
-		if err != nil {
-			return err // db.ErrNotFound: a concurrent request with this key committed first
-		}
-		order = orderFromDB(row)
-		for i, l := range lines {
-			err := q.CreateOrderLine(ctx, db.CreateOrderLineParams{
-				OrderID: order.ID, LineNo: int32(i + 1), ProductID: l.ProductID, Sku: l.SKU, Name: l.Name,
-				UnitPriceCents: l.UnitPriceCents, Quantity: l.Quantity,
-			})
-			if db.Violates(err, "order_lines_product_id_fkey") {
-				return &LinesError{Problems: []LineProblem{{Index: i, ProductID: l.ProductID, Message: "no such product", Value: l.ProductID}}}
-			}
-			if err != nil {
-				return err
-			}
-		}
-		order.Lines = lines
-		to := string(StatusPending)
-		return q.AddOrderEvent(ctx, db.AddOrderEventParams{
-			OrderID: order.ID, Type: "placed", ToStatus: &to, Actor: by.Email,
-			Detail: fmt.Sprintf("%d lines, total %d %s", len(lines), total, currency), DedupeKey: "placed",
-		})
-	})
-	if errors.Is(err, db.ErrNotFound) {
+	p := db.PlaceOrderParams{
+		ID: uuid.New(), CustomerID: by.ID, Currency: currency, TotalCents: total, ShippingAddress: address,
+		PaymentToken: r.PaymentToken, IdempotencyKey: r.IdempotencyKey, RequestHash: hash,
+		Actor: by.Email, Detail: fmt.Sprintf("%d lines, total %d %s", len(lines), total, currency),
+	}
+	for _, l := range lines {
+		p.ProductIds, p.Skus, p.Names = append(p.ProductIds, l.ProductID), append(p.Skus, l.SKU), append(p.Names, l.Name)
+		p.UnitPricesCents, p.Quantities = append(p.UnitPricesCents, l.UnitPriceCents), append(p.Quantities, l.Quantity)
+	}
+	row, err := s.store.db.Q().PlaceOrder(ctx, p)
+	switch {
+	case errors.Is(err, db.ErrNotFound): // the key was taken, by an earlier or a concurrent request
 		o, used, err := s.replay(ctx, by.ID, r.IdempotencyKey, hash)
 		if !used {
 			return Order{}, errors.New("idempotency key conflict, but no order holds the key")
 		}
 		return o, err
-	}
-	if err != nil {
+	case db.Violates(err, "order_lines_product_id_fkey"):
+		// A product was deleted since it was priced: price again to name it.
+		if _, _, _, perr := s.price(ctx, r.Lines); perr != nil {
+			return Order{}, perr
+		}
+		return Order{}, err
+	case err != nil:
 		return Order{}, err
 	}
+	order := orderFromDB(db.Order(row))
+	order.Lines = lines
 	// Committed: the order is safe. If Temporal is down, the relay starts
 	// its workflow when it is back.
 	if err := s.start(ctx, order); err != nil {

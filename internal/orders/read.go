@@ -9,26 +9,35 @@ import (
 
 // Get returns an order the viewer may see, with its lines.
 func (s *Service) Get(ctx context.Context, by Viewer, id uuid.UUID) (Order, error) {
-	o, err := s.visible(ctx, by, id)
+	o, err := s.store.Get(ctx, id)
+	if err == nil {
+		err = by.mustSee(o)
+	}
 	if err != nil {
 		return Order{}, err
-	}
-	o.Lines, err = s.store.lines(ctx, id)
-	return o, err
-}
-
-// visible returns an order, without its lines, if the viewer may see it:
-// their own, or any for a superuser. Anyone else's is ErrNotFound, as if it
-// did not exist.
-func (s *Service) visible(ctx context.Context, by Viewer, id uuid.UUID) (Order, error) {
-	o, err := s.store.order(ctx, id)
-	if err != nil {
-		return Order{}, err
-	}
-	if o.CustomerID != by.ID && !by.Superuser {
-		return Order{}, ErrNotFound
 	}
 	return o, nil
+}
+
+// visible returns an order, without its lines, if the viewer may see it.
+func (s *Service) visible(ctx context.Context, by Viewer, id uuid.UUID) (Order, error) {
+	o, err := s.store.order(ctx, id)
+	if err == nil {
+		err = by.mustSee(o)
+	}
+	if err != nil {
+		return Order{}, err
+	}
+	return o, nil
+}
+
+// mustSee is ErrNotFound unless the viewer may see the order: their own, or
+// any for a superuser. Anyone else's is as if it did not exist.
+func (v Viewer) mustSee(o Order) error {
+	if o.CustomerID != v.ID && !v.Superuser {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // Events is the timeline of an order the viewer may see, oldest first.

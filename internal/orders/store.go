@@ -20,14 +20,22 @@ type Store struct {
 // NewStore returns the order store over a database.
 func NewStore(s *db.Store) *Store { return &Store{db: s} }
 
-// Get returns the order with its lines.
+// Get returns the order with its lines, in one round trip.
 func (s *Store) Get(ctx context.Context, id uuid.UUID) (Order, error) {
-	o, err := s.order(ctx, id)
+	row, err := s.db.Q().GetOrderWithLines(ctx, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return Order{}, ErrNotFound
+	}
 	if err != nil {
 		return Order{}, err
 	}
-	o.Lines, err = s.lines(ctx, id)
-	return o, err
+	o := orderFromDB(row.Order)
+	o.Lines = make([]Line, len(row.ProductIds))
+	for i := range o.Lines {
+		o.Lines[i] = Line{ProductID: row.ProductIds[i], SKU: row.Skus[i], Name: row.Names[i],
+			UnitPriceCents: row.UnitPricesCents[i], Quantity: row.Quantities[i]}
+	}
+	return o, nil
 }
 
 // order returns the order without its lines.
@@ -40,18 +48,6 @@ func (s *Store) order(ctx context.Context, id uuid.UUID) (Order, error) {
 		return Order{}, err
 	}
 	return orderFromDB(row), nil
-}
-
-func (s *Store) lines(ctx context.Context, id uuid.UUID) ([]Line, error) {
-	rows, err := s.db.Q().GetOrderLines(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	lines := make([]Line, len(rows))
-	for i, l := range rows {
-		lines[i] = lineFromDB(l)
-	}
-	return lines, nil
 }
 
 // Events is the order's whole timeline, oldest first.
