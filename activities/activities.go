@@ -4,7 +4,6 @@
 package activities
 
 import (
-	"context"
 	"errors"
 
 	"go.temporal.io/sdk/temporal"
@@ -19,15 +18,7 @@ type Deps struct {
 	Payments    PaymentGateway
 	Carrier     Carrier
 	Mailer      Mailer
-	Emails      EmailStarter // starts the e-mails the order lifecycle sends
-	ProjectName string       // shown in e-mails
-}
-
-// EmailStarter starts one e-mail's own SendEmail workflow under workflowID;
-// an e-mail already started under that ID is a success. cmd plugs in the
-// workflows' client.
-type EmailStarter interface {
-	StartEmail(ctx context.Context, workflowID string, req EmailRequest) error
+	ProjectName string // shown in e-mails
 }
 
 // Register adds every activity to a worker (or a test environment): the one
@@ -35,7 +26,7 @@ type EmailStarter interface {
 func Register(r worker.ActivityRegistry, d Deps) {
 	r.RegisterActivity(&Utils{})
 	r.RegisterActivity(&Emails{Mailer: d.Mailer, Orders: d.Orders, ProjectName: d.ProjectName})
-	r.RegisterActivity(&Orders{Store: d.Orders, Payments: d.Payments, Carrier: d.Carrier, Emails: d.Emails, ProjectName: d.ProjectName})
+	r.RegisterActivity(&Orders{Store: d.Orders, Payments: d.Payments, Carrier: d.Carrier, ProjectName: d.ProjectName})
 }
 
 // Application error types the workflows tell apart. All are non-retryable:

@@ -46,22 +46,11 @@ func (o *Orders) MarkShipment(ctx context.Context, in MarkShipmentInput) error {
 }
 
 // ConfirmationEmail builds the order-confirmation e-mail, for orders of the
-// first shape, which send it as a SendEmail child workflow.
+// first shape, which send it as a SendEmail child workflow; later orders send
+// EmailRequest{OrderID} and SendEmail builds it.
 func (o *Orders) ConfirmationEmail(ctx context.Context, orderID uuid.UUID) (EmailRequest, error) {
 	req, err := confirmationEmail(ctx, o.Store, o.ProjectName, orderID)
 	return req, failure(err)
-}
-
-// ConfirmationEmailID is the workflow ID of an order's confirmation e-mail.
-func ConfirmationEmailID(orderID uuid.UUID) string {
-	return "email-order-confirmed-" + orderID.String()
-}
-
-// StartConfirmationEmail starts the order's confirmation e-mail as its own
-// SendEmail workflow, which builds the e-mail from the order when it sends
-// it; once per order, however often it is retried.
-func (o *Orders) StartConfirmationEmail(ctx context.Context, orderID uuid.UUID) error {
-	return o.Emails.StartEmail(ctx, ConfirmationEmailID(orderID), EmailRequest{Template: emails.OrderConfirmation, OrderID: orderID})
 }
 
 // confirmationEmail reads the order and its customer's address into the

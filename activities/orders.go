@@ -14,7 +14,6 @@ type Orders struct {
 	Store       *orders.Store
 	Payments    PaymentGateway
 	Carrier     Carrier
-	Emails      EmailStarter
 	ProjectName string // for the e-mails it builds
 }
 

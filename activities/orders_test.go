@@ -3,6 +3,8 @@ package activities_test
 import (
 	"context"
 	"errors"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/acme/orders/activities"
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/testenv"
 )
@@ -25,6 +28,7 @@ type fixture struct {
 	q        *db.Queries
 	env      *testsuite.TestActivityEnvironment
 	gateway  *countingGateway
+	mail     *recorder
 	order    uuid.UUID
 	products [2]uuid.UUID
 }
@@ -50,12 +54,8 @@ func newFixture(t *testing.T, stock [2]int32, qty [2]int32, token string) *fixtu
 	if err != nil {
 		t.Fatal(err)
 	}
-	order, err := f.q.CreateOrder(ctx, db.CreateOrderParams{ID: uuid.New(), CustomerID: user.ID, Currency: "EUR",
-		TotalCents: 1000, ShippingAddress: []byte(`{}`), PaymentToken: token, IdempotencyKey: "k", RequestHash: "h"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.order = order.ID
+	place := db.PlaceOrderParams{ID: uuid.New(), CustomerID: user.ID, Currency: "EUR", TotalCents: 1000,
+		ShippingAddress: []byte(`{}`), PaymentToken: token, IdempotencyKey: "k", RequestHash: "h", Actor: "c@example.com"}
 	for i := range 2 {
 		p, err := f.q.CreateProduct(ctx, db.CreateProductParams{Sku: uuid.NewString()[:8], Name: "P", PriceCents: 100, Currency: "EUR", Active: true})
 		if err != nil {
@@ -65,14 +65,19 @@ func newFixture(t *testing.T, stock [2]int32, qty [2]int32, token string) *fixtu
 		if err := f.q.CreateInventory(ctx, db.CreateInventoryParams{ProductID: p.ID, OnHand: stock[i]}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.q.CreateOrderLine(ctx, db.CreateOrderLineParams{OrderID: order.ID, LineNo: int32(i + 1), ProductID: p.ID,
-			Sku: p.Sku, Name: p.Name, UnitPriceCents: 100, Quantity: qty[i]}); err != nil {
-			t.Fatal(err)
-		}
+		place.ProductIds, place.Skus, place.Names = append(place.ProductIds, p.ID), append(place.Skus, p.Sku), append(place.Names, p.Name)
+		place.UnitPricesCents, place.Quantities = append(place.UnitPricesCents, 100), append(place.Quantities, qty[i])
 	}
+	order, err := f.q.PlaceOrder(ctx, place)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.order = order.ID
 	var s testsuite.WorkflowTestSuite
 	f.env = s.NewTestActivityEnvironment()
-	activities.Register(f.env, activities.Deps{Orders: orders.NewStore(store), Payments: f.gateway, Carrier: activities.SimulatedCarrier{}})
+	f.mail = &recorder{}
+	activities.Register(f.env, activities.Deps{Orders: orders.NewStore(store), Payments: f.gateway, Carrier: activities.SimulatedCarrier{},
+		Mailer: f.mail, ProjectName: "Shop"})
 	return f
 }
 
@@ -136,7 +141,7 @@ func TestTransitionRetriedWritesOneEvent(t *testing.T) {
 		}
 	}
 	events, err := f.q.ListOrderEvents(t.Context(), f.order)
-	if err != nil || len(events) != 1 {
+	if err != nil || len(events) != 2 || events[1].Type != "status_changed" { // placed, then confirmed once
 		t.Fatalf("%d events, %v", len(events), err)
 	}
 	wrong := activities.TransitionInput{OrderID: f.order, From: orders.StatusPending, To: orders.StatusShipped}
@@ -174,5 +179,66 @@ func TestPaymentIsAuthorizedOnceThenReversed(t *testing.T) {
 	transient := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenTransient)
 	if err := transient.run(a.AuthorizePayment, transient.order); err == nil || errors.As(err, &appErr) && appErr.NonRetryable() {
 		t.Fatalf("transient failure must be retryable: %v", err)
+	}
+}
+
+// recorder is a mail relay that keeps what it is sent.
+type recorder struct {
+	mu   sync.Mutex
+	sent []activities.Mail
+}
+
+func (r *recorder) Send(_ context.Context, m activities.Mail) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, m)
+	return nil
+}
+
+func TestConfirmOrderChargesOnceAndConfirmsOnce(t *testing.T) {
+	f := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenApprove)
+	in := activities.ConfirmInput{OrderID: f.order, From: orders.StatusPending, Actor: "system", Detail: "stock reserved and payment authorized"}
+	for range 3 { // retried after success: no second charge, no second event
+		if err := f.run(a.ConfirmOrder, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := f.gateway.authorizations.Load(); n != 1 {
+		t.Fatalf("gateway asked %d times, want once", n)
+	}
+	order, err := f.q.GetOrder(t.Context(), f.order)
+	if err != nil || order.Status != "confirmed" {
+		t.Fatalf("order %s %v", order.Status, err)
+	}
+	events, err := f.q.ListOrderEvents(t.Context(), f.order)
+	if err != nil || len(events) != 2 || *events[1].ToStatus != "confirmed" {
+		t.Fatalf("events %+v %v", events, err)
+	}
+
+	declined := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenDecline)
+	var appErr *temporal.ApplicationError
+	err = declined.run(a.ConfirmOrder, activities.ConfirmInput{OrderID: declined.order, From: orders.StatusPending})
+	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypePaymentDeclined {
+		t.Fatalf("decline: %v", err)
+	}
+	if order, err := declined.q.GetOrder(t.Context(), declined.order); err != nil || order.Status != "pending" {
+		t.Fatalf("a declined order stays pending for the workflow to fail it: %s %v", order.Status, err)
+	}
+}
+
+// TestConfirmationEmailIsBuiltWhenSent: an order's e-mail names only the
+// order; the activity reads the recipient and the lines from it.
+func TestConfirmationEmailIsBuiltWhenSent(t *testing.T) {
+	f := newFixture(t, [2]int32{5, 5}, [2]int32{2, 1}, activities.TokenApprove)
+	var e *activities.Emails
+	if err := f.run(e.SendEmail, activities.EmailRequest{Template: emails.OrderConfirmation, OrderID: f.order}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.mail.sent) != 1 {
+		t.Fatalf("sent %d e-mails", len(f.mail.sent))
+	}
+	m := f.mail.sent[0]
+	if m.To != "c@example.com" || !strings.Contains(m.Text, f.order.String()) || !strings.Contains(m.Text, "2 x P") {
+		t.Fatalf("e-mail to %s:\n%s", m.To, m.Text)
 	}
 }

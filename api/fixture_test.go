@@ -134,7 +134,7 @@ func newPlatform(t *testing.T, adjust ...func(*settings)) *platform {
 	workflows.Register(w)
 	activities.Register(w, activities.Deps{
 		Orders: orders.NewStore(store), Payments: activities.NewSimulatedGateway(), Carrier: activities.SimulatedCarrier{},
-		Mailer: activities.NewSMTPMailer(smtp), Emails: wf, ProjectName: s.accounts.ProjectName,
+		Mailer: activities.NewSMTPMailer(smtp), ProjectName: s.accounts.ProjectName,
 	})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)

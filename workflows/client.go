@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/acme/orders/activities"
 	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/temporalconn"
@@ -115,23 +114,6 @@ func (c *Client) SendEmail(ctx context.Context, to string, t emails.Template, d 
 		return "", unavailable(err)
 	}
 	return run.GetID(), nil
-}
-
-// StartEmail starts an e-mail's SendEmail workflow under workflowID, once:
-// the order lifecycle's steps call it (activities.EmailStarter), so a retry
-// finds the e-mail already started, and that is a success.
-func (c *Client) StartEmail(ctx context.Context, workflowID string, req activities.EmailRequest) error {
-	_, err := c.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       workflowID,
-		TaskQueue:                c.opts.TaskQueue,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}, SendEmailName, req)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if err != nil && !errors.As(err, &started) {
-		return unavailable(fmt.Errorf("start e-mail %s: %w", workflowID, err))
-	}
-	return nil
 }
 
 // StartTestWorkflow starts the operators' smoke test and returns its IDs.

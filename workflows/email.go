@@ -27,11 +27,7 @@ type SendEmailInput = activities.EmailRequest
 func SendEmail(ctx workflow.Context, in SendEmailInput) error {
 	var e *activities.Emails
 	if workflow.GetVersion(ctx, sendEmailLocally, workflow.DefaultVersion, 1) == 1 {
-		ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-			StartToCloseTimeout:    emailAttemptTimeout,
-			ScheduleToCloseTimeout: emailRetryLimit,
-			RetryPolicy:            emailRetryPolicy,
-		})
+		ctx = workflow.WithLocalActivityOptions(ctx, emailLocalActivityOptions)
 		return workflow.ExecuteLocalActivity(ctx, e.SendEmail, in).Get(ctx, nil)
 	}
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -55,4 +51,12 @@ var emailRetryPolicy = &temporal.RetryPolicy{
 	InitialInterval:    time.Second,
 	BackoffCoefficient: 2,
 	MaximumInterval:    5 * time.Minute,
+}
+
+// emailLocalActivityOptions send an e-mail as a local activity: SendEmail's,
+// and the lean order's confirmation.
+var emailLocalActivityOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout:    emailAttemptTimeout,
+	ScheduleToCloseTimeout: emailRetryLimit,
+	RetryPolicy:            emailRetryPolicy,
 }

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/acme/orders/activities"
+	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/orders"
 )
 
@@ -21,8 +22,10 @@ type orderRun struct {
 	logger log.Logger
 	// lean is the shape of orders started since leanLifecycle: steps as
 	// local activities, confirmation folded into the payment's
-	// authorization, the confirmation e-mail started by a step.
+	// authorization, the confirmation e-mail sent by the order itself.
 	lean bool
+	// mailing is true while the confirmation e-mail is being sent (lean shape).
+	mailing bool
 	// persisted is the status the read model (the database) has: it trails
 	// state by one activity. Updates answer once it caught up, so the API's
 	// next read shows what the update did.
@@ -57,8 +60,8 @@ func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
 			return o.state, cerr
 		}
 	}
-	// Let update callers get their answer before the workflow closes.
-	_ = workflow.Await(disconnected(ctx), func() bool { return workflow.AllHandlersFinished(ctx) })
+	// Let update callers get their answer, and the e-mail go out, before the workflow closes.
+	_ = workflow.Await(disconnected(ctx), func() bool { return workflow.AllHandlersFinished(ctx) && !o.mailing })
 	return o.state, err
 }
 
@@ -267,7 +270,7 @@ func (o *orderRun) moveTo(ctx workflow.Context, to orders.Status, why ActionInpu
 // records that in the state.
 func (o *orderRun) sendConfirmation(ctx workflow.Context) {
 	if o.lean {
-		o.startConfirmation(ctx)
+		o.mailConfirmation(ctx)
 		return
 	}
 	if workflow.GetVersion(ctx, noEmailsWithoutRelay, workflow.DefaultVersion, 1) == 1 && o.in.NoEmails {
@@ -281,7 +284,7 @@ func (o *orderRun) sendConfirmation(ctx workflow.Context) {
 		return
 	}
 	child := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:        activities.ConfirmationEmailID(o.in.OrderID),
+		WorkflowID:        "email-order-confirmed-" + o.in.OrderID.String(),
 		ParentClosePolicy: enums.PARENT_CLOSE_POLICY_ABANDON, // the e-mail goes out even if the order closes first
 	}), SendEmailName, req)
 	if err := child.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
@@ -291,20 +294,30 @@ func (o *orderRun) sendConfirmation(ctx workflow.Context) {
 	o.state.ConfirmationEmail = "started"
 }
 
-// startConfirmation is sendConfirmation in the lean shape: a step starts the
-// e-mail's own workflow, which builds the e-mail from the order; no child
-// workflow, so none of its events come back to the order's history.
-func (o *orderRun) startConfirmation(ctx workflow.Context) {
+// mailConfirmation is sendConfirmation in the lean shape: the order sends
+// its confirmation e-mail itself, as a local activity that reads the order
+// and runs beside the next step. It retries an unreachable relay for up to a
+// day (on timers past the first seconds) without holding the order up; the
+// workflow ends only once it is done. No second workflow, no child events.
+func (o *orderRun) mailConfirmation(ctx workflow.Context) {
 	if o.in.NoEmails {
 		o.state.ConfirmationEmail = "skipped: no mail relay configured"
 		o.logger.Info("order confirmation e-mail skipped: no mail relay configured")
 		return
 	}
-	if err := o.exec(ctx, acts.StartConfirmationEmail, o.in.OrderID); err != nil {
-		o.logger.Error("order confirmation e-mail not started", "error", err)
-		return
-	}
-	o.state.ConfirmationEmail = "started"
+	o.state.ConfirmationEmail = "sending"
+	o.mailing = true
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { o.mailing = false }()
+		var e *activities.Emails
+		req := activities.EmailRequest{Template: emails.OrderConfirmation, OrderID: o.in.OrderID}
+		if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, emailLocalActivityOptions), e.SendEmail, req).Get(ctx, nil); err != nil {
+			o.state.ConfirmationEmail = "failed: " + appErrorMessage(err)
+			o.logger.Error("order confirmation e-mail not sent", "error", err)
+			return
+		}
+		o.state.ConfirmationEmail = "sent"
+	})
 }
 
 // noEmailsWithoutRelay is the change that made an order placed without a
@@ -313,6 +326,7 @@ func (o *orderRun) startConfirmation(ctx workflow.Context) {
 const noEmailsWithoutRelay = "no-emails-without-relay"
 
 // leanLifecycle is the change to the lean shape (see orderRun.lean), which
-// writes 10 history events up to confirmed where the first wrote 43 and its
-// e-mail child 11 more; orders started before it replay the first shape.
+// writes 10 history events up to confirmed, the e-mail sent, where the first
+// wrote 43 and its e-mail child 11 more; orders started before it replay the
+// first shape.
 const leanLifecycle = "lean-lifecycle"

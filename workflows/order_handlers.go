@@ -115,20 +115,49 @@ func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 		if err != nil {
 			return err
 		}
-		ch := workflow.GetSignalChannel(ctx, h.signal)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			for {
-				var a ActionInput
-				if more := ch.Receive(ctx, &a); !more {
-					return
+		if !o.lean {
+			ch := workflow.GetSignalChannel(ctx, h.signal)
+			workflow.Go(ctx, func(ctx workflow.Context) {
+				for {
+					var a ActionInput
+					if more := ch.Receive(ctx, &a); !more {
+						return
+					}
+					o.onSignal(h, a)
 				}
-				if err := h.allowed(); err != nil {
-					o.logger.Warn("signal ignored", "signal", h.signal, "reason", err.Error())
-					continue
-				}
-				h.record(a)
-			}
-		})
+			})
+		}
+	}
+	if o.lean {
+		o.receiveSignals(ctx)
 	}
 	return nil
+}
+
+// receiveSignals takes every signal in one coroutine, as the lean shape
+// does: a cached order then holds two coroutines, not six.
+func (o *orderRun) receiveSignals(ctx workflow.Context) {
+	sel := workflow.NewSelector(ctx)
+	for _, h := range o.handlers() {
+		sel.AddReceive(workflow.GetSignalChannel(ctx, h.signal), func(ch workflow.ReceiveChannel, _ bool) {
+			var a ActionInput
+			ch.Receive(ctx, &a)
+			o.onSignal(h, a)
+		})
+	}
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			sel.Select(ctx)
+		}
+	})
+}
+
+// onSignal records the action a signal reports, or logs why the order's
+// state does not allow it.
+func (o *orderRun) onSignal(h handler, a ActionInput) {
+	if err := h.allowed(); err != nil {
+		o.logger.Warn("signal ignored", "signal", h.signal, "reason", err.Error())
+		return
+	}
+	h.record(a)
 }

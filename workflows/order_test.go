@@ -68,7 +68,17 @@ func newOrderEnv(t *testing.T, delays ...map[string]time.Duration) *orderEnv {
 		}
 		return e.record("->" + string(orders.StatusConfirmed))
 	}).After(e.delays["AuthorizePayment"])
-	e.OnActivity(a.StartConfirmationEmail, mock.Anything, mock.Anything).Return(record("email"))
+	// The e-mail goes out beside the next step: counted, not sequenced.
+	var em *activities.Emails
+	e.OnActivity(em.SendEmail, mock.Anything, mock.Anything).Return(func(_ context.Context, req activities.EmailRequest) error {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if req.OrderID == uuid.Nil {
+			e.t.Errorf("confirmation e-mail without its order: %+v", req)
+		}
+		e.counts["email"]++
+		return nil
+	})
 	return e
 }
 
@@ -135,7 +145,7 @@ func (e *orderEnv) wantCalls(want ...string) {
 }
 
 var (
-	upToConfirmed  = []string{"ReserveStock", "AuthorizePayment", "->confirmed", "email", "RequestShipment"}
+	upToConfirmed  = []string{"ReserveStock", "AuthorizePayment", "->confirmed", "RequestShipment"}
 	shipAndDeliver = []string{"CapturePayment", "CommitStock", "shipment shipped", "->shipped", "shipment delivered", "->delivered"}
 )
 
@@ -148,6 +158,22 @@ func TestOrderHappyPath(t *testing.T) {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	e.wantCalls(append(slices.Clone(upToConfirmed), shipAndDeliver...)...)
+	if e.counts["email"] != 1 || st.ConfirmationEmail != "sent" {
+		t.Fatalf("confirmation e-mail: sent %d times, state %q", e.counts["email"], st.ConfirmationEmail)
+	}
+}
+
+// TestOrderWithoutRelaySendsNoEmail: an order placed with no mail relay
+// configured sends nothing and says so.
+func TestOrderWithoutRelaySendsNoEmail(t *testing.T) {
+	e := newOrderEnv(t)
+	e.at(time.Hour, workflows.UpdateCancel, false)
+	in := input(5_000)
+	in.NoEmails = true
+	st, err := e.finish(in)
+	if err != nil || st.Status != orders.StatusCancelled || e.counts["email"] != 0 || !strings.HasPrefix(st.ConfirmationEmail, "skipped") {
+		t.Fatalf("state %+v, err %v, e-mails %d", st, err, e.counts["email"])
+	}
 }
 
 func TestOrderOutOfStockFailsHoldingNothing(t *testing.T) {
@@ -204,7 +230,7 @@ func TestOrderApprovalGranted(t *testing.T) {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	e.wantCalls(append([]string{"ReserveStock", "->awaiting_approval", "AuthorizePayment", "->confirmed",
-		"email", "RequestShipment"}, shipAndDeliver...)...)
+		"RequestShipment"}, shipAndDeliver...)...)
 }
 
 func TestOrderApprovalRejected(t *testing.T) {
