@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -44,7 +45,19 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	return encode(Current, salt, argon2.IDKey([]byte(password), salt, Current.Time, Current.Memory, Current.Threads, keyLen)), nil
+	return encode(Current, salt, idKey([]byte(password), salt, Current, keyLen)), nil
+}
+
+// slots bounds the hashes computed at once to the CPUs the process may use:
+// each holds Memory KiB (19 MiB) while it runs, so a burst of log-ins waits
+// its turn instead of growing memory without bound, and finishes no later
+// than it would sharing the CPUs.
+var slots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+func idKey(password, salt []byte, p Params, n uint32) []byte {
+	slots <- struct{}{}
+	defer func() { <-slots }()
+	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, n)
 }
 
 func encode(p Params, salt, key []byte) string {
@@ -76,7 +89,7 @@ func VerifyPassword(hash, password string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(key)))
+	got := idKey([]byte(password), salt, p, uint32(len(key)))
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
