@@ -16,6 +16,7 @@ func runAPI(ctx context.Context, e env, _ []string) error {
 		return err
 	}
 	defer d.Close()
+	serveDebug(ctx, e)
 	if err := ensureFirstSuperuser(ctx, e, d); err != nil {
 		return err
 	}

@@ -66,6 +66,7 @@ func (d *deps) apiDeps(e env, ord *orders.Service) api.Deps {
 // The payment gateway and the carrier are the simulated ones: real providers
 // plug in behind the same interfaces.
 func (d *deps) newWorker(e env) sdkworker.Worker {
+	sdkworker.SetStickyWorkflowCacheSize(e.cfg.Temporal.WorkflowCacheSize)
 	w := sdkworker.New(d.temporal, e.cfg.Temporal.TaskQueue, sdkworker.Options{})
 	workflows.Register(w)
 	activities.Register(w, activities.Deps{
@@ -73,7 +74,6 @@ func (d *deps) newWorker(e env) sdkworker.Worker {
 		Payments:    activities.NewSimulatedGateway(),
 		Carrier:     activities.SimulatedCarrier{},
 		Mailer:      activities.NewSMTPMailer(e.cfg.SMTP),
-		Emails:      d.workflows,
 		ProjectName: e.cfg.Accounts.ProjectName,
 	})
 	return w

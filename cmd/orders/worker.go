@@ -11,6 +11,7 @@ func runWorker(ctx context.Context, e env, _ []string) error {
 		return err
 	}
 	defer d.Close()
+	serveDebug(ctx, e)
 	return serveWorker(ctx, e, d)
 }
 

@@ -30,6 +30,7 @@ type Config struct {
 	Accounts Accounts
 	SMTP     SMTP
 	Orders   Orders
+	Debug    Debug
 }
 
 // HTTP is the API server.
@@ -66,6 +67,18 @@ type Temporal struct {
 	TLSCert   string `env:"TEMPORAL_TLS_CERT"` // client certificate file, for mTLS
 	TLSKey    string `env:"TEMPORAL_TLS_KEY"`  // client key file, for mTLS
 	APIKey    string `env:"TEMPORAL_API_KEY" secret:"true"`
+	// WorkflowCacheSize is how many workflows a worker keeps in memory
+	// between their tasks (the sticky cache); one evicted replays its
+	// history when it next has work. It bounds the worker's memory: about
+	// 20 KiB per cached order (README, Performance).
+	WorkflowCacheSize int `env:"TEMPORAL_WORKFLOW_CACHE_SIZE" default:"10000" min:"1" max:"1000000"`
+}
+
+// Debug is the operators' diagnostics listener.
+type Debug struct {
+	// Addr serves Go's profiles (/debug/pprof/) from the API and the worker;
+	// off when empty. Bind it to localhost or a private network.
+	Addr string `env:"DEBUG_ADDR"`
 }
 
 // Log is how the binaries log.
