@@ -9,7 +9,7 @@ MAILPIT_VERSION := v1.33.1
 STATICCHECK_VERSION := v0.8.2
 WORKFLOWCHECK_VERSION := v0.6.0
 
-.PHONY: dev test test-unit fuzz tools build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
+.PHONY: dev test test-unit fuzz bench chaos tools build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
 
 REDOCLY_VERSION := 2.77.0
 
@@ -36,6 +36,23 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) ./api/ || exit 1; \
 	done
 
+## bench: the platform under load beside its baselines (bare StartWorkflow,
+## a bare 3-activity workflow, a bare INSERT) in one run, on its own private
+## PostgreSQL, in-memory Temporal dev server and Mailpit; prints min/median/max
+## over ROUNDS and each figure's ratio to its baseline (README, Performance)
+ROUNDS ?= 3
+DURATION ?= 10s
+bench: tools build
+	@ROUNDS=$(ROUNDS) DURATION=$(DURATION) deploy/scripts/bench.sh
+
+## chaos: every fault scenario under load (or one: make chaos SCENARIO=api-kill),
+## each on a platform of its own and bounded in time; fails on any order
+## duplicated, lost or stuck, stock that does not match, or a forbidden answer
+CHAOS_SCENARIOS := worker-kill api-kill temporal-stop postgres-stop postgres-freeze oversell idempotency
+SCENARIO ?= $(CHAOS_SCENARIOS)
+chaos: tools build
+	@for s in $(SCENARIO); do timeout 10m deploy/scripts/chaos.sh $$s || exit 1; done
+
 ## tools: build the pinned developer tools into bin/ (only those missing)
 tools: bin/temporal bin/sqlc bin/mailpit bin/staticcheck bin/workflowcheck
 
@@ -54,9 +71,10 @@ bin/staticcheck:
 bin/workflowcheck:
 	$(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
 
-## build: the orders binary
+## build: the orders binary, and loadgen (make bench, make chaos)
 build:
 	$(GO) build -o bin/orders ./cmd/orders
+	$(GO) build -o bin/loadgen ./cmd/loadgen
 
 ## generate: regenerate the sqlc code in db/ from db/queries and migrations/
 generate: bin/sqlc

@@ -1,0 +1,333 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// The chaos workloads: clients that behave as real ones do under faults
+// (retry under the same Idempotency-Key until they get an answer), then a
+// check, from the database, that nothing was duplicated, lost or left
+// stuck, and that stock matches the orders. `make chaos` runs them while it
+// kills and freezes the platform's parts.
+
+// chaosTally is what the clients saw.
+type chaosTally struct {
+	mu       sync.Mutex
+	statuses map[int]int         // every answer, by status (0: no answer)
+	orderIDs map[string][]string // by key: the distinct order IDs answered
+	sent     atomic.Int64        // orders attempted (keys)
+	gaveUp   atomic.Int64        // keys never answered 2xx before the deadline
+	// outage is the longest time a client went without a 2xx.
+	outage time.Duration
+}
+
+func (t *chaosTally) answer(status int) {
+	t.mu.Lock()
+	t.statuses[status]++
+	t.mu.Unlock()
+}
+
+func (t *chaosTally) accepted(key, id string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !slices.Contains(t.orderIDs[key], id) {
+		t.orderIDs[key] = append(t.orderIDs[key], id)
+	}
+}
+
+func (t *chaosTally) waited(d time.Duration) {
+	t.mu.Lock()
+	t.outage = max(t.outage, d)
+	t.mu.Unlock()
+}
+
+// allowed says whether the API may answer status under chaos: a success, a
+// conflict, "too many requests" or "unavailable"; no answer at all only
+// while the API itself is being killed.
+func allowed(status int, allowNoAnswer bool) bool {
+	switch {
+	case status/100 == 2, status == http.StatusConflict, status == http.StatusTooManyRequests, status == http.StatusServiceUnavailable:
+		return true
+	case status == 0:
+		return allowNoAnswer
+	}
+	return false
+}
+
+// placeUntilAnswered places one order as a client under faults would: the
+// same key and body on every retry, backing off, until a 2xx or the deadline.
+func (b *bench) placeUntilAnswered(ctx context.Context, t *chaosTally, i int, key string, lines []orderLine, deadline time.Time) {
+	c := b.customers[i%len(b.customers)]
+	t.sent.Add(1)
+	start := time.Now()
+	wait := 100 * time.Millisecond
+	for {
+		o, err := c.placeOrder(ctx, key, lines)
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil {
+			t.answer(http.StatusCreated)
+			t.accepted(key, o.ID)
+			t.waited(time.Since(start))
+			c.placed(o.ID)
+			return
+		}
+		t.answer(statusOf(err))
+		if time.Now().After(deadline) {
+			t.gaveUp.Add(1)
+			return
+		}
+		if sleep(ctx, wait) != nil {
+			return
+		}
+		wait = min(wait*2, 2*time.Second)
+	}
+}
+
+// chaosCheck is the verdict of one chaos workload, from the database.
+type chaosCheck struct {
+	sent, accepted, confirmed, failed int
+	duplicated, lost, stuck           int
+	stockMismatches                   []string
+	badStatuses                       map[int]int
+	recovery                          time.Duration
+	longestWait                       time.Duration
+}
+
+func (c chaosCheck) ok() bool {
+	return c.duplicated == 0 && c.lost == 0 && c.stuck == 0 && len(c.stockMismatches) == 0 && len(c.badStatuses) == 0
+}
+
+func (c chaosCheck) print(w io.Writer, name string) {
+	verdict := "PASS"
+	if !c.ok() {
+		verdict = "FAIL"
+	}
+	fmt.Fprintf(w, "\n%s: %s\n", name, verdict)
+	fmt.Fprintf(w, "  %-34s %d\n", "orders sent", c.sent)
+	fmt.Fprintf(w, "  %-34s %d\n", "accepted (2xx)", c.accepted)
+	fmt.Fprintf(w, "  %-34s %d\n", "confirmed", c.confirmed)
+	fmt.Fprintf(w, "  %-34s %d\n", "failed (out of stock, declined)", c.failed)
+	fmt.Fprintf(w, "  %-34s %d\n", "duplicated", c.duplicated)
+	fmt.Fprintf(w, "  %-34s %d\n", "lost", c.lost)
+	fmt.Fprintf(w, "  %-34s %d\n", "stuck", c.stuck)
+	fmt.Fprintf(w, "  %-34s %s\n", "stock matches the orders", yesNo(len(c.stockMismatches) == 0, c.stockMismatches))
+	fmt.Fprintf(w, "  %-34s %s\n", "answers other than 2xx/409/429/503", errorTextOrNone(c.badStatuses))
+	fmt.Fprintf(w, "  %-34s %.1fs\n", "longest a client waited for a 2xx", c.longestWait.Seconds())
+	fmt.Fprintf(w, "  %-34s %.1fs\n", "time to recover (load end to settled)", c.recovery.Seconds())
+}
+
+func yesNo(ok bool, why []string) string {
+	if ok {
+		return "yes"
+	}
+	return fmt.Sprintf("no: %v", why)
+}
+
+func errorTextOrNone(m map[int]int) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	return errorText(m)
+}
+
+// verify waits until every order of this run has settled (confirmed or
+// failed), for up to limit, then checks the database against what the
+// clients were told.
+func (b *bench) verify(ctx context.Context, t *chaosTally, loadEnd time.Time, limit time.Duration, allowNoAnswer bool) (chaosCheck, error) {
+	pool, err := pgxpool.New(ctx, b.o.database)
+	if err != nil {
+		return chaosCheck{}, err
+	}
+	defer pool.Close()
+	prefix := "load-" + b.runID + "-%"
+	var c chaosCheck
+	deadline := time.Now().Add(limit)
+	for {
+		var open int
+		err := pool.QueryRow(ctx, `SELECT count(*) FROM orders WHERE idempotency_key LIKE $1 AND status IN ('pending', 'awaiting_approval')`, prefix).Scan(&open)
+		if err == nil && open == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			c.stuck = open
+			break
+		}
+		if err := sleep(ctx, 250*time.Millisecond); err != nil {
+			return c, err
+		}
+	}
+	c.recovery = time.Since(loadEnd)
+
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c.sent, c.longestWait = int(t.sent.Load()), t.outage
+	keys := make([]string, 0, len(t.orderIDs))
+	for key, ids := range t.orderIDs {
+		keys = append(keys, key)
+		if len(ids) > 1 {
+			c.duplicated += len(ids) - 1 // one key answered with two orders
+		}
+	}
+	c.accepted = len(keys)
+	c.badStatuses = map[int]int{}
+	for status, n := range t.statuses {
+		if !allowed(status, allowNoAnswer) {
+			c.badStatuses[status] = n
+		}
+	}
+
+	var dupKeys, found int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM orders WHERE idempotency_key LIKE $1 GROUP BY customer_id, idempotency_key HAVING count(*) > 1) d`, prefix).Scan(&dupKeys); err != nil {
+		return c, err
+	}
+	c.duplicated += dupKeys
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM orders WHERE idempotency_key = ANY($1)`, keys).Scan(&found); err != nil {
+		return c, err
+	}
+	c.lost = len(keys) - found
+	if err := pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) FILTER (WHERE status = 'failed')
+		FROM orders WHERE idempotency_key LIKE $1`, prefix).Scan(&c.confirmed, &c.failed); err != nil {
+		return c, err
+	}
+	// Every unit reserved is held by a confirmed order, and nothing left the shelf.
+	rows, err := pool.Query(ctx, `
+		SELECT p.sku, i.on_hand, i.reserved,
+		       coalesce((SELECT sum(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id
+		                 WHERE l.product_id = p.id AND o.status = 'confirmed'), 0)
+		FROM products p JOIN inventory i ON i.product_id = p.id
+		WHERE p.sku LIKE $1`, "LOAD-"+b.runID+"-%")
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sku string
+		var onHand, reserved, held int64
+		if err := rows.Scan(&sku, &onHand, &reserved, &held); err != nil {
+			return c, err
+		}
+		if reserved != held || onHand != b.stock[sku] {
+			c.stockMismatches = append(c.stockMismatches, fmt.Sprintf("%s: on hand %d (want %d), reserved %d, held by confirmed orders %d", sku, onHand, b.stock[sku], reserved, held))
+		}
+	}
+	return c, rows.Err()
+}
+
+// runChaosOrders is the closed loop of clients placing orders through
+// whatever the chaos script does meanwhile; it fails unless the check holds.
+func runChaosOrders(ctx context.Context, b *bench, r *result) error {
+	t := &chaosTally{statuses: map[int]int{}, orderIDs: map[string][]string{}}
+	deadline := time.Now().Add(b.o.duration + b.o.recovery)
+	r.elapsed = b.closedLoop(ctx, r, func(loopCtx context.Context, i int) error {
+		if loopCtx.Err() != nil {
+			return nil
+		}
+		// The order is retried past the load's end: a client keeps its promise.
+		b.placeUntilAnswered(ctx, t, i, b.key(), b.lines(), deadline)
+		return nil
+	})
+	return b.chaosVerdict(ctx, r, t, time.Now())
+}
+
+func (b *bench) chaosVerdict(ctx context.Context, r *result, t *chaosTally, loadEnd time.Time) error {
+	check, err := b.verify(ctx, t, loadEnd, b.o.recovery, b.o.allowNoAnswer)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	check.print(b.out, r.name)
+	r.figures = append(r.figures, []figure{
+		{Key: "chaos.sent", Label: "orders sent", Value: float64(check.sent)},
+		{Key: "chaos.accepted", Label: "accepted", Value: float64(check.accepted)},
+		{Key: "chaos.confirmed", Label: "confirmed", Value: float64(check.confirmed)},
+		{Key: "chaos.duplicated", Label: "duplicated", Value: float64(check.duplicated)},
+		{Key: "chaos.lost", Label: "lost", Value: float64(check.lost)},
+		{Key: "chaos.stuck", Label: "stuck", Value: float64(check.stuck)},
+		{Key: "chaos.recovery_s", Label: "time to recover", Unit: "s", Value: check.recovery.Seconds()},
+	}...)
+	if !check.ok() {
+		return fmt.Errorf("%s: the platform lost, duplicated or stuck orders, or answered what it must not", r.name)
+	}
+	return nil
+}
+
+// oversellStock is the oversell storm's stock: far fewer units than buyers.
+const oversellStock = 25
+
+// runOversell: every client orders one unit of one scarce product, many
+// times over; exactly the stock is confirmed, every other order fails, and
+// nothing stays reserved by a failed one.
+func runOversell(ctx context.Context, b *bench, r *result) error {
+	sku := fmt.Sprintf("LOAD-%s-scarce-%d", b.runID, b.seq.Add(1))
+	id, err := b.admin.createProduct(ctx, sku, oversellStock)
+	if err != nil {
+		return err
+	}
+	b.stock[sku] = oversellStock
+	t := &chaosTally{statuses: map[int]int{}, orderIDs: map[string][]string{}}
+	deadline := time.Now().Add(b.o.duration + b.o.recovery)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range b.o.clients {
+		wg.Go(func() {
+			for range oversellStock * 4 / b.o.clients {
+				b.placeUntilAnswered(ctx, t, i, b.key(), []orderLine{{ProductID: id, Quantity: 1}}, deadline)
+			}
+		})
+	}
+	wg.Wait()
+	r.elapsed = time.Since(start)
+	if err := b.chaosVerdict(ctx, r, t, time.Now()); err != nil {
+		return err
+	}
+	if confirmed := int(r.figureValue("chaos.confirmed")); confirmed != oversellStock {
+		return fmt.Errorf("oversell storm: %d orders confirmed for %d units", confirmed, oversellStock)
+	}
+	return nil
+}
+
+// runIdempotency: every client sends the same order under the same key,
+// at once and repeatedly; one order exists, and every answer names it.
+func runIdempotency(ctx context.Context, b *bench, r *result) error {
+	t := &chaosTally{statuses: map[int]int{}, orderIDs: map[string][]string{}}
+	key, lines := b.key(), b.lines()
+	deadline := time.Now().Add(b.o.duration + b.o.recovery)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range b.o.clients {
+		wg.Go(func() {
+			for range 10 {
+				// One customer for all: a key is the customer's own.
+				b.placeUntilAnswered(ctx, t, 0, key, lines, deadline)
+			}
+		})
+	}
+	wg.Wait()
+	r.elapsed = time.Since(start)
+	if err := b.chaosVerdict(ctx, r, t, time.Now()); err != nil {
+		return err
+	}
+	if n := len(t.orderIDs[key]); n != 1 {
+		return fmt.Errorf("idempotency storm: %d orders for one key", n)
+	}
+	return nil
+}
+
+func (r *result) figureValue(key string) float64 {
+	for _, f := range r.figures {
+		if f.Key == key {
+			return f.Value
+		}
+	}
+	return 0
+}

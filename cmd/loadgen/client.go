@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// apiClient calls the platform's HTTP API as one user.
+type apiClient struct {
+	base  string
+	http  *http.Client
+	token string
+}
+
+// httpError is an answer other than the one expected.
+type httpError struct {
+	status int
+	body   string
+}
+
+func (e *httpError) Error() string { return fmt.Sprintf("HTTP %d: %s", e.status, e.body) }
+
+// statusOf is the HTTP status of a failed call, 0 when none came back.
+func statusOf(err error) int {
+	if he, ok := err.(*httpError); ok {
+		return he.status
+	}
+	return 0
+}
+
+func newHTTPClient(conns int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = conns*2, conns*2
+	return &http.Client{Transport: t, Timeout: 30 * time.Second}
+}
+
+func (c *apiClient) as(token string) *apiClient {
+	return &apiClient{base: c.base, http: c.http, token: token}
+}
+
+// do sends body as JSON (when not nil) and decodes a 2xx answer into out.
+func (c *apiClient) do(ctx context.Context, method, path string, header http.Header, body, out any) error {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+"/api/v1"+path, r)
+	if err != nil {
+		return err
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	return c.send(req, out)
+}
+
+func (c *apiClient) send(req *http.Request, out any) error {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		return &httpError{status: resp.StatusCode, body: strings.TrimSpace(string(b))}
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(b, out)
+}
+
+// login returns a client acting as the user, waiting out rate limits.
+func (c *apiClient) login(ctx context.Context, email, password string) (*apiClient, error) {
+	form := url.Values{"username": {email}, "password": {password}}
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/api/v1/login/access-token", strings.NewReader(form.Encode()))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		err = c.send(req, &tok)
+		if statusOf(err) == http.StatusTooManyRequests {
+			if err := sleep(ctx, 2*time.Second); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("log in as %s: %w", email, err)
+		}
+		return c.as(tok.AccessToken), nil
+	}
+}
+
+type order struct {
+	ID        string    `json:"id"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+type orderLine struct {
+	ProductID string `json:"product_id"`
+	Quantity  int    `json:"quantity"`
+}
+
+// placeOrder posts an order of the lines under the idempotency key.
+func (c *apiClient) placeOrder(ctx context.Context, key string, lines []orderLine) (order, error) {
+	body := map[string]any{
+		"lines":         lines,
+		"payment_token": "tok_approve",
+		"shipping_address": map[string]string{
+			"name": "Load Generator", "line1": "1 Bench Street", "city": "Testville", "postal_code": "12345", "country": "DE",
+		},
+	}
+	var o order
+	err := c.do(ctx, http.MethodPost, "/orders/", http.Header{"Idempotency-Key": {key}}, body, &o)
+	return o, err
+}
+
+func (c *apiClient) getOrder(ctx context.Context, id string) (order, error) {
+	var o order
+	err := c.do(ctx, http.MethodGet, "/orders/"+id, nil, nil, &o)
+	return o, err
+}
+
+func (c *apiClient) listOrders(ctx context.Context) error {
+	return c.do(ctx, http.MethodGet, "/orders/?limit=20", nil, nil, nil)
+}
+
+type orderEvent struct {
+	ToStatus  string    `json:"to_status"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func (c *apiClient) orderEvents(ctx context.Context, id string) ([]orderEvent, error) {
+	var page struct {
+		Data []orderEvent `json:"data"`
+	}
+	err := c.do(ctx, http.MethodGet, "/orders/"+id+"/events", nil, nil, &page)
+	return page.Data, err
+}
+
+// createProduct adds a product with stock, priced below any approval threshold.
+func (c *apiClient) createProduct(ctx context.Context, sku string, stock int64) (string, error) {
+	var p struct {
+		ID string `json:"id"`
+	}
+	err := c.do(ctx, http.MethodPost, "/products/", nil, map[string]any{
+		"sku": sku, "name": "Load " + sku, "price_cents": 100, "currency": "EUR", "initial_stock": stock,
+	}, &p)
+	return p.ID, err
+}
+
+func (c *apiClient) createUser(ctx context.Context, email, password string) error {
+	return c.do(ctx, http.MethodPost, "/users/", nil, map[string]any{"email": email, "password": password, "full_name": "Load Generator"}, nil)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

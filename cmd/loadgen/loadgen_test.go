@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSummarizeTakesPercentilesOfAllLatencies(t *testing.T) {
+	var ds []time.Duration
+	for i := 1; i <= 100; i++ {
+		ds = append(ds, time.Duration(i)*time.Millisecond)
+	}
+	slices.Reverse(ds)
+	got := summarize(ds)
+	if got.N != 100 || got.P50 != 51 || got.P95 != 96 || got.P99 != 100 || got.Max != 100 {
+		t.Fatalf("%+v", got)
+	}
+	if (summarize(nil) != latencySummary{}) {
+		t.Fatal("no latencies: zero summary")
+	}
+}
+
+func TestOnlyTheAllowedAnswersPassUnderChaos(t *testing.T) {
+	for _, status := range []int{200, 201, 409, 429, 503} {
+		if !allowed(status, false) {
+			t.Errorf("%d refused", status)
+		}
+	}
+	for _, status := range []int{0, 400, 404, 422, 500, 502, 504} {
+		if allowed(status, false) {
+			t.Errorf("%d allowed", status)
+		}
+	}
+	if !allowed(0, true) {
+		t.Error("no answer while the API is killed must be allowed")
+	}
+}
+
+func TestCPUAndMemoryAreReadFromProc(t *testing.T) {
+	deadline := time.Now().Add(50 * time.Millisecond)
+	for time.Now().Before(deadline) { // burn a little CPU
+	}
+	cpu, err := cpuSeconds(os.Getpid())
+	if err != nil || cpu <= 0 {
+		t.Fatalf("cpu %v, %v", cpu, err)
+	}
+	rss, peak, err := memoryMiB(os.Getpid())
+	if err != nil || rss <= 0 || peak < rss {
+		t.Fatalf("rss %v peak %v, %v", rss, peak, err)
+	}
+	if _, err := parsePIDs("api=12,worker"); err == nil {
+		t.Fatal("a role without a pid must be refused")
+	}
+}
+
+func TestEachWorkloadRunsNextToItsBaseline(t *testing.T) {
+	got := interleave([]string{"place", "confirm", "read"}, []string{"insert", "start", "workflow"})
+	want := []string{"workload place", "baseline start", "workload confirm", "baseline workflow", "workload read", "baseline insert"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("%v", got)
+	}
+}
+
+func TestRatiosAreTakenRoundByRound(t *testing.T) {
+	rep := newReport(options{rounds: 2, clients: 16, duration: time.Second})
+	for round, v := range [][2]float64{{80, 100}, {45, 50}} {
+		rep.add(&result{round: round + 1, figures: []figure{{Key: "place.accepted_per_s", Label: "POST", Value: v[0]}}})
+		rep.add(&result{round: round + 1, figures: []figure{{Key: "start.per_s", Label: "start", Value: v[1]}}})
+	}
+	got := rep.ratioValues(ratios[0])
+	if !slices.Equal(got, []float64{0.8, 0.9}) {
+		t.Fatalf("ratios %v", got)
+	}
+	var out bytes.Buffer
+	rep.print(&out)
+	if !strings.Contains(out.String(), ">= 0.80: met") {
+		t.Fatalf("summary:\n%s", out.String())
+	}
+}
+
+func TestStatusOfTellsAnswersFromNone(t *testing.T) {
+	if statusOf(&httpError{status: http.StatusServiceUnavailable}) != 503 || statusOf(errors.New("connection refused")) != 0 {
+		t.Fatal("statusOf")
+	}
+}

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// workloadRunners are the workloads against the platform's HTTP API.
+var workloadRunners = map[string]func(ctx context.Context, b *bench, r *result) error{
+	"place":   runPlace,
+	"confirm": runConfirm,
+	"read":    runRead,
+	"mix":     runMix,
+	"rate":    runRate,
+
+	"orders":      runChaosOrders,
+	"oversell":    runOversell,
+	"idempotency": runIdempotency,
+}
+
+// post places one order as customer i, recording it under "POST /orders".
+func (b *bench) post(ctx context.Context, r *result, i int) (order, error) {
+	c := b.customers[i%len(b.customers)]
+	start := time.Now()
+	o, err := c.placeOrder(ctx, b.key(), b.lines())
+	if ctx.Err() == nil {
+		r.op("POST /orders").record(time.Since(start), err)
+	}
+	if err == nil {
+		c.placed(o.ID)
+		b.mu.Lock()
+		b.unsettled = append(b.unsettled, placedOrder{order: o, by: i})
+		b.mu.Unlock()
+	}
+	return o, err
+}
+
+func runPlace(ctx context.Context, b *bench, r *result) error {
+	before := b.cpu()
+	r.elapsed = b.closedLoop(ctx, r, func(ctx context.Context, i int) error {
+		_, err := b.post(ctx, r, i)
+		return err
+	})
+	accepted := len(r.op("POST /orders").latencies)
+	r.figures = append(r.figures, figure{Key: "place.accepted_per_s", Label: "POST /orders accepted", Unit: "/s", Value: float64(accepted) / r.elapsed.Seconds()})
+	r.figures = append(r.figures, b.resourceFigures("place", before, float64(accepted), "accepted order")...)
+	return nil
+}
+
+// runConfirm places orders in a closed loop for the run's duration, then
+// waits until every one is confirmed: the rate is orders confirmed over the
+// time from the first POST to the last confirmation (the database's
+// timestamps), so a backlog the engine has not worked off counts against it.
+func runConfirm(ctx context.Context, b *bench, r *result) error {
+	before := b.cpu()
+	start := time.Now()
+	var mu sync.Mutex
+	var placed []placedOrder
+	b.closedLoop(ctx, r, func(ctx context.Context, i int) error {
+		o, err := b.post(ctx, r, i)
+		if err == nil {
+			mu.Lock()
+			placed = append(placed, placedOrder{order: o, by: i})
+			mu.Unlock()
+		}
+		return err
+	})
+	outcome, err := b.waitConfirmed(ctx, placed, 2*time.Minute)
+	if err != nil {
+		return err
+	}
+	r.elapsed = time.Since(start)
+	// The confirmation e-mails are part of an order's cost: CPU is read once they are sent.
+	if err := b.settle(ctx); err != nil {
+		return err
+	}
+	r.figures = append(r.figures, b.resourceFigures("confirm", before, float64(outcome.confirmed), "confirmed order")...)
+	timing, err := b.confirmTimes(ctx, placed)
+	if err != nil {
+		return err
+	}
+	rate := 0.0
+	if span := timing.last.Sub(start).Seconds(); span > 0 {
+		rate = float64(timing.confirmed) / span
+	}
+	r.figures = append(r.figures,
+		figure{Key: "confirm.confirmed_per_s", Label: "orders reaching confirmed", Unit: "/s", Value: rate},
+		figure{Key: "confirm.not_confirmed", Label: "orders failed, cancelled or stuck", Unit: "", Value: float64(outcome.failed + outcome.stuck)},
+	)
+	if len(placed) > 0 && b.temporal != nil {
+		events, err := b.historyEvents(ctx, placed[len(placed)-1].ID)
+		if err != nil {
+			return err
+		}
+		r.figures = append(r.figures, figure{Key: "confirm.history_events", Label: "history events per order to confirmed (e-mail incl.)", Value: float64(events)})
+	}
+	return nil
+}
+
+type placedOrder struct {
+	order
+	by int // the customer's index
+}
+
+// confirmOutcome counts what became of a set of orders.
+type confirmOutcome struct{ confirmed, failed, stuck int }
+
+// waitConfirmed reads each order, oldest first, until it is confirmed (or
+// ended otherwise), for up to limit: about one read per order, as orders
+// confirm roughly in the order they were placed.
+func (b *bench) waitConfirmed(ctx context.Context, placed []placedOrder, limit time.Duration) (confirmOutcome, error) {
+	var out confirmOutcome
+	deadline := time.Now().Add(limit)
+	for _, p := range placed {
+		for {
+			o, err := b.customers[p.by%len(b.customers)].getOrder(ctx, p.ID)
+			if err != nil && ctx.Err() != nil {
+				return out, ctx.Err()
+			}
+			if err == nil && o.Status != "pending" {
+				if o.Status == "failed" || o.Status == "cancelled" {
+					out.failed++
+				} else {
+					out.confirmed++
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				out.stuck++
+				break
+			}
+			if err := sleep(ctx, 20*time.Millisecond); err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// confirmTiming is when orders were confirmed, from their timelines.
+type confirmTiming struct {
+	confirmed int
+	last      time.Time
+	latency   latencySummary // placed to confirmed, by the database's clock
+}
+
+func (b *bench) confirmTimes(ctx context.Context, placed []placedOrder) (confirmTiming, error) {
+	var t confirmTiming
+	var mu sync.Mutex
+	var latencies []time.Duration
+	work := make(chan placedOrder)
+	errs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for p := range work {
+				events, err := b.customers[p.by%len(b.customers)].orderEvents(ctx, p.ID)
+				if err != nil {
+					errs <- err
+					return
+				}
+				for _, e := range events {
+					if e.ToStatus == "confirmed" && len(events) > 0 {
+						mu.Lock()
+						latencies = append(latencies, e.CreatedAt.Sub(events[0].CreatedAt))
+						if e.CreatedAt.After(t.last) {
+							t.last = e.CreatedAt
+						}
+						mu.Unlock()
+					}
+				}
+			}
+		})
+	}
+	for _, p := range placed {
+		select {
+		case work <- p:
+		case err := <-errs:
+			close(work)
+			wg.Wait()
+			return t, fmt.Errorf("read timelines: %w", err)
+		}
+	}
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return t, fmt.Errorf("read timelines: %w", err)
+	default:
+	}
+	t.confirmed, t.latency = len(latencies), summarize(latencies)
+	return t, nil
+}
+
+func runRead(ctx context.Context, b *bench, r *result) error {
+	if err := b.ensureOrders(ctx, r); err != nil {
+		return err
+	}
+	before := b.cpu()
+	r.elapsed = b.closedLoop(ctx, r, func(ctx context.Context, i int) error { return b.read(ctx, r, i) })
+	reads := r.op("GET /orders/{id}")
+	r.figures = append(r.figures,
+		figure{Key: "read.per_s", Label: "GET /orders/{id}", Unit: "/s", Value: float64(len(reads.latencies)) / r.elapsed.Seconds()},
+		figure{Key: "read.p99_ms", Label: "GET /orders/{id} p99", Unit: "ms", Value: summarize(reads.latencies).P99})
+	r.figures = append(r.figures, b.resourceFigures("read", before, 0, "")...)
+	return nil
+}
+
+func (b *bench) read(ctx context.Context, r *result, i int) error {
+	c := b.customers[i%len(b.customers)]
+	id, _ := c.anyOrder()
+	start := time.Now()
+	_, err := c.getOrder(ctx, id)
+	if ctx.Err() == nil {
+		r.op("GET /orders/{id}").record(time.Since(start), err)
+	}
+	return err
+}
+
+// ensureOrders gives every customer an order to read.
+func (b *bench) ensureOrders(ctx context.Context, r *result) error {
+	for i, c := range b.customers {
+		if _, ok := c.anyOrder(); ok {
+			continue
+		}
+		if _, err := b.post(ctx, r, i); err != nil {
+			return fmt.Errorf("place an order to read: %w", err)
+		}
+	}
+	delete(r.ops, "POST /orders")
+	return nil
+}
+
+func runMix(ctx context.Context, b *bench, r *result) error {
+	if err := b.ensureOrders(ctx, r); err != nil {
+		return err
+	}
+	before := b.cpu()
+	r.elapsed = b.closedLoop(ctx, r, func(ctx context.Context, i int) error {
+		switch n := rand.IntN(10); {
+		case n < 2:
+			_, err := b.post(ctx, r, i)
+			return err
+		case n < 8:
+			return b.read(ctx, r, i)
+		default:
+			c := b.customers[i%len(b.customers)]
+			start := time.Now()
+			err := c.listOrders(ctx)
+			if ctx.Err() == nil {
+				r.op("GET /orders").record(time.Since(start), err)
+			}
+			return err
+		}
+	})
+	total := 0
+	for _, s := range r.ops {
+		total += len(s.latencies)
+	}
+	r.figures = append(r.figures, figure{Key: "mix.per_s", Label: "requests (20% POST, 60% GET, 20% list)", Unit: "/s", Value: float64(total) / r.elapsed.Seconds()})
+	r.figures = append(r.figures, b.resourceFigures("mix", before, 0, "")...)
+	return nil
+}
+
+// runRate places orders at a fixed arrival rate (open loop: an arrival does
+// not wait for the one before), then times each from placed to confirmed.
+func runRate(ctx context.Context, b *bench, r *result) error {
+	interval := time.Duration(float64(time.Second) / b.o.rate)
+	runCtx, cancel := context.WithTimeout(ctx, b.o.duration)
+	defer cancel()
+	var mu sync.Mutex
+	var placed []placedOrder
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; ; i++ {
+		if err := sleep(runCtx, time.Until(start.Add(time.Duration(i)*interval))); err != nil {
+			break
+		}
+		wg.Go(func() {
+			o, err := b.post(ctx, r, i)
+			if err == nil {
+				mu.Lock()
+				placed = append(placed, placedOrder{order: o, by: i})
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	r.elapsed = time.Since(start)
+	if _, err := b.waitConfirmed(ctx, placed, 2*time.Minute); err != nil {
+		return err
+	}
+	timing, err := b.confirmTimes(ctx, placed)
+	if err != nil {
+		return err
+	}
+	label := fmt.Sprintf("at %.0f orders/s", b.o.rate)
+	r.figures = append(r.figures,
+		figure{Key: "rate.to_confirmed_p50_ms", Label: "POST to confirmed p50 " + label, Unit: "ms", Value: timing.latency.P50},
+		figure{Key: "rate.to_confirmed_p99_ms", Label: "POST to confirmed p99 " + label, Unit: "ms", Value: timing.latency.P99},
+		figure{Key: "rate.confirmed", Label: "confirmed of placed", Unit: fmt.Sprintf("of %d", len(placed)), Value: float64(timing.confirmed)},
+	)
+	return nil
+}
