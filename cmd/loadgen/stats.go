@@ -17,6 +17,7 @@ type opStats struct {
 	mu        sync.Mutex
 	latencies []time.Duration
 	errors    map[int]int
+	firstErr  string // what the first error said
 }
 
 func (s *opStats) record(d time.Duration, err error) {
@@ -25,6 +26,7 @@ func (s *opStats) record(d time.Duration, err error) {
 	if err != nil {
 		if s.errors == nil {
 			s.errors = map[int]int{}
+			s.firstErr = err.Error()
 		}
 		s.errors[statusOf(err)]++
 		return
@@ -65,6 +67,9 @@ func opsTable(w io.Writer, title string, elapsed time.Duration, ops map[string]*
 		s.mu.Lock()
 		l := summarize(s.latencies)
 		errs := errorText(s.errors)
+		if s.firstErr != "" {
+			errs += " (first: " + truncate(s.firstErr, 120) + ")"
+		}
 		s.mu.Unlock()
 		fmt.Fprintf(w, "  %-26s %8d %9.1f %8.1f %8.1f %8.1f %8.1f  %s\n", name, l.N, float64(l.N)/elapsed.Seconds(), l.P50, l.P95, l.P99, l.Max, errs)
 	}
@@ -84,4 +89,11 @@ func errorText(errs map[int]int) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }
