@@ -32,10 +32,12 @@ type bench struct {
 
 	mu        sync.Mutex
 	unsettled []placedOrder // placed in the current run
+	placed    atomic.Int64  // orders placed in all runs: all still open, waiting for shipment
+	startRSS  map[string]float64
 
-	temporal client.Client // nil without baselines
+	temporal client.Client // baselines, history counts, e-mails still being sent
 	worker   worker.Worker // runs the baseline workflows, on queue
-	queue    string        //
+	queue    string
 	pool     *pgxpool.Pool // for the insert baseline
 }
 
@@ -124,6 +126,12 @@ func newBench(ctx context.Context, o options, out, log io.Writer) (*bench, error
 	if err := b.openBaselines(ctx); err != nil {
 		b.close()
 		return nil, err
+	}
+	b.startRSS = map[string]float64{}
+	for role, pid := range o.pids {
+		if rss, _, err := memoryMiB(pid); err == nil {
+			b.startRSS[role] = rss
+		}
 	}
 	return b, nil
 }

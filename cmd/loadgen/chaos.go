@@ -237,28 +237,22 @@ func runChaosOrders(ctx context.Context, b *bench, r *result) error {
 		b.placeUntilAnswered(ctx, t, i, b.key(), b.lines(), deadline)
 		return nil
 	})
-	return b.chaosVerdict(ctx, r, t, time.Now())
+	_, err := b.chaosVerdict(ctx, r, t, time.Now())
+	return err
 }
 
-func (b *bench) chaosVerdict(ctx context.Context, r *result, t *chaosTally, loadEnd time.Time) error {
+// chaosVerdict checks and prints what became of the orders; an error
+// unless the check holds.
+func (b *bench) chaosVerdict(ctx context.Context, r *result, t *chaosTally, loadEnd time.Time) (chaosCheck, error) {
 	check, err := b.verify(ctx, t, loadEnd, b.o.recovery, b.o.allowNoAnswer)
 	if err != nil {
-		return fmt.Errorf("verify: %w", err)
+		return check, fmt.Errorf("verify: %w", err)
 	}
 	check.print(b.out, r.name)
-	r.figures = append(r.figures, []figure{
-		{Key: "chaos.sent", Label: "orders sent", Value: float64(check.sent)},
-		{Key: "chaos.accepted", Label: "accepted", Value: float64(check.accepted)},
-		{Key: "chaos.confirmed", Label: "confirmed", Value: float64(check.confirmed)},
-		{Key: "chaos.duplicated", Label: "duplicated", Value: float64(check.duplicated)},
-		{Key: "chaos.lost", Label: "lost", Value: float64(check.lost)},
-		{Key: "chaos.stuck", Label: "stuck", Value: float64(check.stuck)},
-		{Key: "chaos.recovery_s", Label: "time to recover", Unit: "s", Value: check.recovery.Seconds()},
-	}...)
 	if !check.ok() {
-		return fmt.Errorf("%s: the platform lost, duplicated or stuck orders, or answered what it must not", r.name)
+		return check, fmt.Errorf("%s: the platform lost, duplicated or stuck orders, or answered what it must not", r.name)
 	}
-	return nil
+	return check, nil
 }
 
 // oversellStock is the oversell storm's stock: far fewer units than buyers.
@@ -287,11 +281,12 @@ func runOversell(ctx context.Context, b *bench, r *result) error {
 	}
 	wg.Wait()
 	r.elapsed = time.Since(start)
-	if err := b.chaosVerdict(ctx, r, t, time.Now()); err != nil {
+	check, err := b.chaosVerdict(ctx, r, t, time.Now())
+	if err != nil {
 		return err
 	}
-	if confirmed := int(r.figureValue("chaos.confirmed")); confirmed != oversellStock {
-		return fmt.Errorf("oversell storm: %d orders confirmed for %d units", confirmed, oversellStock)
+	if check.confirmed != oversellStock {
+		return fmt.Errorf("oversell storm: %d orders confirmed for %d units", check.confirmed, oversellStock)
 	}
 	return nil
 }
@@ -314,20 +309,11 @@ func runIdempotency(ctx context.Context, b *bench, r *result) error {
 	}
 	wg.Wait()
 	r.elapsed = time.Since(start)
-	if err := b.chaosVerdict(ctx, r, t, time.Now()); err != nil {
+	if _, err := b.chaosVerdict(ctx, r, t, time.Now()); err != nil {
 		return err
 	}
 	if n := len(t.orderIDs[key]); n != 1 {
 		return fmt.Errorf("idempotency storm: %d orders for one key", n)
 	}
 	return nil
-}
-
-func (r *result) figureValue(key string) float64 {
-	for _, f := range r.figures {
-		if f.Key == key {
-			return f.Value
-		}
-	}
-	return 0
 }

@@ -89,6 +89,9 @@ func (rep *report) ratioValues(r ratio) []float64 {
 }
 
 func (rep *report) print(w io.Writer) {
+	if len(rep.order) == 0 {
+		return // nothing measured: the chaos workloads print their own verdicts
+	}
 	fmt.Fprintf(w, "\n== Summary: %d round(s), %d clients, %s per run ==\n", rep.o.rounds, rep.o.clients, rep.o.duration)
 	fmt.Fprintf(w, "%-56s %10s %10s %10s  %s\n", "figure", "min", "median", "max", "unit")
 	for _, key := range rep.order {

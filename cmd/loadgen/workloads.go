@@ -32,6 +32,7 @@ func (b *bench) post(ctx context.Context, r *result, i int) (placedOrder, error)
 	p := placedOrder{order: o, by: i, sent: start}
 	if err == nil {
 		c.placed(o.ID)
+		b.placed.Add(1)
 		b.mu.Lock()
 		b.unsettled = append(b.unsettled, p)
 		b.mu.Unlock()
