@@ -68,7 +68,9 @@ type OrderState struct {
 	PaymentAuthorized bool `json:"payment_authorized"`
 	PaymentCaptured   bool `json:"payment_captured"`
 	ShipmentRequested bool `json:"shipment_requested"`
-	// ConfirmationEmail is what became of the confirmation e-mail:
-	// "started", "skipped: no mail relay configured", or empty before.
+	// ConfirmationEmail is what became of the confirmation e-mail: "sending",
+	// "sent" or "failed: why" (the lean shape sends it itself), "started" (a
+	// child workflow, the first shape), "skipped: no mail relay configured",
+	// or empty before.
 	ConfirmationEmail string `json:"confirmation_email,omitempty"`
 }
