@@ -104,8 +104,10 @@ func (b *bench) resourceFigures(prefix string, before cpuSnapshot, per float64, 
 				figure{Key: prefix + ".rss_mib." + role, Label: role + " RSS at end", Unit: "MiB", Value: rss},
 				figure{Key: prefix + ".rss_peak_mib." + role, Label: role + " peak RSS so far", Unit: "MiB", Value: peak})
 			if open := b.placed.Load(); role == "worker" && open > 0 {
-				out = append(out, figure{Key: prefix + ".rss_kib_per_open_order.worker", Label: fmt.Sprintf("worker RSS growth per open order (%d open)", open),
-					Unit: "KiB", Value: (rss - b.startRSS[role]) * 1024 / float64(open)})
+				out = append(out,
+					figure{Key: prefix + ".open_orders", Label: "orders open (waiting for shipment)", Value: float64(open)},
+					figure{Key: prefix + ".rss_kib_per_open_order.worker", Label: "worker RSS growth per open order", Unit: "KiB",
+						Value: (rss - b.startRSS[role]) * 1024 / float64(open)})
 			}
 		}
 	}

@@ -116,8 +116,8 @@ platform_prepare() {
 	psql -q "postgres://postgres@127.0.0.1:$PG_PORT/postgres" -c 'CREATE DATABASE orders' >/dev/null
 	"$ORDERS_BIN" migrate up >>"$work/migrate.log" 2>&1
 }
-api_start() {
-	DEBUG_ADDR=127.0.0.1:$((PORT_BASE + 60)) start api "$ORDERS_BIN" api
+api_start() { # GOMEMLIMIT: as production should run it (README, Performance)
+	GOMEMLIMIT=${API_GOMEMLIMIT:-48MiB} DEBUG_ADDR=127.0.0.1:$((PORT_BASE + 60)) start api "$ORDERS_BIN" api
 	wait_for "the API" 30 curl -fs "$API/api/v1/utils/health-check"
 }
 worker_start() { DEBUG_ADDR=127.0.0.1:$((PORT_BASE + 61)) start worker "$ORDERS_BIN" worker; }
