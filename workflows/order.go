@@ -274,8 +274,7 @@ func (o *orderRun) sendConfirmation(ctx workflow.Context) {
 		return
 	}
 	if workflow.GetVersion(ctx, noEmailsWithoutRelay, workflow.DefaultVersion, 1) == 1 && o.in.NoEmails {
-		o.state.ConfirmationEmail = "skipped: no mail relay configured"
-		o.logger.Info("order confirmation e-mail skipped: no mail relay configured")
+		o.skipConfirmation()
 		return
 	}
 	var req activities.EmailRequest
@@ -301,8 +300,7 @@ func (o *orderRun) sendConfirmation(ctx workflow.Context) {
 // workflow ends only once it is done. No second workflow, no child events.
 func (o *orderRun) mailConfirmation(ctx workflow.Context) {
 	if o.in.NoEmails {
-		o.state.ConfirmationEmail = "skipped: no mail relay configured"
-		o.logger.Info("order confirmation e-mail skipped: no mail relay configured")
+		o.skipConfirmation()
 		return
 	}
 	o.state.ConfirmationEmail = "sending"
@@ -318,6 +316,13 @@ func (o *orderRun) mailConfirmation(ctx workflow.Context) {
 		}
 		o.state.ConfirmationEmail = "sent"
 	})
+}
+
+// skipConfirmation records that an order placed with no mail relay sends no
+// confirmation e-mail.
+func (o *orderRun) skipConfirmation() {
+	o.state.ConfirmationEmail = "skipped: no mail relay configured"
+	o.logger.Info("order confirmation e-mail skipped: no mail relay configured")
 }
 
 // noEmailsWithoutRelay is the change that made an order placed without a

@@ -81,12 +81,10 @@ func (b *bench) startBare(ctx context.Context, wf any) (client.WorkflowRun, erro
 func runStartBaseline(ctx context.Context, b *bench, r *result) error {
 	before := b.cpu()
 	r.elapsed = b.closedLoop(ctx, r, func(ctx context.Context, _ int) error {
-		start := time.Now()
-		_, err := b.startBare(ctx, emptyWorkflow)
-		if ctx.Err() == nil {
-			r.op("StartWorkflow").record(time.Since(start), err)
-		}
-		return err
+		return r.timed(ctx, "StartWorkflow", func() error {
+			_, err := b.startBare(ctx, emptyWorkflow)
+			return err
+		})
 	})
 	n := len(r.op("StartWorkflow").latencies)
 	r.figures = append(r.figures, figure{Key: "start.per_s", Label: "bare StartWorkflow", Unit: "/s", Value: float64(n) / r.elapsed.Seconds()})
@@ -103,11 +101,11 @@ func runWorkflowBaseline(ctx context.Context, b *bench, r *result) error {
 	var mu sync.Mutex
 	var runs []client.WorkflowRun
 	b.closedLoop(ctx, r, func(ctx context.Context, _ int) error {
-		t := time.Now()
-		run, err := b.startBare(ctx, threeActivityWorkflow)
-		if ctx.Err() == nil {
-			r.op("StartWorkflow").record(time.Since(t), err)
-		}
+		var run client.WorkflowRun
+		err := r.timed(ctx, "StartWorkflow", func() (err error) {
+			run, err = b.startBare(ctx, threeActivityWorkflow)
+			return err
+		})
 		if err == nil {
 			mu.Lock()
 			runs = append(runs, run)
@@ -148,12 +146,10 @@ func runWorkflowBaseline(ctx context.Context, b *bench, r *result) error {
 
 func runInsertBaseline(ctx context.Context, b *bench, r *result) error {
 	r.elapsed = b.closedLoop(ctx, r, func(ctx context.Context, _ int) error {
-		start := time.Now()
-		_, err := b.pool.Exec(ctx, `INSERT INTO loadgen_rows (id, body) VALUES ($1, $2)`, uuid.New(), `{"lines": 1}`)
-		if ctx.Err() == nil {
-			r.op("INSERT").record(time.Since(start), err)
-		}
-		return err
+		return r.timed(ctx, "INSERT", func() error {
+			_, err := b.pool.Exec(ctx, `INSERT INTO loadgen_rows (id, body) VALUES ($1, $2)`, uuid.New(), `{"lines": 1}`)
+			return err
+		})
 	})
 	n := len(r.op("INSERT").latencies)
 	r.figures = append(r.figures, figure{Key: "insert.per_s", Label: "bare single-row INSERT", Unit: "/s", Value: float64(n) / r.elapsed.Seconds()})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -197,6 +198,24 @@ func (b *bench) settle(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// timed runs call and records its latency, or its error, under the
+// operation's name; a call cut off by the end of the run is not recorded.
+func (r *result) timed(ctx context.Context, name string, call func() error) error {
+	start := time.Now()
+	err := call()
+	if ctx.Err() == nil {
+		r.op(name).record(time.Since(start), err)
+	}
+	return err
+}
+
+// placedThisRun is a copy of the orders the current run placed.
+func (b *bench) placedThisRun() []placedOrder {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.unsettled)
 }
 
 // op returns the run's stats of an operation.

@@ -122,7 +122,7 @@ func (c chaosCheck) print(w io.Writer, name string) {
 	fmt.Fprintf(w, "  %-34s %d\n", "lost", c.lost)
 	fmt.Fprintf(w, "  %-34s %d\n", "stuck", c.stuck)
 	fmt.Fprintf(w, "  %-34s %s\n", "stock matches the orders", yesNo(len(c.stockMismatches) == 0, c.stockMismatches))
-	fmt.Fprintf(w, "  %-34s %s\n", "answers other than 2xx/409/429/503", errorTextOrNone(c.badStatuses))
+	fmt.Fprintf(w, "  %-34s %s\n", "answers other than 2xx/409/429/503", errorText(c.badStatuses))
 	fmt.Fprintf(w, "  %-34s %.1fs\n", "longest a client waited for a 2xx", c.longestWait.Seconds())
 	fmt.Fprintf(w, "  %-34s %.1fs\n", "time to recover (load end to settled)", c.recovery.Seconds())
 }
@@ -132,13 +132,6 @@ func yesNo(ok bool, why []string) string {
 		return "yes"
 	}
 	return fmt.Sprintf("no: %v", why)
-}
-
-func errorTextOrNone(m map[int]int) string {
-	if len(m) == 0 {
-		return "none"
-	}
-	return errorText(m)
 }
 
 // verify waits until every order of this run has settled (confirmed or

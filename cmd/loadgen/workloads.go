@@ -24,14 +24,13 @@ var workloadRunners = map[string]func(ctx context.Context, b *bench, r *result) 
 // post places one order as customer i, recording it under "POST /orders".
 func (b *bench) post(ctx context.Context, r *result, i int) (placedOrder, error) {
 	c := b.customers[i%len(b.customers)]
-	start := time.Now()
-	o, err := c.placeOrder(ctx, b.key(), b.lines())
-	if ctx.Err() == nil {
-		r.op("POST /orders").record(time.Since(start), err)
-	}
-	p := placedOrder{order: o, by: i, sent: start}
+	p := placedOrder{by: i, sent: time.Now()}
+	err := r.timed(ctx, "POST /orders", func() (err error) {
+		p.order, err = c.placeOrder(ctx, b.key(), b.lines())
+		return err
+	})
 	if err == nil {
-		c.placed(o.ID)
+		c.placed(p.ID)
 		b.placed.Add(1)
 		b.mu.Lock()
 		b.unsettled = append(b.unsettled, p)
@@ -59,17 +58,11 @@ func runPlace(ctx context.Context, b *bench, r *result) error {
 func runConfirm(ctx context.Context, b *bench, r *result) error {
 	before := b.cpu()
 	start := time.Now()
-	var mu sync.Mutex
-	var placed []placedOrder
 	b.closedLoop(ctx, r, func(ctx context.Context, i int) error {
-		p, err := b.post(ctx, r, i)
-		if err == nil {
-			mu.Lock()
-			placed = append(placed, p)
-			mu.Unlock()
-		}
+		_, err := b.post(ctx, r, i)
 		return err
 	})
+	placed := b.placedThisRun()
 	outcome, err := b.waitConfirmed(ctx, placed, 2*time.Minute)
 	if err != nil {
 		return err
@@ -92,7 +85,7 @@ func runConfirm(ctx context.Context, b *bench, r *result) error {
 		figure{Key: "confirm.confirmed_per_s", Label: "orders reaching confirmed", Unit: "/s", Value: rate},
 		figure{Key: "confirm.not_confirmed", Label: "orders failed, cancelled or stuck", Unit: "", Value: float64(outcome.failed + outcome.stuck)},
 	)
-	if len(placed) > 0 && b.temporal != nil {
+	if len(placed) > 0 {
 		events, err := b.historyEvents(ctx, placed[len(placed)-1].ID)
 		if err != nil {
 			return err
@@ -215,12 +208,10 @@ func runRead(ctx context.Context, b *bench, r *result) error {
 func (b *bench) read(ctx context.Context, r *result, i int) error {
 	c := b.customers[i%len(b.customers)]
 	id, _ := c.anyOrder()
-	start := time.Now()
-	_, err := c.getOrder(ctx, id)
-	if ctx.Err() == nil {
-		r.op("GET /orders/{id}").record(time.Since(start), err)
-	}
-	return err
+	return r.timed(ctx, "GET /orders/{id}", func() error {
+		_, err := c.getOrder(ctx, id)
+		return err
+	})
 }
 
 // ensureOrders gives every customer an order to read.
@@ -250,13 +241,7 @@ func runMix(ctx context.Context, b *bench, r *result) error {
 		case n < 8:
 			return b.read(ctx, r, i)
 		default:
-			c := b.customers[i%len(b.customers)]
-			start := time.Now()
-			err := c.listOrders(ctx)
-			if ctx.Err() == nil {
-				r.op("GET /orders").record(time.Since(start), err)
-			}
-			return err
+			return r.timed(ctx, "GET /orders", func() error { return b.customers[i%len(b.customers)].listOrders(ctx) })
 		}
 	})
 	total := 0
@@ -274,25 +259,17 @@ func runRate(ctx context.Context, b *bench, r *result) error {
 	interval := time.Duration(float64(time.Second) / b.o.rate)
 	runCtx, cancel := context.WithTimeout(ctx, b.o.duration)
 	defer cancel()
-	var mu sync.Mutex
-	var placed []placedOrder
 	var wg sync.WaitGroup
 	start := time.Now()
 	for i := 0; ; i++ {
 		if err := sleep(runCtx, time.Until(start.Add(time.Duration(i)*interval))); err != nil {
 			break
 		}
-		wg.Go(func() {
-			p, err := b.post(ctx, r, i)
-			if err == nil {
-				mu.Lock()
-				placed = append(placed, p)
-				mu.Unlock()
-			}
-		})
+		wg.Go(func() { _, _ = b.post(ctx, r, i) })
 	}
 	wg.Wait()
 	r.elapsed = time.Since(start)
+	placed := b.placedThisRun()
 	if _, err := b.waitConfirmed(ctx, placed, 2*time.Minute); err != nil {
 		return err
 	}
