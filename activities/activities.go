@@ -18,7 +18,8 @@ type Deps struct {
 	Payments    PaymentGateway
 	Carrier     Carrier
 	Mailer      Mailer
-	ProjectName string // shown in e-mails
+	ProjectName string          // shown in e-mails
+	Metrics     *orders.Metrics // nil: none recorded
 }
 
 // Register adds every activity to a worker (or a test environment): the one
@@ -26,7 +27,7 @@ type Deps struct {
 func Register(r worker.ActivityRegistry, d Deps) {
 	r.RegisterActivity(&Utils{})
 	r.RegisterActivity(&Emails{Mailer: d.Mailer, Orders: d.Orders, ProjectName: d.ProjectName})
-	r.RegisterActivity(&Orders{Store: d.Orders, Payments: d.Payments, Carrier: d.Carrier, ProjectName: d.ProjectName})
+	r.RegisterActivity(&Orders{Store: d.Orders, Payments: d.Payments, Carrier: d.Carrier, ProjectName: d.ProjectName, Metrics: d.Metrics})
 }
 
 // Application error types the workflows tell apart. All are non-retryable:

@@ -22,6 +22,7 @@ func (o *Orders) AuthorizePayment(ctx context.Context, orderID uuid.UUID) error 
 	}
 	ref, err := o.Payments.Authorize(ctx, orderID.String(), order.TotalCents, order.Currency, order.PaymentToken)
 	if errors.Is(err, ErrPaymentDeclined) {
+		o.Metrics.PaymentDeclined(ctx)
 		return temporal.NewNonRetryableApplicationError("payment declined", ErrTypePaymentDeclined, err)
 	}
 	if err != nil {

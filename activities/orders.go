@@ -14,7 +14,8 @@ type Orders struct {
 	Store       *orders.Store
 	Payments    PaymentGateway
 	Carrier     Carrier
-	ProjectName string // for the e-mails it builds
+	ProjectName string          // for the e-mails it builds
+	Metrics     *orders.Metrics // transitions, declines, refusals; nil: none
 }
 
 // TransitionInput moves an order's read model from one status to another
@@ -30,9 +31,13 @@ type TransitionInput struct {
 // Transition writes the status and its event once, however often it is
 // retried; an order in another status than From is a non-retryable failure.
 func (o *Orders) Transition(ctx context.Context, in TransitionInput) error {
-	return failure(o.Store.Transition(ctx, orders.Transition{
+	moved, err := o.Store.Transition(ctx, orders.Transition{
 		OrderID: in.OrderID, From: in.From, To: in.To, Actor: in.Actor, Detail: in.Detail,
-	}))
+	})
+	if moved {
+		o.Metrics.Transitioned(ctx, in.From, in.To)
+	}
+	return failure(err)
 }
 
 // ConfirmInput confirms an order once its payment is authorized: the

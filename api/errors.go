@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/catalog"
@@ -113,13 +112,13 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		}
 		return answer
 	}
-	h.Logger.ErrorContext(ctx, "unexpected error", "error", err, "request_id", middleware.GetReqID(ctx))
+	h.Logger.ErrorContext(ctx, "unexpected error", "error", err)
 	return huma.Error500InternalServerError("")
 }
 
 // unavailable logs a 503's cause and adds Retry-After to its answer.
 func (h *handlers) unavailable(ctx context.Context, answer huma.StatusError, cause error) error {
-	h.Logger.WarnContext(ctx, "dependency unavailable", "error", cause, "request_id", middleware.GetReqID(ctx))
+	h.Logger.WarnContext(ctx, "dependency unavailable", "error", cause)
 	return huma.ErrorWithHeaders(answer, http.Header{"Retry-After": {retryAfter}})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"github.com/danielgtaylor/huma/v2/humatest"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -52,6 +55,10 @@ type settings struct {
 	ownMailpit  bool
 	ownDatabase bool          // a PostgreSQL server of its own, which the test may stop or freeze
 	dbTimeout   time.Duration // DATABASE_TIMEOUT
+	noWorker    bool          // nothing polls the task queue: workflows start and wait
+	// tracer records the platform's spans (HTTP, SQL, Temporal); nil: none.
+	tracer trace.TracerProvider
+	logger *slog.Logger // the platform's log; nil: quiet
 }
 
 func defaultSettings() settings {
@@ -71,7 +78,7 @@ func defaultSettings() settings {
 // database, a Temporal dev server with the platform's worker, and Mailpit,
 // wired as cmd wires them.
 type platform struct {
-	t        *testing.T
+	t        testing.TB
 	api      humatest.TestAPI
 	settings settings
 	pool     *pgxpool.Pool
@@ -84,26 +91,33 @@ type platform struct {
 	domain   string // every address this test mails to ends in it
 }
 
-func newPlatform(t *testing.T, adjust ...func(*settings)) *platform {
+func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 	t.Helper()
 	s := defaultSettings()
 	for _, f := range adjust {
 		f(&s)
 	}
+	if s.tracer == nil {
+		s.tracer = tracenoop.NewTracerProvider()
+	}
+	if s.logger == nil {
+		s.logger = quietLogger()
+	}
 	p := &platform{t: t, settings: s, domain: "t" + uuid.NewString()[:8] + ".example.com"}
+	dbURL, poolOpts := "", db.PoolOptions{MaxConns: 4, Tracer: s.tracer}
 	if s.ownDatabase {
 		p.cluster = testenv.StartCluster(t)
-		pool, err := db.NewPool(t.Context(), p.cluster.URL(), db.PoolOptions{
-			MaxConns: 4, StatementTimeout: s.dbTimeout, LockTimeout: s.dbTimeout, ConnectTimeout: s.dbTimeout,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(pool.Close)
-		p.pool = pool
+		dbURL = p.cluster.URL()
+		poolOpts.StatementTimeout, poolOpts.LockTimeout, poolOpts.ConnectTimeout = s.dbTimeout, s.dbTimeout, s.dbTimeout
 	} else {
-		p.pool, _ = testenv.NewPool(t)
+		dbURL = testenv.NewDatabase(t)
 	}
+	pool, err := db.NewPool(t.Context(), dbURL, poolOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	p.pool = pool
 	store := db.NewStore(p.pool).WithTimeout(s.dbTimeout)
 	if s.ownTemporal {
 		p.temporal = testenv.StartTemporal(t)
@@ -122,7 +136,12 @@ func newPlatform(t *testing.T, adjust ...func(*settings)) *platform {
 
 	queue := "orders-test-" + uuid.NewString()
 	p.queue = queue
-	tc, err := temporalconn.Dial(config.Temporal{Address: p.temporal.HostPort(), Namespace: "default"}, quietLogger())
+	interceptors, err := workflows.Interceptors(s.tracer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := temporalconn.Dial(config.Temporal{Address: p.temporal.HostPort(), Namespace: "default"}, s.logger,
+		temporalconn.Instruments{Interceptors: interceptors})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,18 +149,22 @@ func newPlatform(t *testing.T, adjust ...func(*settings)) *platform {
 	p.client = tc
 	wf := workflows.NewClient(tc, workflows.ClientOptions{TaskQueue: queue, EmailsEnabled: smtp.Enabled()})
 
-	w := sdkworker.New(tc, queue, sdkworker.Options{})
-	workflows.Register(w)
-	activities.Register(w, activities.Deps{
-		Orders: orders.NewStore(store), Payments: activities.NewSimulatedGateway(), Carrier: activities.SimulatedCarrier{},
-		Mailer: activities.NewSMTPMailer(smtp), ProjectName: s.accounts.ProjectName,
-	})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
+	if !s.noWorker {
+		w := sdkworker.New(tc, queue, sdkworker.Options{})
+		workflows.Register(w)
+		activities.Register(w, activities.Deps{
+			Orders: orders.NewStore(store), Payments: activities.NewSimulatedGateway(), Carrier: activities.SimulatedCarrier{},
+			Mailer: activities.NewSMTPMailer(smtp), ProjectName: s.accounts.ProjectName,
+		})
+		if err := w.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(w.Stop)
 	}
-	t.Cleanup(w.Stop)
 
-	ord := orders.NewService(orders.NewStore(store), wf, s.orders, quietLogger())
+	ordOpts := s.orders
+	ordOpts.Tracer = s.tracer
+	ord := orders.NewService(orders.NewStore(store), wf, ordOpts, s.logger)
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	t.Cleanup(stopRelay)
 	go ord.Relay(relayCtx)
@@ -151,8 +174,8 @@ func newPlatform(t *testing.T, adjust ...func(*settings)) *platform {
 		t.Fatal(err)
 	}
 	p.api = newTestAPI(t, api.Deps{
-		Logger: quietLogger(), Auth: acc, Accounts: acc, Catalog: catalog.NewService(store), Orders: ord, Jobs: wf,
-		Options: s.http,
+		Logger: s.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(store), Orders: ord, Jobs: wf,
+		Options: s.http, Telemetry: api.Telemetry{Tracer: s.tracer},
 	})
 	p.admin = p.login(adminEmail, adminPassword)
 	return p
@@ -235,7 +258,7 @@ func (p *platform) newUser(superuser, active bool) (user, string) {
 
 func (p *platform) ctx() context.Context { return p.t.Context() }
 
-func decode(t *testing.T, b []byte, v any) {
+func decode(t testing.TB, b []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("decode %s: %v", b, err)
@@ -262,8 +285,9 @@ func (p *platform) recordHistory(name, orderID string) {
 }
 
 // historyShape names the workflow shape the tests record now: "" was the
-// first, "_lean" is the shape of workflows.leanLifecycle.
-const historyShape = "_lean"
+// first, "_lean" the shape of workflows.leanLifecycle, "_console" that of
+// workflows.operatorConsole (search attributes kept current).
+const historyShape = "_console"
 
 func (p *platform) recordWorkflow(file, workflowID string) {
 	p.t.Helper()

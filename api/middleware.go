@@ -11,6 +11,10 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/acme/orders/internal/telemetry"
 )
 
 // maxRequestIDLen bounds a request ID taken from the client.
@@ -19,7 +23,8 @@ const maxRequestIDLen = 64
 // requestID takes the client's X-Request-Id when it is a short token of
 // letters, digits and ._:- (so logs and the echoed header hold nothing else),
 // and makes a new one otherwise. It is echoed so that a client can quote it
-// in a bug report, and middleware.GetReqID reads it.
+// in a bug report, middleware.GetReqID reads it, it marks the request's span,
+// and every line logged with the request's context carries it.
 func requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(middleware.RequestIDHeader)
@@ -27,7 +32,10 @@ func requestID(next http.Handler) http.Handler {
 			id = uuid.NewString()
 		}
 		w.Header().Set(middleware.RequestIDHeader, id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), middleware.RequestIDKey, id)))
+		trace.SpanFromContext(r.Context()).SetAttributes(attribute.String("request.id", id))
+		ctx := context.WithValue(r.Context(), middleware.RequestIDKey, id)
+		ctx = telemetry.WithLogAttrs(ctx, slog.String("request_id", id))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -61,7 +69,6 @@ func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 					slog.Int("bytes", ww.BytesWritten()),
 					slog.Duration("duration", time.Since(start)),
 					slog.String("remote", r.RemoteAddr),
-					slog.String("request_id", middleware.GetReqID(r.Context())),
 				)
 			}()
 			next.ServeHTTP(ww, r)
@@ -81,9 +88,7 @@ func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
 				if rec == http.ErrAbortHandler {
 					panic(rec)
 				}
-				logger.ErrorContext(r.Context(), "panic in handler",
-					"panic", rec, "stack", string(debug.Stack()),
-					"request_id", middleware.GetReqID(r.Context()))
+				logger.ErrorContext(r.Context(), "panic in handler", "panic", rec, "stack", string(debug.Stack()))
 				writeProblem(w, http.StatusInternalServerError)
 			}()
 			next.ServeHTTP(w, r)

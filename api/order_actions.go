@@ -43,6 +43,7 @@ func (h *handlers) registerOrderActions(api huma.API, tags []string) {
 				"or 202 when the action was accepted but is still running.",
 			Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
 		}), func(ctx context.Context, in *OrderActionInput) (*OrderOutput, error) {
+			traceOrder(ctx, in.ID.String())
 			reason := ""
 			if in.Body != nil {
 				reason = in.Body.Reason

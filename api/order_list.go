@@ -31,6 +31,7 @@ func (h *handlers) listOrders(ctx context.Context, in *ListOrdersInput) (*ListOu
 }
 
 func (h *handlers) orderEvents(ctx context.Context, in *OrderIDPath) (*ListOutput[OrderEvent], error) {
+	traceOrder(ctx, in.ID.String())
 	events, err := h.Orders.Events(ctx, viewer(ctx), in.ID)
 	if err != nil {
 		return nil, err

@@ -44,10 +44,12 @@ func (h *handlers) placeOrder(ctx context.Context, in *PlaceOrderInput) (*OrderO
 	if err != nil {
 		return nil, err
 	}
+	traceOrder(ctx, o.ID.String())
 	return orderOutput(o, http.StatusCreated), nil // a retry gets the first answer, 201 included
 }
 
 func (h *handlers) readOrder(ctx context.Context, in *OrderIDPath) (*OrderOutput, error) {
+	traceOrder(ctx, in.ID.String())
 	o, err := h.Orders.Get(ctx, viewer(ctx), in.ID)
 	if err != nil {
 		return nil, err

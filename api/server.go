@@ -23,14 +23,15 @@ const Version = "1.0.0"
 // Deps is what the handlers call; cmd builds it from the domain services,
 // tests from fakes or from the same services.
 type Deps struct {
-	Logger   *slog.Logger
-	Auth     Authenticator
-	Accounts Accounts
-	Catalog  Catalog
-	Orders   Orders
-	Jobs     Jobs
-	Checks   []Check // what /utils/ready reports on
-	Options  Options
+	Logger    *slog.Logger
+	Auth      Authenticator
+	Accounts  Accounts
+	Catalog   Catalog
+	Orders    Orders
+	Jobs      Jobs
+	Checks    []Check // what /utils/ready reports on
+	Options   Options
+	Telemetry Telemetry
 }
 
 // Options are the HTTP layer's own settings.
@@ -121,7 +122,9 @@ func NewHandler(d Deps) http.Handler { return NewAPI(d).Adapter() }
 func NewAPI(d Deps) huma.API {
 	r := chi.NewRouter()
 	r.Use(
+		instrument(d.Telemetry),
 		requestID,
+		nameByRoute,
 		accessLog(d.Logger),
 		recoverer(d.Logger),
 		middleware.StripSlashes, // /utils/health-check/ and /utils/health-check are one route
@@ -139,6 +142,9 @@ func NewAPI(d Deps) huma.API {
 	}
 	mountDocs(r)
 	mountResetPage(r)
+	if d.Telemetry.Metrics != nil {
+		r.Handle(metricsPath, d.Telemetry.Metrics)
+	}
 	humaAPI := humachi.New(r, HumaConfig())
 	Register(humaAPI, d)
 	r.NotFound(func(w http.ResponseWriter, _ *http.Request) { writeProblem(w, http.StatusNotFound) })

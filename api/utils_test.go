@@ -33,7 +33,7 @@ func quietLogger() *slog.Logger {
 // client of the Temporal server at temporalAddr.
 func readyDeps(t *testing.T, pool *pgxpool.Pool, temporalAddr string) api.Deps {
 	t.Helper()
-	tc, err := temporalconn.Dial(config.Temporal{Address: temporalAddr, Namespace: "default"}, quietLogger())
+	tc, err := temporalconn.Dial(config.Temporal{Address: temporalAddr, Namespace: "default"}, quietLogger(), temporalconn.Instruments{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func readyDeps(t *testing.T, pool *pgxpool.Pool, temporalAddr string) api.Deps {
 
 // newTestAPI is the whole server (middleware included) behind humatest;
 // every response it gives is held to the served document (contract_test.go).
-func newTestAPI(t *testing.T, d api.Deps) humatest.TestAPI {
+func newTestAPI(t testing.TB, d api.Deps) humatest.TestAPI {
 	t.Helper()
 	return humatest.Wrap(t, checked(t, api.NewAPI(d)))
 }

@@ -34,6 +34,7 @@ type Order struct {
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 	WorkflowClaimedUntil *time.Time
+	TraceContext         *string
 }
 
 type OrderEvent struct {

@@ -22,7 +22,9 @@ WHERE id IN (
     ORDER BY created_at
     LIMIT $3
     FOR UPDATE SKIP LOCKED)
-RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until
+RETURNING orders.id, orders.customer_id, orders.status, orders.currency, orders.total_cents, orders.shipping_address, orders.payment_token, orders.idempotency_key, orders.request_hash, orders.failure_reason, orders.version, orders.workflow_started_at, orders.created_at, orders.updated_at, orders.workflow_claimed_until, orders.trace_context,
+    (SELECT email FROM users WHERE users.id = orders.customer_id)::text AS customer_email,
+    (SELECT count(*) FROM order_lines WHERE order_id = orders.id)::integer AS line_count
 `
 
 type ClaimUnstartedOrdersParams struct {
@@ -31,35 +33,44 @@ type ClaimUnstartedOrdersParams struct {
 	Limit         int32
 }
 
+type ClaimUnstartedOrdersRow struct {
+	Order         Order
+	CustomerEmail string
+	LineCount     int32
+}
+
 // For the outbox relay: leases orders whose workflow is not started yet,
 // oldest first. The statement commits on its own, so no row lock is held
 // while the relay calls Temporal; SKIP LOCKED and the lease let several
 // relays share the work, and a relay that dies leaves a lease that expires.
-func (q *Queries) ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]Order, error) {
+func (q *Queries) ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]ClaimUnstartedOrdersRow, error) {
 	rows, err := q.db.Query(ctx, claimUnstartedOrders, arg.LeaseSeconds, arg.MinAgeSeconds, arg.Limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []Order{}
+	items := []ClaimUnstartedOrdersRow{}
 	for rows.Next() {
-		var i Order
+		var i ClaimUnstartedOrdersRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.CustomerID,
-			&i.Status,
-			&i.Currency,
-			&i.TotalCents,
-			&i.ShippingAddress,
-			&i.PaymentToken,
-			&i.IdempotencyKey,
-			&i.RequestHash,
-			&i.FailureReason,
-			&i.Version,
-			&i.WorkflowStartedAt,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-			&i.WorkflowClaimedUntil,
+			&i.Order.ID,
+			&i.Order.CustomerID,
+			&i.Order.Status,
+			&i.Order.Currency,
+			&i.Order.TotalCents,
+			&i.Order.ShippingAddress,
+			&i.Order.PaymentToken,
+			&i.Order.IdempotencyKey,
+			&i.Order.RequestHash,
+			&i.Order.FailureReason,
+			&i.Order.Version,
+			&i.Order.WorkflowStartedAt,
+			&i.Order.CreatedAt,
+			&i.Order.UpdatedAt,
+			&i.Order.WorkflowClaimedUntil,
+			&i.Order.TraceContext,
+			&i.CustomerEmail,
+			&i.LineCount,
 		); err != nil {
 			return nil, err
 		}
@@ -83,7 +94,7 @@ func (q *Queries) GetCustomerEmail(ctx context.Context, id uuid.UUID) (string, e
 }
 
 const getOrder = `-- name: GetOrder :one
-SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until FROM orders WHERE id = $1
+SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until, trace_context FROM orders WHERE id = $1
 `
 
 func (q *Queries) GetOrder(ctx context.Context, id uuid.UUID) (Order, error) {
@@ -105,12 +116,13 @@ func (q *Queries) GetOrder(ctx context.Context, id uuid.UUID) (Order, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.WorkflowClaimedUntil,
+		&i.TraceContext,
 	)
 	return i, err
 }
 
 const getOrderByIdempotencyKey = `-- name: GetOrderByIdempotencyKey :one
-SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until FROM orders WHERE customer_id = $1 AND idempotency_key = $2
+SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until, trace_context FROM orders WHERE customer_id = $1 AND idempotency_key = $2
 `
 
 type GetOrderByIdempotencyKeyParams struct {
@@ -137,6 +149,7 @@ func (q *Queries) GetOrderByIdempotencyKey(ctx context.Context, arg GetOrderById
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.WorkflowClaimedUntil,
+		&i.TraceContext,
 	)
 	return i, err
 }
@@ -174,7 +187,7 @@ func (q *Queries) GetOrderLines(ctx context.Context, orderID uuid.UUID) ([]Order
 }
 
 const getOrderWithLines = `-- name: GetOrderWithLines :one
-SELECT orders.id, orders.customer_id, orders.status, orders.currency, orders.total_cents, orders.shipping_address, orders.payment_token, orders.idempotency_key, orders.request_hash, orders.failure_reason, orders.version, orders.workflow_started_at, orders.created_at, orders.updated_at, orders.workflow_claimed_until,
+SELECT orders.id, orders.customer_id, orders.status, orders.currency, orders.total_cents, orders.shipping_address, orders.payment_token, orders.idempotency_key, orders.request_hash, orders.failure_reason, orders.version, orders.workflow_started_at, orders.created_at, orders.updated_at, orders.workflow_claimed_until, orders.trace_context,
        l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
        l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities
 FROM orders, LATERAL (
@@ -215,6 +228,7 @@ func (q *Queries) GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrder
 		&i.Order.CreatedAt,
 		&i.Order.UpdatedAt,
 		&i.Order.WorkflowClaimedUntil,
+		&i.Order.TraceContext,
 		&i.ProductIds,
 		&i.Skus,
 		&i.Names,
@@ -225,7 +239,7 @@ func (q *Queries) GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrder
 }
 
 const listOrders = `-- name: ListOrders :many
-SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until FROM orders
+SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until, trace_context FROM orders
 WHERE ($1::uuid IS NULL OR customer_id = $1)
   AND ($2::order_status IS NULL OR status = $2)
   AND ($3::timestamptz IS NULL OR created_at >= $3)
@@ -281,6 +295,7 @@ func (q *Queries) ListOrders(ctx context.Context, arg ListOrdersParams) ([]Order
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.WorkflowClaimedUntil,
+			&i.TraceContext,
 		); err != nil {
 			return nil, err
 		}
@@ -301,22 +316,42 @@ func (q *Queries) MarkWorkflowStarted(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
+const outboxBacklog = `-- name: OutboxBacklog :one
+SELECT count(*)::bigint AS orders,
+       coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_seconds
+FROM orders WHERE workflow_started_at IS NULL
+`
+
+type OutboxBacklogRow struct {
+	Orders        int64
+	OldestSeconds float64
+}
+
+// The orders whose workflow is not started yet, and how long the oldest has
+// waited (0 when none): the outbox metrics.
+func (q *Queries) OutboxBacklog(ctx context.Context) (OutboxBacklogRow, error) {
+	row := q.db.QueryRow(ctx, outboxBacklog)
+	var i OutboxBacklogRow
+	err := row.Scan(&i.Orders, &i.OldestSeconds)
+	return i, err
+}
+
 const placeOrder = `-- name: PlaceOrder :one
 WITH new_order AS (
-    INSERT INTO orders (id, customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    INSERT INTO orders (id, customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, trace_context)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
     ON CONFLICT (customer_id, idempotency_key) DO NOTHING
-    RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until
+    RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until, trace_context
 ), new_lines AS (
     INSERT INTO order_lines (order_id, line_no, product_id, sku, name, unit_price_cents, quantity)
-    SELECT new_order.id, i, ($9::uuid[])[i], ($10::text[])[i], ($11::text[])[i],
-           ($12::bigint[])[i], ($13::integer[])[i]
-    FROM new_order, generate_subscripts($9::uuid[], 1) AS i
+    SELECT new_order.id, i, ($10::uuid[])[i], ($11::text[])[i], ($12::text[])[i],
+           ($13::bigint[])[i], ($14::integer[])[i]
+    FROM new_order, generate_subscripts($10::uuid[], 1) AS i
 ), placed AS (
     INSERT INTO order_events (order_id, type, to_status, actor, detail, dedupe_key)
-    SELECT new_order.id, 'placed', 'pending', $14, $15, 'placed' FROM new_order
+    SELECT new_order.id, 'placed', 'pending', $15, $16, 'placed' FROM new_order
 )
-SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until FROM new_order
+SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until, trace_context FROM new_order
 `
 
 type PlaceOrderParams struct {
@@ -328,6 +363,7 @@ type PlaceOrderParams struct {
 	PaymentToken    string
 	IdempotencyKey  string
 	RequestHash     string
+	TraceContext    *string
 	ProductIds      []uuid.UUID
 	Skus            []string
 	Names           []string
@@ -353,6 +389,7 @@ type PlaceOrderRow struct {
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 	WorkflowClaimedUntil *time.Time
+	TraceContext         *string
 }
 
 // The order, its lines and its "placed" event in one statement (one round
@@ -368,6 +405,7 @@ func (q *Queries) PlaceOrder(ctx context.Context, arg PlaceOrderParams) (PlaceOr
 		arg.PaymentToken,
 		arg.IdempotencyKey,
 		arg.RequestHash,
+		arg.TraceContext,
 		arg.ProductIds,
 		arg.Skus,
 		arg.Names,
@@ -393,6 +431,7 @@ func (q *Queries) PlaceOrder(ctx context.Context, arg PlaceOrderParams) (PlaceOr
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.WorkflowClaimedUntil,
+		&i.TraceContext,
 	)
 	return i, err
 }
@@ -413,7 +452,7 @@ const transitionOrder = `-- name: TransitionOrder :one
 UPDATE orders SET status = $1, version = version + 1,
     failure_reason = coalesce($2, failure_reason)
 WHERE id = $3 AND status = $4
-RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until
+RETURNING id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until, trace_context
 `
 
 type TransitionOrderParams struct {
@@ -449,6 +488,7 @@ func (q *Queries) TransitionOrder(ctx context.Context, arg TransitionOrderParams
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.WorkflowClaimedUntil,
+		&i.TraceContext,
 	)
 	return i, err
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // PoolOptions are the pool's size and the server-side bounds every one of
@@ -25,6 +27,10 @@ type PoolOptions struct {
 	// ConnectTimeout bounds dialling and the start-up exchange of a new
 	// connection (0: the caller's context alone).
 	ConnectTimeout time.Duration
+	// Tracer gets a span per statement, Meter the statement and pool
+	// metrics; nil: none.
+	Tracer trace.TracerProvider
+	Meter  metric.MeterProvider
 }
 
 // NewPool opens a pool and checks that the database answers before returning.
@@ -46,9 +52,14 @@ func NewPool(ctx context.Context, databaseURL string, o PoolOptions) (*pgxpool.P
 	if o.LockTimeout > 0 {
 		params["lock_timeout"] = strconv.FormatInt(o.LockTimeout.Milliseconds(), 10)
 	}
+	instrument(cfg, o.Tracer, o.Meter)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)
+	}
+	if err := recordPoolStats(pool, o.Meter); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("pool metrics: %w", err)
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

@@ -19,7 +19,7 @@ type Querier interface {
 	// oldest first. The statement commits on its own, so no row lock is held
 	// while the relay calls Temporal; SKIP LOCKED and the lease let several
 	// relays share the work, and a relay that dies leaves a lease that expires.
-	ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]Order, error)
+	ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]ClaimUnstartedOrdersRow, error)
 	// Shipped: the goods leave the warehouse.
 	CommitStock(ctx context.Context, arg CommitStockParams) error
 	CountProducts(ctx context.Context, arg CountProductsParams) (int64, error)
@@ -65,6 +65,9 @@ type Querier interface {
 	// Holds the row for an adjustment decided on what is on hand now.
 	LockInventory(ctx context.Context, productID uuid.UUID) (Inventory, error)
 	MarkWorkflowStarted(ctx context.Context, id uuid.UUID) error
+	// The orders whose workflow is not started yet, and how long the oldest has
+	// waited (0 when none): the outbox metrics.
+	OutboxBacklog(ctx context.Context) (OutboxBacklogRow, error)
 	// Readiness: a round trip through the pool and the query path the app uses.
 	Ping(ctx context.Context) (int32, error)
 	// The order, its lines and its "placed" event in one statement (one round

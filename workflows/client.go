@@ -45,16 +45,24 @@ func NewClient(c client.Client, opts ClientOptions) *Client {
 // StartOrder starts an order's workflow. Temporal refuses a second start of
 // the same ID, even after the first completed: that is a success.
 func (c *Client) StartOrder(ctx context.Context, s orders.Start) error {
+	in := OrderInput{
+		OrderID: s.OrderID, TotalCents: s.TotalCents, Currency: s.Currency,
+		ApprovalThresholdCents: s.ApprovalThresholdCents, ApprovalTimeout: s.ApprovalTimeout,
+		NoEmails: !c.opts.EmailsEnabled, CustomerEmail: s.CustomerEmail, Lines: s.Lines,
+	}
 	_, err := c.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       OrderWorkflowID(s.OrderID),
 		TaskQueue:                c.opts.TaskQueue,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}, OrderWorkflowName, OrderInput{
-		OrderID: s.OrderID, TotalCents: s.TotalCents, Currency: s.Currency,
-		ApprovalThresholdCents: s.ApprovalThresholdCents, ApprovalTimeout: s.ApprovalTimeout,
-		NoEmails: !c.opts.EmailsEnabled,
-	})
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			OrderStatusKey.ValueSet(string(orders.StatusPending)), OrderStatusChangedAtKey.ValueSet(s.PlacedAt),
+			CustomerEmailKey.ValueSet(s.CustomerEmail), OrderTotalCentsKey.ValueSet(s.TotalCents),
+			OrderCurrencyKey.ValueSet(s.Currency),
+		),
+		StaticSummary: orderSummary(in),
+		StaticDetails: orderDetails(in),
+	}, OrderWorkflowName, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if err != nil && !errors.As(err, &started) {
 		return unavailable(fmt.Errorf("start workflow of order %s: %w", s.OrderID, err))

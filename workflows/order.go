@@ -26,6 +26,9 @@ type orderRun struct {
 	lean bool
 	// mailing is true while the confirmation e-mail is being sent (lean shape).
 	mailing bool
+	// console is set for orders started since operatorConsole: they keep
+	// their search attributes current.
+	console bool
 	// persisted is the status the read model (the database) has: it trails
 	// state by one activity. Updates answer once it caught up, so the API's
 	// next read shows what the update did.
@@ -50,6 +53,8 @@ var acts *activities.Orders
 func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
 	o := &orderRun{in: in, state: OrderState{Status: orders.StatusPending}, persisted: orders.StatusPending, logger: workflow.GetLogger(ctx)}
 	o.lean = workflow.GetVersion(ctx, leanLifecycle, workflow.DefaultVersion, 1) == 1
+	o.console = workflow.GetVersion(ctx, operatorConsole, workflow.DefaultVersion, 1) == 1
+	workflow.SetCurrentDetails(ctx, statusDetails(orders.StatusPending, "reserving stock"))
 	if err := o.registerHandlers(ctx); err != nil {
 		return o.state, err
 	}
@@ -71,7 +76,7 @@ func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
 // steps, and interrupts only the waits.
 func (o *orderRun) run(ctx workflow.Context) error {
 	steps := disconnected(ctx)
-	if err := o.exec(steps, acts.ReserveStock, o.in.OrderID); err != nil {
+	if err := o.exec(steps, "Reserve the stock of the order's lines", acts.ReserveStock, o.in.OrderID); err != nil {
 		if appErrorType(err) == activities.ErrTypeOutOfStock {
 			return o.fail(steps, appErrorMessage(err))
 		}
@@ -108,7 +113,7 @@ func (o *orderRun) run(ctx workflow.Context) error {
 		return err
 	}
 	o.sendConfirmation(steps)
-	if err := o.exec(steps, acts.RequestShipment, o.in.OrderID); err != nil {
+	if err := o.exec(steps, "Request the shipment from the carrier", acts.RequestShipment, o.in.OrderID); err != nil {
 		return err
 	}
 	o.state.ShipmentRequested = true
@@ -130,11 +135,11 @@ func (o *orderRun) run(ctx workflow.Context) error {
 func (o *orderRun) confirm(ctx workflow.Context, by ActionInput) (stop bool, err error) {
 	steps := disconnected(ctx)
 	if o.lean {
-		err = o.exec(steps, acts.ConfirmOrder, activities.ConfirmInput{
+		err = o.exec(steps, "Authorize the payment of "+o.total()+" and confirm", acts.ConfirmOrder, activities.ConfirmInput{
 			OrderID: o.in.OrderID, From: o.persisted, Actor: by.Actor, Detail: by.Reason,
 		})
 	} else {
-		err = o.exec(steps, acts.AuthorizePayment, o.in.OrderID)
+		err = o.exec(steps, "Authorize the payment of "+o.total(), acts.AuthorizePayment, o.in.OrderID)
 	}
 	if appErrorType(err) == activities.ErrTypePaymentDeclined {
 		return true, o.fail(steps, "payment declined")
@@ -145,6 +150,7 @@ func (o *orderRun) confirm(ctx workflow.Context, by ActionInput) (stop bool, err
 	o.state.PaymentAuthorized = true
 	if o.lean {
 		o.state.Status, o.persisted = orders.StatusConfirmed, orders.StatusConfirmed
+		o.publish(ctx, by.Reason)
 		return o.stopIfCancelled(ctx)
 	}
 	if stop, err := o.stopIfCancelled(ctx); stop {
@@ -177,15 +183,15 @@ func (o *orderRun) stopIfCancelled(ctx workflow.Context) (bool, error) {
 // shipAndDeliver runs past the point of no return: the goods left, so a
 // workflow cancel is no longer honoured (ctx is disconnected from it).
 func (o *orderRun) shipAndDeliver(ctx workflow.Context) error {
-	if err := o.exec(ctx, acts.CapturePayment, o.in.OrderID); err != nil {
+	if err := o.exec(ctx, "Capture the payment of "+o.total(), acts.CapturePayment, o.in.OrderID); err != nil {
 		return err
 	}
 	o.state.PaymentCaptured = true
-	if err := o.exec(ctx, acts.CommitStock, o.in.OrderID); err != nil {
+	if err := o.exec(ctx, "Take the shipped goods out of stock", acts.CommitStock, o.in.OrderID); err != nil {
 		return err
 	}
 	o.state.StockReserved = false
-	if err := o.exec(ctx, acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: orders.ShipmentShipped}); err != nil {
+	if err := o.exec(ctx, "Record the shipment as shipped", acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: orders.ShipmentShipped}); err != nil {
 		return err
 	}
 	if err := o.moveTo(ctx, orders.StatusShipped, withReason(*o.shipped, "shipped")); err != nil {
@@ -195,7 +201,7 @@ func (o *orderRun) shipAndDeliver(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool { return o.delivered != nil }); err != nil {
 		return err
 	}
-	if err := o.exec(ctx, acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: orders.ShipmentDelivered}); err != nil {
+	if err := o.exec(ctx, "Record the shipment as delivered", acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: orders.ShipmentDelivered}); err != nil {
 		return err
 	}
 	return o.moveTo(ctx, orders.StatusDelivered, withReason(*o.delivered, "delivered"))
@@ -206,14 +212,15 @@ func (o *orderRun) shipAndDeliver(ctx workflow.Context) error {
 // half-way must not leave stock or money held.
 func (o *orderRun) compensate(ctx workflow.Context, why ActionInput) error {
 	ctx = disconnected(ctx)
+	countCompensation(ctx)
 	if o.state.ShipmentRequested {
-		if err := o.exec(ctx, acts.CancelShipment, o.in.OrderID); err != nil {
+		if err := o.exec(ctx, "Compensate: cancel the shipment", acts.CancelShipment, o.in.OrderID); err != nil {
 			return err
 		}
 		o.state.ShipmentRequested = false
 	}
 	if o.state.PaymentAuthorized {
-		if err := o.exec(ctx, acts.ReversePayment, o.in.OrderID); err != nil {
+		if err := o.exec(ctx, "Compensate: reverse the payment of "+o.total(), acts.ReversePayment, o.in.OrderID); err != nil {
 			return err
 		}
 		o.state.PaymentAuthorized = false
@@ -236,7 +243,7 @@ func (o *orderRun) releaseStock(ctx workflow.Context) error {
 	if !o.state.StockReserved {
 		return nil
 	}
-	if err := o.exec(ctx, acts.ReleaseStock, o.in.OrderID); err != nil {
+	if err := o.exec(ctx, "Release the reserved stock", acts.ReleaseStock, o.in.OrderID); err != nil {
 		return err
 	}
 	o.state.StockReserved = false
@@ -252,7 +259,8 @@ func (o *orderRun) moveTo(ctx workflow.Context, to orders.Status, why ActionInpu
 	if to.Ended() {
 		o.state.Reason = why.Reason
 	}
-	err := o.exec(ctx, acts.Transition, activities.TransitionInput{
+	o.publish(ctx, why.Reason)
+	err := o.exec(ctx, transitionSummary(from, to, why), acts.Transition, activities.TransitionInput{
 		OrderID: o.in.OrderID, From: from, To: to,
 		Actor: why.Actor, Detail: why.Reason,
 	})
@@ -278,7 +286,7 @@ func (o *orderRun) sendConfirmation(ctx workflow.Context) {
 		return
 	}
 	var req activities.EmailRequest
-	if err := o.call(ctx, acts.ConfirmationEmail, o.in.OrderID).Get(ctx, &req); err != nil {
+	if err := o.call(ctx, "Build the confirmation e-mail", acts.ConfirmationEmail, o.in.OrderID).Get(ctx, &req); err != nil {
 		o.logger.Error("order confirmation e-mail not built", "error", err)
 		return
 	}
@@ -309,7 +317,9 @@ func (o *orderRun) mailConfirmation(ctx workflow.Context) {
 		defer func() { o.mailing = false }()
 		var e *activities.Emails
 		req := activities.EmailRequest{Template: emails.OrderConfirmation, OrderID: o.in.OrderID}
-		if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, emailLocalActivityOptions), e.SendEmail, req).Get(ctx, nil); err != nil {
+		opts := emailLocalActivityOptions
+		opts.Summary = "Send the order confirmation e-mail"
+		if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, opts), e.SendEmail, req).Get(ctx, nil); err != nil {
 			o.state.ConfirmationEmail = "failed: " + appErrorMessage(err)
 			o.logger.Error("order confirmation e-mail not sent", "error", err)
 			return

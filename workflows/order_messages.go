@@ -13,7 +13,9 @@ const OrderWorkflowName = "OrderWorkflow"
 
 // OrderWorkflowID is the one workflow ID of an order: starting it twice is
 // refused by Temporal, so an order's workflow never runs twice.
-func OrderWorkflowID(orderID uuid.UUID) string { return "order-" + orderID.String() }
+func OrderWorkflowID(orderID uuid.UUID) string { return orderWorkflowIDPrefix + orderID.String() }
+
+const orderWorkflowIDPrefix = "order-"
 
 // Updates: the API's way in. The caller learns at once whether the order's
 // state allowed the action (the validator), and gets the resulting state.
@@ -51,6 +53,9 @@ type OrderInput struct {
 	// NoEmails is set when no mail relay was configured as the order was
 	// placed: the order then starts no e-mail workflow.
 	NoEmails bool `json:"no_emails,omitempty"`
+	// For operators (summary and details): who ordered, how many lines.
+	CustomerEmail string `json:"customer_email,omitempty"`
+	Lines         int    `json:"lines,omitempty"`
 }
 
 // ActionInput is the argument of every update and signal: who asks, and why.

@@ -37,16 +37,21 @@ var orderLocalActivityOptions = workflow.LocalActivityOptions{
 	RetryPolicy:            orderActivityOptions.RetryPolicy,
 }
 
-// call runs one step: as a local activity in the lean shape, else as an activity.
-func (o *orderRun) call(ctx workflow.Context, activity, arg any) workflow.Future {
+// call runs one step: as a local activity in the lean shape, else as an
+// activity. The summary says what the step does, for the Temporal UI.
+func (o *orderRun) call(ctx workflow.Context, summary string, activity, arg any) workflow.Future {
 	if o.lean {
-		return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, orderLocalActivityOptions), activity, arg)
+		opts := orderLocalActivityOptions
+		opts.Summary = summary
+		return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, opts), activity, arg)
 	}
-	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, orderActivityOptions), activity, arg)
+	opts := orderActivityOptions
+	opts.Summary = summary
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), activity, arg)
 }
 
-func (o *orderRun) exec(ctx workflow.Context, activity, arg any) error {
-	return o.call(ctx, activity, arg).Get(ctx, nil)
+func (o *orderRun) exec(ctx workflow.Context, summary string, activity, arg any) error {
+	return o.call(ctx, summary, activity, arg).Get(ctx, nil)
 }
 
 // disconnected is ctx without its cancellation: for work that must finish

@@ -11,6 +11,8 @@ import (
 )
 
 func runAPI(ctx context.Context, e env, _ []string) error {
+	ctx, cancel := context.WithCancel(ctx) // the side listeners end with the command
+	defer cancel()
 	d, err := openDeps(ctx, e)
 	if err != nil {
 		return err
@@ -43,6 +45,9 @@ func ensureFirstSuperuser(ctx context.Context, e env, d *deps) error {
 // serveAPI serves the API and runs the outbox relay until ctx ends.
 func serveAPI(ctx context.Context, e env, d *deps) error {
 	ord := d.orders(e)
+	if err := ord.ObserveOutbox(e.tel.Meter); err != nil {
+		return fmt.Errorf("outbox metrics: %w", err)
+	}
 	// Orders accepted while Temporal was unreachable get their workflow here.
 	go ord.Relay(ctx)
 	return serveHTTP(ctx, e, api.NewHandler(d.apiDeps(e, ord)))

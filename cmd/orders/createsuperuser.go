@@ -24,7 +24,7 @@ func runCreateSuperuser(ctx context.Context, e env, args []string) error {
 	if err := accounts.CheckPassword(password); err != nil {
 		return err
 	}
-	pool, store, err := openDatabase(ctx, e.cfg.Database, 2)
+	pool, store, err := openDatabase(ctx, e.cfg.Database, 2, e.tel)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/config"
+	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/telemetry"
 	"github.com/acme/orders/internal/temporalconn"
 	"github.com/acme/orders/workflows"
 )
@@ -18,32 +20,50 @@ type deps struct {
 	store     *db.Store
 	temporal  client.Client
 	workflows *workflows.Client
+	metrics   *orders.Metrics
 }
 
 func openDeps(ctx context.Context, e env) (*deps, error) {
-	pool, store, err := openDatabase(ctx, e.cfg.Database, e.cfg.Database.MaxConns)
+	pool, store, err := openDatabase(ctx, e.cfg.Database, e.cfg.Database.MaxConns, e.tel)
 	if err != nil {
 		return nil, err
 	}
-	tc, err := temporalconn.Dial(e.cfg.Temporal, e.logger)
+	tc, err := dialTemporal(e)
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
+	metrics, err := orders.NewMetrics(e.tel.Meter)
+	if err != nil {
+		tc.Close()
+		pool.Close()
+		return nil, err
+	}
 	wf := workflows.NewClient(tc, workflows.ClientOptions{TaskQueue: e.cfg.Temporal.TaskQueue, EmailsEnabled: e.cfg.SMTP.Enabled()})
-	return &deps{pool: pool, store: store, temporal: tc, workflows: wf}, nil
+	return &deps{pool: pool, store: store, temporal: tc, workflows: wf, metrics: metrics}, nil
 }
 
 // openDatabase opens a pool of maxConns connections and the Store over it,
-// both bounded by the configured timeouts.
-func openDatabase(ctx context.Context, c config.Database, maxConns int32) (*pgxpool.Pool, *db.Store, error) {
+// both bounded by the configured timeouts, traced and measured by tel.
+func openDatabase(ctx context.Context, c config.Database, maxConns int32, tel *telemetry.Telemetry) (*pgxpool.Pool, *db.Store, error) {
 	pool, err := db.NewPool(ctx, c.URL, db.PoolOptions{
 		MaxConns: maxConns, StatementTimeout: c.Timeout, LockTimeout: c.LockTimeout, ConnectTimeout: c.Timeout,
+		Tracer: tel.Tracer, Meter: tel.Meter,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	return pool, db.NewStore(pool).WithTimeout(c.Timeout), nil
+}
+
+// dialTemporal is the platform's Temporal client, traced and measured by
+// e.tel (its workers too).
+func dialTemporal(e env) (client.Client, error) {
+	interceptors, err := workflows.Interceptors(e.tel.Tracer)
+	if err != nil {
+		return nil, err
+	}
+	return temporalconn.Dial(e.cfg.Temporal, e.logger, temporalconn.Instruments{Interceptors: interceptors, Meter: e.tel.Meter})
 }
 
 func (d *deps) Close() {

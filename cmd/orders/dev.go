@@ -12,6 +12,8 @@ import (
 // runDev is the local all-in-one: migrate, then API and worker side by side.
 // When either stops with an error, the other is stopped too.
 func runDev(ctx context.Context, e env, _ []string) error {
+	ctx, cancel := context.WithCancel(ctx) // the side listeners end with the command
+	defer cancel()
 	if err := migrations.Up(e.cfg.Database.URL); err != nil {
 		return fmt.Errorf("migrate up: %w", err)
 	}

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/acme/orders/internal/config"
+	"github.com/acme/orders/internal/telemetry"
 )
 
 const usage = `orders: the order platform.
@@ -25,6 +27,8 @@ Commands:
   openapi    print the OpenAPI document
   createsuperuser EMAIL   create (or promote) a superuser; the password is read
              from standard input, e.g. echo "$PW" | orders createsuperuser a@b.c
+  register-search-attributes   add the order search attributes to the Temporal
+             namespace (once per namespace; the worker needs them)
 
 Every command reads its configuration from the environment and an optional
 .env file (see .env.example). Run "orders <command> --help" for its flags.
@@ -35,26 +39,31 @@ type command struct {
 	summary  string
 	args     string // positional arguments, for the help text
 	noConfig bool   // runs without the configuration (no database, no secrets)
-	run      func(ctx context.Context, env env, args []string) error
+	// service names a long-running process (orders-api, ...): it gets
+	// tracing and metrics; the others record none.
+	service string
+	run     func(ctx context.Context, env env, args []string) error
 }
 
 // env is what every command gets: the loaded configuration and its streams.
 type env struct {
 	cfg    config.Config
 	logger *slog.Logger
+	tel    *telemetry.Telemetry
 	stdin  io.Reader
 	stdout io.Writer
 }
 
 var commands = map[string]command{
-	"api":     {summary: "Serve the HTTP API until SIGINT or SIGTERM, then drain in-flight requests.", run: runAPI},
-	"worker":  {summary: "Run the Temporal worker on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM.", run: runWorker},
+	"api":     {summary: "Serve the HTTP API until SIGINT or SIGTERM, then drain in-flight requests.", service: "orders-api", run: runAPI},
+	"worker":  {summary: "Run the Temporal worker on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM.", service: "orders-worker", run: runWorker},
 	"migrate": {summary: "Apply (up), roll back (down N) or show (version) the database migrations; force V clears a dirty state after a manual fix.", args: "up | down N | version | force V", run: runMigrate},
-	"dev":     {summary: "Migrate up, then run the API and the worker in one process.", run: runDev},
+	"dev":     {summary: "Migrate up, then run the API and the worker in one process.", service: "orders-dev", run: runDev},
 	"seed":    {summary: "Add the demo catalog (idempotent: products by SKU, stock only when new).", run: runSeed},
 	"openapi": {summary: "Print the OpenAPI document (JSON), e.g. to generate a client or lint it.", noConfig: true, run: runOpenAPI},
 	"createsuperuser": {summary: "Create a superuser, or make an existing user one and set its password.\nThe password is the first line of standard input.",
 		args: "EMAIL", run: runCreateSuperuser},
+	"register-search-attributes": {summary: "Add the order search attributes (OrderStatus, CustomerEmail, ...) to TEMPORAL_NAMESPACE;\nthe worker refuses to start without them. Safe to run again.", run: runRegisterSearchAttributes},
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -95,13 +104,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	logger := newLogger(cfg, stdout)
 	slog.SetDefault(logger)
-	return cmd.run(ctx, env{cfg: cfg, logger: logger, stdin: stdin, stdout: stdout}, fs.Args())
+	tel := telemetry.Disabled()
+	if cmd.service != "" {
+		if tel, err = telemetry.Setup(ctx, cfg.Telemetry, cmd.service); err != nil {
+			return err
+		}
+		defer func() {
+			flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if err := tel.Shutdown(flushCtx); err != nil {
+				logger.Warn("telemetry not flushed", "error", err)
+			}
+		}()
+	}
+	return cmd.run(ctx, env{cfg: cfg, logger: logger, tel: tel, stdin: stdin, stdout: stdout}, fs.Args())
 }
 
+// newLogger writes JSON or text lines; each line logged with a context
+// carries its trace and request IDs.
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.Log.Level}
 	if cfg.Log.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(telemetry.LogHandler(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(telemetry.LogHandler(slog.NewTextHandler(w, opts)))
 }

@@ -20,7 +20,7 @@ var demoProducts = []catalog.NewProduct{
 }
 
 func runSeed(ctx context.Context, e env, _ []string) error {
-	pool, store, err := openDatabase(ctx, e.cfg.Database, 2)
+	pool, store, err := openDatabase(ctx, e.cfg.Database, 2, e.tel)
 	if err != nil {
 		return err
 	}

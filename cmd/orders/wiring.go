@@ -11,6 +11,7 @@ import (
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/config"
 	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/telemetry"
 	"github.com/acme/orders/internal/temporalconn"
 	"github.com/acme/orders/workflows"
 )
@@ -33,6 +34,10 @@ func ordersOptions(c config.Config) orders.Options {
 	}
 }
 
+func apiTelemetry(t *telemetry.Telemetry) api.Telemetry {
+	return api.Telemetry{Tracer: t.Tracer, Meter: t.Meter, Metrics: t.Metrics}
+}
+
 func apiOptions(c config.Config) api.Options {
 	a := c.Accounts
 	return api.Options{
@@ -46,7 +51,9 @@ func (d *deps) accounts(e env) *accounts.Service {
 }
 
 func (d *deps) orders(e env) *orders.Service {
-	return orders.NewService(orders.NewStore(d.store), d.workflows, ordersOptions(e.cfg), e.logger)
+	opts := ordersOptions(e.cfg)
+	opts.Metrics, opts.Tracer = d.metrics, e.tel.Tracer
+	return orders.NewService(orders.NewStore(d.store), d.workflows, opts, e.logger)
 }
 
 // apiDeps is what the API's handlers call.
@@ -58,7 +65,8 @@ func (d *deps) apiDeps(e env, ord *orders.Service) api.Deps {
 			{Name: "postgres", Ping: d.store.Ping},
 			{Name: "temporal", Ping: func(ctx context.Context) error { return temporalconn.Ping(ctx, d.temporal) }},
 		},
-		Options: apiOptions(e.cfg),
+		Options:   apiOptions(e.cfg),
+		Telemetry: apiTelemetry(e.tel),
 	}
 }
 
@@ -75,6 +83,7 @@ func (d *deps) newWorker(e env) sdkworker.Worker {
 		Carrier:     activities.SimulatedCarrier{},
 		Mailer:      activities.NewSMTPMailer(e.cfg.SMTP),
 		ProjectName: e.cfg.Accounts.ProjectName,
+		Metrics:     d.metrics,
 	})
 	return w
 }

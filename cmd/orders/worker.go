@@ -2,28 +2,47 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
+
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/acme/orders/workflows"
 )
 
 func runWorker(ctx context.Context, e env, _ []string) error {
+	ctx, cancel := context.WithCancel(ctx) // the side listeners end with the command
+	defer cancel()
 	d, err := openDeps(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	serveDebug(ctx, e)
+	serveWorkerMetrics(ctx, e)
 	return serveWorker(ctx, e, d)
 }
 
 // serveWorker polls the task queue until ctx ends, then lets running
 // activities finish (worker.Stop waits for them). While Temporal is
 // unreachable at start it keeps trying, so a worker started before the
-// server (compose, Kubernetes) comes up on its own.
+// server (compose, Kubernetes) comes up on its own. A namespace without the
+// order search attributes stops it at once: every order would fail to
+// start or to record its status.
 func serveWorker(ctx context.Context, e env, d *deps) error {
 	wait := time.Second
 	for {
-		w := d.newWorker(e)
-		err := w.Start()
+		err := checkSearchAttributes(ctx, e, d)
+		if errors.Is(err, errMisconfigured) {
+			return err
+		}
+		var w sdkworker.Worker
+		if err == nil {
+			w = d.newWorker(e)
+			err = w.Start()
+		}
 		if err == nil {
 			e.logger.Info("worker polling", "task_queue", e.cfg.Temporal.TaskQueue, "namespace", e.cfg.Temporal.Namespace)
 			<-ctx.Done()
@@ -40,4 +59,25 @@ func serveWorker(ctx context.Context, e env, d *deps) error {
 		}
 		wait = min(wait*2, 30*time.Second)
 	}
+}
+
+// errMisconfigured marks what no retry mends.
+var errMisconfigured = errors.New("the Temporal namespace is not set up for orders")
+
+// checkSearchAttributes fails with errMisconfigured when the namespace
+// lacks an order search attribute or has one of the wrong type.
+func checkSearchAttributes(ctx context.Context, e env, d *deps) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	missing, err := workflows.MissingSearchAttributes(ctx, d.temporal, e.cfg.Temporal.Namespace)
+	switch {
+	case errors.Is(err, workflows.ErrSearchAttributeType):
+		return fmt.Errorf("%w: %w", errMisconfigured, err)
+	case err != nil:
+		return err
+	case len(missing) > 0:
+		return fmt.Errorf("%w: namespace %s lacks the search attributes %s; run `orders register-search-attributes` once (make dev does)",
+			errMisconfigured, e.cfg.Temporal.Namespace, strings.Join(missing, ", "))
+	}
+	return nil
 }

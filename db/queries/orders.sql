@@ -3,8 +3,8 @@
 -- trip, atomic). Returns no row when the customer already used the
 -- idempotency key: then nothing is written.
 WITH new_order AS (
-    INSERT INTO orders (id, customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash)
-    VALUES (@id, @customer_id, @currency, @total_cents, @shipping_address, @payment_token, @idempotency_key, @request_hash)
+    INSERT INTO orders (id, customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, trace_context)
+    VALUES (@id, @customer_id, @currency, @total_cents, @shipping_address, @payment_token, @idempotency_key, @request_hash, @trace_context)
     ON CONFLICT (customer_id, idempotency_key) DO NOTHING
     RETURNING *
 ), new_lines AS (
@@ -78,7 +78,16 @@ WHERE id IN (
     ORDER BY created_at
     LIMIT sqlc.arg('limit')
     FOR UPDATE SKIP LOCKED)
-RETURNING *;
+RETURNING sqlc.embed(orders),
+    (SELECT email FROM users WHERE users.id = orders.customer_id)::text AS customer_email,
+    (SELECT count(*) FROM order_lines WHERE order_id = orders.id)::integer AS line_count;
+
+-- name: OutboxBacklog :one
+-- The orders whose workflow is not started yet, and how long the oldest has
+-- waited (0 when none): the outbox metrics.
+SELECT count(*)::bigint AS orders,
+       coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_seconds
+FROM orders WHERE workflow_started_at IS NULL;
 
 -- name: ReleaseOrderClaims :exec
 -- Gives back the leases of orders a relay pass could not start, so the next

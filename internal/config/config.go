@@ -23,14 +23,15 @@ import (
 type Config struct {
 	Environment string `env:"ENVIRONMENT" default:"local" oneof:"local,staging,production"`
 
-	HTTP     HTTP
-	Database Database
-	Temporal Temporal
-	Log      Log
-	Accounts Accounts
-	SMTP     SMTP
-	Orders   Orders
-	Debug    Debug
+	HTTP      HTTP
+	Database  Database
+	Temporal  Temporal
+	Log       Log
+	Accounts  Accounts
+	SMTP      SMTP
+	Orders    Orders
+	Telemetry Telemetry
+	Debug     Debug
 }
 
 // HTTP is the API server.
@@ -73,6 +74,31 @@ type Temporal struct {
 	// 20 KiB per cached order (README, Performance).
 	WorkflowCacheSize int `env:"TEMPORAL_WORKFLOW_CACHE_SIZE" default:"10000" min:"1" max:"1000000"`
 }
+
+// Telemetry is tracing and metrics. The OTEL_* variables are OpenTelemetry's
+// standard ones; those not listed here (OTEL_EXPORTER_OTLP_HEADERS,
+// OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES, ...) are read by its SDK
+// from the process environment, not from .env.
+type Telemetry struct {
+	// TracesExporter is where spans go: otlp, console (standard output) or
+	// none. Unset, it is otlp when an OTLP endpoint is set, else none: with
+	// no exporter the platform records no spans at all.
+	TracesExporter string `env:"OTEL_TRACES_EXPORTER" oneof:"otlp,console,none"`
+	// OTLPEndpoint is the collector's (or Jaeger's) OTLP address, e.g.
+	// http://localhost:4317 for gRPC or http://localhost:4318 for HTTP
+	// (those are the defaults with OTEL_TRACES_EXPORTER=otlp).
+	OTLPEndpoint string `env:"OTEL_EXPORTER_OTLP_ENDPOINT" url:"http,https"`
+	OTLPProtocol string `env:"OTEL_EXPORTER_OTLP_PROTOCOL" default:"grpc" oneof:"grpc,http/protobuf"`
+	// ServiceName names the process in traces; empty: orders-api,
+	// orders-worker or orders-dev, by command.
+	ServiceName string `env:"OTEL_SERVICE_NAME"`
+	// WorkerMetricsAddr is where `orders worker` serves /metrics
+	// (Prometheus); empty: off. The API serves its own on HTTP_ADDR.
+	WorkerMetricsAddr string `env:"WORKER_METRICS_ADDR"`
+}
+
+// Tracing tells whether spans are recorded and exported at all.
+func (t Telemetry) Tracing() bool { return t.TracesExporter != "none" && t.TracesExporter != "" }
 
 // Debug is the operators' diagnostics listener.
 type Debug struct {
@@ -188,6 +214,9 @@ func (c *Config) settle(r *reader) {
 	}
 	if (c.Temporal.TLSCert == "") != (c.Temporal.TLSKey == "") {
 		r.fail("TEMPORAL_TLS_CERT", "TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together")
+	}
+	if c.Telemetry.TracesExporter == "" && c.Telemetry.OTLPEndpoint != "" {
+		c.Telemetry.TracesExporter = "otlp"
 	}
 	if c.Temporal.TLSCert != "" || c.Temporal.APIKey != "" {
 		c.Temporal.TLS = true // a hosted Temporal never takes these in plain text

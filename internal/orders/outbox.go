@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/acme/orders/db"
 )
@@ -62,10 +64,10 @@ func (s *Service) StartPending(ctx context.Context, minAge time.Duration) (int, 
 		if err != nil {
 			return started, err
 		}
-		slices.SortFunc(rows, func(a, b db.Order) int { return a.CreatedAt.Compare(b.CreatedAt) })
+		slices.SortFunc(rows, func(a, b db.ClaimUnstartedOrdersRow) int { return a.Order.CreatedAt.Compare(b.Order.CreatedAt) })
 		for i, row := range rows {
-			if err := s.start(ctx, orderFromDB(row)); err != nil {
-				s.logger.WarnContext(ctx, "start order workflow", "order_id", row.ID, "error", err)
+			if err := s.relayStart(ctx, row); err != nil {
+				s.logger.WarnContext(ctx, "start order workflow", "order_id", row.Order.ID, "error", err)
 				return started, s.release(ctx, rows[i:])
 			}
 			started++
@@ -76,10 +78,24 @@ func (s *Service) StartPending(ctx context.Context, minAge time.Duration) (int, 
 	}
 }
 
-func (s *Service) release(ctx context.Context, rows []db.Order) error {
+// relayStart starts a leased order's workflow in a trace of its own that
+// links to the request that placed the order: the workflow's spans follow
+// from the relay's, and the link leads back to where the order came from.
+func (s *Service) relayStart(ctx context.Context, row db.ClaimUnstartedOrdersRow) error {
+	if s.opts.Tracer != nil {
+		var span trace.Span
+		ctx, span = s.opts.Tracer.Tracer(meterName).Start(ctx, "outbox: start order workflow",
+			trace.WithNewRoot(), trace.WithLinks(linkedTo(row.Order.TraceContext)...),
+			trace.WithAttributes(attribute.String("order.id", row.Order.ID.String())))
+		defer span.End()
+	}
+	return s.start(ctx, orderFromDB(row.Order), row.CustomerEmail, int(row.LineCount))
+}
+
+func (s *Service) release(ctx context.Context, rows []db.ClaimUnstartedOrdersRow) error {
 	ids := make([]uuid.UUID, len(rows))
 	for i, r := range rows {
-		ids[i] = r.ID
+		ids[i] = r.Order.ID
 	}
 	return s.store.db.Q().ReleaseOrderClaims(context.WithoutCancel(ctx), ids)
 }

@@ -68,6 +68,7 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 		ID: uuid.New(), CustomerID: by.ID, Currency: currency, TotalCents: total, ShippingAddress: address,
 		PaymentToken: r.PaymentToken, IdempotencyKey: r.IdempotencyKey, RequestHash: hash,
 		Actor: by.Email, Detail: fmt.Sprintf("%d lines, total %d %s", len(lines), total, currency),
+		TraceContext: traceContext(ctx),
 	}
 	for _, l := range lines {
 		p.ProductIds, p.Skus, p.Names = append(p.ProductIds, l.ProductID), append(p.Skus, l.SKU), append(p.Names, l.Name)
@@ -92,9 +93,10 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 	}
 	order := orderFromDB(db.Order(row))
 	order.Lines = lines
+	s.opts.Metrics.Placed(ctx)
 	// Committed: the order is safe. If Temporal is down, the relay starts
 	// its workflow when it is back.
-	if err := s.start(ctx, order); err != nil {
+	if err := s.start(ctx, order, by.Email, len(lines)); err != nil {
 		s.logger.WarnContext(ctx, "order accepted; its workflow starts when Temporal is reachable", "order_id", order.ID, "error", err)
 	}
 	return order, nil

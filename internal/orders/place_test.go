@@ -43,7 +43,8 @@ func TestPlacePricesSnapshotsRecordsAndStarts(t *testing.T) {
 	}
 	starts := f.wf.started()
 	if len(starts) != 1 || starts[0] != (orders.Start{OrderID: o.ID, TotalCents: o.TotalCents, Currency: "EUR",
-		ApprovalThresholdCents: opts.ApprovalThresholdCents, ApprovalTimeout: opts.ApprovalTimeout}) {
+		ApprovalThresholdCents: opts.ApprovalThresholdCents, ApprovalTimeout: opts.ApprovalTimeout,
+		CustomerEmail: f.customer.Email, Lines: 2, PlacedAt: o.CreatedAt}) {
 		t.Fatalf("starts %+v", starts)
 	}
 	read, err := f.svc.Get(t.Context(), f.customer, o.ID)

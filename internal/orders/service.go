@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Workflows is what the orders need of the workflow engine.
@@ -34,6 +35,10 @@ type Start struct {
 	Currency               string
 	ApprovalThresholdCents int64
 	ApprovalTimeout        time.Duration
+	// For operators: who ordered, how many lines, when.
+	CustomerEmail string
+	Lines         int
+	PlacedAt      time.Time
 }
 
 // ActRequest is an action for an order's workflow, who asks and why.
@@ -53,6 +58,10 @@ type Options struct {
 	ApprovalTimeout        time.Duration
 	// RetryInterval is how often the relay retries starting workflows.
 	RetryInterval time.Duration
+	// Metrics counts the orders placed; Tracer traces the relay's starts.
+	// nil: neither.
+	Metrics *Metrics
+	Tracer  trace.TracerProvider
 }
 
 // Viewer is who asks: a customer sees and acts on their own orders, a
@@ -81,13 +90,15 @@ func NewService(store *Store, workflows Workflows, opts Options, logger *slog.Lo
 // answer during an outage. The relay retries later.
 const startTimeout = 3 * time.Second
 
-// start starts the order's workflow and records that it did.
-func (s *Service) start(ctx context.Context, o Order) error {
+// start starts the order's workflow and records that it did; customer and
+// lines are for the operators' view of it.
+func (s *Service) start(ctx context.Context, o Order, customer string, lines int) error {
 	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
 	err := s.workflows.StartOrder(startCtx, Start{
 		OrderID: o.ID, TotalCents: o.TotalCents, Currency: o.Currency,
 		ApprovalThresholdCents: s.opts.ApprovalThresholdCents, ApprovalTimeout: s.opts.ApprovalTimeout,
+		CustomerEmail: customer, Lines: lines, PlacedAt: o.CreatedAt,
 	})
 	if err != nil {
 		return err

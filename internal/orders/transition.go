@@ -18,11 +18,13 @@ type Transition struct {
 	Detail   string // the reason, kept as the failure reason of a cancelled or failed order
 }
 
-// Transition writes the status and its event in one transaction. Retried
-// after a commit, it finds the order already moved and succeeds without a
-// second event; an order in any other status is ErrInvalidTransition.
-func (s *Store) Transition(ctx context.Context, t Transition) error {
-	return s.db.InTx(ctx, func(q *db.Queries) error {
+// Transition writes the status and its event in one transaction; moved
+// says it did. Retried after a commit, it finds the order already moved and
+// succeeds without a second event (moved false); an order in any other
+// status is ErrInvalidTransition.
+func (s *Store) Transition(ctx context.Context, t Transition) (moved bool, err error) {
+	err = s.db.InTx(ctx, func(q *db.Queries) error {
+		moved = false
 		var reason *string
 		if t.To.Ended() {
 			reason = &t.Detail
@@ -50,9 +52,11 @@ func (s *Store) Transition(ctx context.Context, t Transition) error {
 			actor = "system"
 		}
 		from, to := string(t.From), string(t.To)
+		moved = true
 		return q.AddOrderEvent(ctx, db.AddOrderEventParams{
 			OrderID: t.OrderID, Type: "status_changed", FromStatus: &from, ToStatus: &to,
 			Actor: actor, Detail: t.Detail, DedupeKey: from + "->" + to,
 		})
 	})
+	return moved && err == nil, err
 }

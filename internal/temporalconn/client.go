@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"log/slog"
 
+	"go.opentelemetry.io/otel/metric"
 	"go.temporal.io/sdk/client"
+	temporalotel "go.temporal.io/sdk/contrib/opentelemetry"
+	"go.temporal.io/sdk/interceptor"
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/acme/orders/internal/config"
@@ -26,12 +29,28 @@ func (o outage) Error() string { return string(o) }
 // Unavailable marks a dependency outage.
 func (outage) Unavailable() bool { return true }
 
+// Instruments are what the client, and every worker built on it, report
+// to: interceptors (tracing) and the SDK's own metrics (task latencies,
+// slots, failures, prefixed temporal_).
+type Instruments struct {
+	Interceptors []interceptor.ClientInterceptor
+	Meter        metric.MeterProvider // nil: no SDK metrics
+}
+
 // Options turns the configuration into client options, without dialing.
-func Options(cfg config.Temporal, logger *slog.Logger) (client.Options, error) {
+func Options(cfg config.Temporal, logger *slog.Logger, in Instruments) (client.Options, error) {
 	opts := client.Options{
-		HostPort:  cfg.Address,
-		Namespace: cfg.Namespace,
-		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal")),
+		HostPort:     cfg.Address,
+		Namespace:    cfg.Namespace,
+		Logger:       tlog.NewStructuredLogger(logger.With("component", "temporal")),
+		Interceptors: in.Interceptors,
+	}
+	if in.Meter != nil {
+		opts.MetricsHandler = temporalotel.NewMetricsHandler(temporalotel.MetricsHandlerOptions{
+			Meter:                in.Meter.Meter("temporal-sdk-go"),
+			UseMonotonicCounters: true,
+			OnError:              func(err error) { logger.Warn("temporal SDK metric not recorded", "error", err) },
+		})
 	}
 	if cfg.TLS {
 		tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
@@ -52,8 +71,8 @@ func Options(cfg config.Temporal, logger *slog.Logger) (client.Options, error) {
 
 // Dial connects lazily: the client is returned even while the server is down,
 // so the API can start, answer /ready with 503, and recover when Temporal returns.
-func Dial(cfg config.Temporal, logger *slog.Logger) (client.Client, error) {
-	opts, err := Options(cfg, logger)
+func Dial(cfg config.Temporal, logger *slog.Logger, in Instruments) (client.Client, error) {
+	opts, err := Options(cfg, logger, in)
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,16 @@ func temporalCLI() (string, error) {
 type Temporal struct {
 	cli      string
 	hostPort string
+	bare     bool // without the order search attributes
 	server   *testsuite.DevServer
+}
+
+// SearchAttributes are the order workflows' search attributes as the dev
+// server's --search-attribute flags take them: every server a test starts
+// has them, as `orders register-search-attributes` sets them up elsewhere
+// (a test in workflows keeps the two lists the same).
+var SearchAttributes = []string{
+	"OrderStatus=Keyword", "CustomerEmail=Keyword", "OrderTotalCents=Int", "OrderCurrency=Keyword", "OrderStatusChangedAt=Datetime",
 }
 
 // StartTemporal starts a dev server for this test alone, on a free loopback
@@ -85,6 +94,21 @@ func StartTemporal(t testing.TB) *Temporal {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts.Start(t)
+	t.Cleanup(func() { ts.Stop(t) })
+	return ts
+}
+
+// StartBareTemporal is StartTemporal without the order search attributes,
+// as a new namespace is before `orders register-search-attributes`.
+func StartBareTemporal(t testing.TB) *Temporal {
+	t.Helper()
+	Integration(t)
+	ts, err := newTemporal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.bare = true
 	ts.Start(t)
 	t.Cleanup(func() { ts.Stop(t) })
 	return ts
@@ -116,12 +140,19 @@ func (ts *Temporal) Start(t testing.TB) {
 func (ts *Temporal) start() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	var extra []string
+	if !ts.bare {
+		for _, sa := range SearchAttributes {
+			extra = append(extra, "--search-attribute", sa)
+		}
+	}
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath:  ts.cli,
 		ClientOptions: &client.Options{HostPort: ts.hostPort, Namespace: "default"},
 		LogLevel:      "error",
 		Stdout:        io.Discard,
 		Stderr:        io.Discard,
+		ExtraArgs:     extra,
 	})
 	if err != nil {
 		return fmt.Errorf("testenv: start Temporal dev server: %w", err)

@@ -1,0 +1,146 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	sdkpb "go.temporal.io/api/sdk/v1"
+
+	"github.com/acme/orders/internal/testenv"
+)
+
+// TestOperatorsFindOrdersBySearchAttributes: at every status an order goes
+// through, `temporal workflow list --query` finds it by each of its search
+// attributes, as the README's recipes do; the workflow reads like the order
+// in the UI (static summary, current details).
+func TestOperatorsFindOrdersBySearchAttributes(t *testing.T) {
+	t.Parallel()
+	p := newPlatform(t)
+	desk := p.newProduct(60_000, "EUR", 10)  // two: 1200.00 EUR, above the approval threshold
+	scarce := p.newProduct(60_000, "EUR", 1) // two: out of stock
+	u, token := p.newUser(false, true)
+	byEvery := func(o order, status string) string {
+		return fmt.Sprintf("OrderStatus = '%s' AND CustomerEmail = '%s' AND OrderTotalCents = %d AND OrderCurrency = 'EUR' AND OrderStatusChangedAt > '%s'",
+			status, u.Email, o.TotalCents, time.Now().Add(-time.Hour).UTC().Format(time.RFC3339))
+	}
+
+	code, o := p.place(token, orderBody("tok_approve", line(scarce.ID, 2)))
+	if code != http.StatusCreated {
+		t.Fatalf("place: %d", code)
+	}
+	p.waitStatus(token, o.ID, "failed")
+	p.findOrder(o.ID, byEvery(o, "failed"))
+
+	code, o = p.place(token, orderBody("tok_approve", line(desk.ID, 2)))
+	if code != http.StatusCreated {
+		t.Fatalf("place: %d", code)
+	}
+	p.waitStatus(token, o.ID, "awaiting_approval")
+	p.findOrder(o.ID, byEvery(o, "awaiting_approval"))
+	p.findOrder(o.ID, fmt.Sprintf("OrderStatus = 'awaiting_approval' AND OrderStatusChangedAt < '%s'", time.Now().Add(time.Minute).UTC().Format(time.RFC3339)))
+	if got := p.summary(o.ID); got != "Order 1 line, 1200.00 EUR, "+u.Email {
+		t.Fatalf("static summary %q", got)
+	}
+	if got := p.currentDetails(o.ID); !strings.HasPrefix(got, "awaiting approval — total 120000 above") {
+		t.Fatalf("current details %q", got)
+	}
+	for _, step := range []struct{ action, status string }{{"approve", "confirmed"}, {"ship", "shipped"}, {"deliver", "delivered"}} {
+		if code, _ := p.act(p.admin, o.ID, step.action); code != http.StatusOK {
+			t.Fatalf("%s: %d", step.action, code)
+		}
+		p.findOrder(o.ID, byEvery(o, step.status))
+	}
+
+	code, o = p.place(token, orderBody("tok_approve", line(desk.ID, 1)))
+	if code != http.StatusCreated {
+		t.Fatalf("place: %d", code)
+	}
+	p.waitStatus(token, o.ID, "confirmed")
+	if code, _ := p.act(token, o.ID, "cancel"); code != http.StatusOK {
+		t.Fatalf("cancel: %d", code)
+	}
+	p.findOrder(o.ID, fmt.Sprintf("OrderStatus = 'cancelled' AND CustomerEmail = '%s' AND OrderTotalCents = 60000", u.Email))
+}
+
+// TestAnOrderIsFoundPendingBeforeAWorkerTakesIt: the client sets the search
+// attributes as it starts the workflow, so an order no worker took yet is
+// found as pending.
+func TestAnOrderIsFoundPendingBeforeAWorkerTakesIt(t *testing.T) {
+	t.Parallel()
+	p := newPlatform(t, func(s *settings) { s.noWorker = true })
+	mug := p.newProduct(1290, "EUR", 10)
+	u, token := p.newUser(false, true)
+	code, o := p.place(token, orderBody("tok_approve", line(mug.ID, 3)))
+	if code != http.StatusCreated {
+		t.Fatalf("place: %d", code)
+	}
+	p.findOrder(o.ID, fmt.Sprintf("OrderStatus = 'pending' AND CustomerEmail = '%s' AND OrderTotalCents = 3870 AND OrderCurrency = 'EUR'", u.Email))
+	if got := p.summary(o.ID); got != "Order 1 line, 38.70 EUR, "+u.Email {
+		t.Fatalf("static summary %q", got)
+	}
+}
+
+// findOrder waits until `temporal workflow list --query query` lists the
+// order's workflow (visibility is updated a moment after the workflow).
+func (p *platform) findOrder(orderID, query string) {
+	p.t.Helper()
+	want := "order-" + orderID
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, err := exec.Command(testenv.TemporalCLI(p.t), "workflow", "list", "--address", p.temporal.HostPort(),
+			"--query", query, "--output", "json").Output()
+		if err != nil {
+			p.t.Fatalf("temporal workflow list --query %q: %v", query, err)
+		}
+		var listed []struct {
+			Execution struct {
+				WorkflowID string `json:"workflowId"`
+			} `json:"execution"`
+		}
+		if err := json.Unmarshal(out, &listed); err != nil && len(strings.TrimSpace(string(out))) > 0 {
+			p.t.Fatalf("list output %s: %v", out, err)
+		}
+		for _, w := range listed {
+			if w.Execution.WorkflowID == want {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("temporal workflow list --query %q does not find %s", query, want)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// summary is the order workflow's static summary, as the UI lists it.
+func (p *platform) summary(orderID string) string {
+	p.t.Helper()
+	desc, err := p.client.DescribeWorkflow(p.ctx(), "order-"+orderID, "")
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	s, err := desc.GetStaticSummary()
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return s
+}
+
+// currentDetails is what the workflow says of its current state.
+func (p *platform) currentDetails(orderID string) string {
+	p.t.Helper()
+	v, err := p.client.QueryWorkflow(p.ctx(), "order-"+orderID, "", "__temporal_workflow_metadata")
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	var md sdkpb.WorkflowMetadata
+	if err := v.Get(&md); err != nil {
+		p.t.Fatal(err)
+	}
+	return md.GetCurrentDetails()
+}

@@ -1,0 +1,124 @@
+package orders
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Metrics are the order counters operators watch, by their Prometheus
+// names: orders_placed_total, orders_transitions_total{from,to},
+// orders_payments_declined_total, orders_stock_reservations_refused_total.
+// A nil *Metrics records nothing.
+type Metrics struct {
+	placed, transitions, declined, refused metric.Int64Counter
+}
+
+const meterName = "github.com/acme/orders/internal/orders"
+
+// NewMetrics creates the counters on mp.
+func NewMetrics(mp metric.MeterProvider) (*Metrics, error) {
+	m := mp.Meter(meterName)
+	var ms Metrics
+	var err [4]error
+	ms.placed, err[0] = m.Int64Counter("orders.placed", metric.WithDescription("Orders accepted (a retry under the same key is not counted again)."))
+	ms.transitions, err[1] = m.Int64Counter("orders.transitions", metric.WithDescription("Order status changes written, by from and to status."))
+	ms.declined, err[2] = m.Int64Counter("orders.payments.declined", metric.WithDescription("Payments the gateway declined (the order failed)."))
+	ms.refused, err[3] = m.Int64Counter("orders.stock_reservations.refused", metric.WithDescription("Stock reservations refused for want of stock (the order failed)."))
+	for _, e := range err {
+		if e != nil {
+			return nil, e
+		}
+	}
+	return &ms, nil
+}
+
+func (m *Metrics) add(ctx context.Context, c metric.Int64Counter, attrs ...attribute.KeyValue) {
+	c.Add(ctx, 1, metric.WithAttributes(attrs...))
+}
+
+// Placed counts an order accepted.
+func (m *Metrics) Placed(ctx context.Context) {
+	if m != nil {
+		m.add(ctx, m.placed)
+	}
+}
+
+// Transitioned counts a status change written.
+func (m *Metrics) Transitioned(ctx context.Context, from, to Status) {
+	if m != nil {
+		m.add(ctx, m.transitions, attribute.String("from", string(from)), attribute.String("to", string(to)))
+	}
+}
+
+// PaymentDeclined counts a payment the gateway declined.
+func (m *Metrics) PaymentDeclined(ctx context.Context) {
+	if m != nil {
+		m.add(ctx, m.declined)
+	}
+}
+
+// StockRefused counts a reservation refused for want of stock.
+func (m *Metrics) StockRefused(ctx context.Context) {
+	if m != nil {
+		m.add(ctx, m.refused)
+	}
+}
+
+// ObserveOutbox reports the outbox on mp at every collection:
+// orders_outbox_backlog (orders whose workflow has not started) and
+// orders_outbox_oldest_age_seconds (how long the oldest has waited).
+func (s *Service) ObserveOutbox(mp metric.MeterProvider) error {
+	m := mp.Meter(meterName)
+	backlog, err := m.Int64ObservableGauge("orders.outbox.backlog",
+		metric.WithDescription("Orders accepted whose workflow has not started yet."))
+	if err != nil {
+		return err
+	}
+	age, err := m.Float64ObservableGauge("orders.outbox.oldest_age", metric.WithUnit("s"),
+		metric.WithDescription("How long the oldest order without a workflow has waited."))
+	if err != nil {
+		return err
+	}
+	_, err = m.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		row, err := s.store.db.Q().OutboxBacklog(ctx)
+		if err != nil {
+			return err
+		}
+		o.ObserveInt64(backlog, row.Orders)
+		o.ObserveFloat64(age, row.OldestSeconds)
+		return nil
+	}, backlog, age)
+	return err
+}
+
+// traceContext is ctx's W3C traceparent, stored with the order so that a
+// workflow the relay starts later links to the request that placed it.
+func traceContext(ctx context.Context) *string {
+	if !trace.SpanContextFromContext(ctx).IsValid() {
+		return nil
+	}
+	carrier := propagation.MapCarrier{}
+	propagation.TraceContext{}.Inject(ctx, carrier)
+	tp := carrier.Get("traceparent")
+	return &tp
+}
+
+// linkedTo is a span link to the stored trace context, if any.
+func linkedTo(stored *string) []trace.Link {
+	if stored == nil {
+		return nil
+	}
+	ctx := propagation.TraceContext{}.Extract(context.Background(), propagation.MapCarrier{"traceparent": *stored})
+	sc := trace.SpanContextFromContext(ctx)
+	if !sc.IsValid() {
+		return nil
+	}
+	return []trace.Link{{SpanContext: sc, Attributes: []attribute.KeyValue{attribute.String("link.reason", "placed the order")}}}
+}
