@@ -8,13 +8,15 @@ SQLC_VERSION := v1.31.1
 MAILPIT_VERSION := v1.33.1
 STATICCHECK_VERSION := v0.8.2
 WORKFLOWCHECK_VERSION := v0.6.0
+JAEGER_VERSION := v1.76.0
 
 .PHONY: dev test test-unit fuzz bench chaos tools build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
 
 REDOCLY_VERSION := 2.77.0
 
-## dev: run the platform locally (Temporal dev server + UI, Mailpit, PostgreSQL, API and worker)
-dev: tools build
+## dev: run the platform locally (Temporal dev server + UI, Mailpit, PostgreSQL,
+## Jaeger for traces, API and worker)
+dev: tools bin/jaeger build
 	@deploy/scripts/dev.sh
 
 ## test: every test, both tiers, against a real PostgreSQL, Temporal dev servers and Mailpit.
@@ -70,6 +72,15 @@ bin/staticcheck:
 
 bin/workflowcheck:
 	$(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
+
+# Jaeger v2 all-in-one, for make dev's traces. `go install` refuses it (its
+# go.mod has a replace directive), so it is built inside its downloaded
+# module (about 3 minutes cold).
+bin/jaeger:
+	@dir=$$(cd /tmp && GOFLAGS=-mod=mod $(GO) mod download -json github.com/jaegertracing/jaeger@$(JAEGER_VERSION) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); \
+	test -n "$$dir" || { echo "could not download jaeger $(JAEGER_VERSION)"; exit 1; }; \
+	echo "building bin/jaeger from $$dir"; \
+	cd "$$dir" && $(GO) build -o $(CURDIR)/bin/jaeger ./cmd/jaeger
 
 ## build: the orders binary, and loadgen (make bench, make chaos)
 build:

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +37,7 @@ func TestOperatorsFindOrdersBySearchAttributes(t *testing.T) {
 	}
 	p.waitStatus(token, o.ID, "failed")
 	p.findOrder(o.ID, byEvery(o, "failed"))
+	p.runRecipe("failed orders today", nil, o.ID)
 
 	code, o = p.place(token, orderBody("tok_approve", line(desk.ID, 2)))
 	if code != http.StatusCreated {
@@ -42,7 +45,10 @@ func TestOperatorsFindOrdersBySearchAttributes(t *testing.T) {
 	}
 	p.waitStatus(token, o.ID, "awaiting_approval")
 	p.findOrder(o.ID, byEvery(o, "awaiting_approval"))
-	p.findOrder(o.ID, fmt.Sprintf("OrderStatus = 'awaiting_approval' AND OrderStatusChangedAt < '%s'", time.Now().Add(time.Minute).UTC().Format(time.RFC3339)))
+	p.runRecipe("orders awaiting approval", nil, o.ID)
+	p.runRecipe("one customer's orders", map[string]string{"alice@example.com": u.Email}, o.ID)
+	// An hour is too long to wait: "stuck" since a minute from now.
+	p.runRecipe("orders stuck in one status for more than an hour", map[string]string{"1 hour ago": "1 minute"}, o.ID)
 	if got := p.summary(o.ID); got != "Order 1 line, 1200.00 EUR, "+u.Email {
 		t.Fatalf("static summary %q", got)
 	}
@@ -112,6 +118,41 @@ func (p *platform) findOrder(orderID, query string) {
 		}
 		if time.Now().After(deadline) {
 			p.t.Fatalf("temporal workflow list --query %q does not find %s", query, want)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// runRecipe runs the README's command line under "# name" (with the
+// replacements) against this platform's Temporal until it lists the order.
+func (p *platform) runRecipe(name string, replace map[string]string, orderID string) {
+	p.t.Helper()
+	readme, err := os.ReadFile(filepath.Join(testenv.RepoRoot(p.t), "README.md"))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "\n# "+name+"\n")
+	if !ok {
+		p.t.Fatalf("README has no recipe %q", name)
+	}
+	line, _, _ := strings.Cut(after, "\n")
+	for from, to := range replace {
+		line = strings.ReplaceAll(line, from, to)
+	}
+	want := "order-" + orderID
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		cmd := exec.Command("bash", "-c", line+" --output json --address "+p.temporal.HostPort())
+		cmd.Dir = testenv.RepoRoot(p.t)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			p.t.Fatalf("recipe %q: %s: %v\n%s", name, line, err, out)
+		}
+		if strings.Contains(string(out), `"`+want+`"`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("recipe %q (%s) does not list %s:\n%s", name, line, want, out)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -104,6 +104,18 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics has no %s", name)
 		}
 	}
+	// The Grafana dashboard charts series that exist (those counting
+	// failures appear with the first one).
+	dashboard, err := os.ReadFile("../../deploy/observability/grafana/dashboards/orders.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	onFailure := map[string]bool{"temporal_workflow_task_execution_failed_total": true, "temporal_local_activity_execution_failed_total": true}
+	for _, name := range regexp.MustCompile(`\b(?:orders|http_server|pgxpool|temporal)_[a-z_]+`).FindAllString(string(dashboard), -1) {
+		if !onFailure[name] && !strings.Contains(m, "\n"+name) {
+			t.Errorf("the dashboard charts %s, which /metrics does not have", name)
+		}
+	}
 	if t.Failed() {
 		t.Logf("/metrics:\n%s", m)
 	}

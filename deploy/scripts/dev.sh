@@ -15,7 +15,7 @@ fi
 while IFS='=' read -r key value; do
 	[[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue
 	value=${value%\"}; value=${value#\"}
-	[[ -z ${!key:-} ]] && export "$key=$value"
+	[[ -z ${!key:-} && -n $value ]] && export "$key=$value" # unset stays unset: the default
 done <.env
 
 pids=()
@@ -78,7 +78,10 @@ if bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null
 	temporal_ui="(the UI of your Temporal server)"
 else
 	echo "starting the Temporal dev server on $TEMPORAL_ADDRESS (history in .data/temporal.db)"
-	bin/temporal server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port "$ui_port" \
+	# The OTEL_* variables are the platform's: the server reads them too and
+	# takes some (OTEL_TRACES_EXPORTER=none) as an error.
+	env -u OTEL_TRACES_EXPORTER -u OTEL_EXPORTER_OTLP_ENDPOINT -u OTEL_EXPORTER_OTLP_PROTOCOL -u OTEL_SERVICE_NAME \
+		bin/temporal server start-dev --ip 127.0.0.1 --port "$temporal_port" --ui-port "$ui_port" \
 		--namespace "$TEMPORAL_NAMESPACE" --db-filename .data/temporal.db --log-level warn \
 		>.data/temporal.log 2>&1 &
 	pids+=($!)
@@ -87,6 +90,21 @@ else
 		sleep 0.5
 	done
 	temporal_ui="http://localhost:$ui_port"
+fi
+
+bin/orders register-search-attributes
+
+# --- Traces: Jaeger, unless OTEL_TRACES_EXPORTER=none or an endpoint is set ----
+traces="(off: OTEL_TRACES_EXPORTER=none)"
+if [[ ${OTEL_TRACES_EXPORTER:-} != none && -z ${OTEL_EXPORTER_OTLP_ENDPOINT:-} ]]; then
+	jaeger_ui_port=${JAEGER_UI_PORT:-16686}
+	echo "starting Jaeger: OTLP on 127.0.0.1:4317, query on $jaeger_ui_port"
+	bin/jaeger >.data/jaeger.log 2>&1 &
+	pids+=($!)
+	export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317 OTEL_EXPORTER_OTLP_PROTOCOL=grpc
+	traces="http://localhost:$jaeger_ui_port/api/traces?service=orders-dev&tags=%7B%22order.id%22%3A%22ORDER_ID%22%7D"
+elif [[ -n ${OTEL_EXPORTER_OTLP_ENDPOINT:-} ]]; then
+	traces="(sent to $OTEL_EXPORTER_OTLP_ENDPOINT)"
 fi
 
 # --- Mail catcher: Mailpit, when SMTP_HOST is this machine ---------------------
@@ -129,6 +147,8 @@ cat <<URLS
   Readiness      $base/api/v1/utils/ready
   Temporal UI    $temporal_ui
   Mail catcher   $mail_ui
+  Metrics        $base/metrics
+  Traces         $traces
 
 URLS
 wait -n "${pids[@]}"

@@ -115,6 +115,7 @@ mailpit_start() {
 platform_prepare() {
 	psql -q "postgres://postgres@127.0.0.1:$PG_PORT/postgres" -c 'CREATE DATABASE orders' >/dev/null
 	"$ORDERS_BIN" migrate up >>"$work/migrate.log" 2>&1
+	"$ORDERS_BIN" register-search-attributes >>"$work/migrate.log" 2>&1
 }
 api_start() { # GOMEMLIMIT: as production should run it (README, Performance)
 	GOMEMLIMIT=${API_GOMEMLIMIT:-48MiB} DEBUG_ADDR=127.0.0.1:$((PORT_BASE + 60)) start api "$ORDERS_BIN" api
