@@ -95,32 +95,10 @@ func TestAnOrderIsFoundPendingBeforeAWorkerTakesIt(t *testing.T) {
 // order's workflow (visibility is updated a moment after the workflow).
 func (p *platform) findOrder(orderID, query string) {
 	p.t.Helper()
-	want := "order-" + orderID
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		out, err := exec.Command(testenv.TemporalCLI(p.t), "workflow", "list", "--address", p.temporal.HostPort(),
-			"--query", query, "--output", "json").Output()
-		if err != nil {
-			p.t.Fatalf("temporal workflow list --query %q: %v", query, err)
-		}
-		var listed []struct {
-			Execution struct {
-				WorkflowID string `json:"workflowId"`
-			} `json:"execution"`
-		}
-		if err := json.Unmarshal(out, &listed); err != nil && len(strings.TrimSpace(string(out))) > 0 {
-			p.t.Fatalf("list output %s: %v", out, err)
-		}
-		for _, w := range listed {
-			if w.Execution.WorkflowID == want {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("temporal workflow list --query %q does not find %s", query, want)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	p.waitListed(fmt.Sprintf("temporal workflow list --query %q", query), orderID, func() *exec.Cmd {
+		return exec.Command(testenv.TemporalCLI(p.t), "workflow", "list", "--address", p.temporal.HostPort(),
+			"--query", query, "--output", "json")
+	})
 }
 
 // runRecipe runs the README's command line under "# name" (with the
@@ -139,20 +117,43 @@ func (p *platform) runRecipe(name string, replace map[string]string, orderID str
 	for from, to := range replace {
 		line = strings.ReplaceAll(line, from, to)
 	}
+	p.waitListed(fmt.Sprintf("recipe %q (%s)", name, line), orderID, func() *exec.Cmd {
+		cmd := exec.Command("bash", "-c", line+" --output json --address "+p.temporal.HostPort())
+		cmd.Dir = testenv.RepoRoot(p.t)
+		return cmd
+	})
+}
+
+// waitListed runs list (a `temporal workflow list --output json`) until the
+// workflows it lists include the order's, for at most 20 seconds.
+func (p *platform) waitListed(what, orderID string, list func() *exec.Cmd) {
+	p.t.Helper()
 	want := "order-" + orderID
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		cmd := exec.Command("bash", "-c", line+" --output json --address "+p.temporal.HostPort())
-		cmd.Dir = testenv.RepoRoot(p.t)
-		out, err := cmd.CombinedOutput()
+		out, err := list().Output()
 		if err != nil {
-			p.t.Fatalf("recipe %q: %s: %v\n%s", name, line, err, out)
+			var stderr []byte
+			if exitErr, ok := err.(*exec.ExitError); ok {
+				stderr = exitErr.Stderr
+			}
+			p.t.Fatalf("%s: %v\n%s", what, err, stderr)
 		}
-		if strings.Contains(string(out), `"`+want+`"`) {
-			return
+		var listed []struct {
+			Execution struct {
+				WorkflowID string `json:"workflowId"`
+			} `json:"execution"`
+		}
+		if err := json.Unmarshal(out, &listed); err != nil && len(strings.TrimSpace(string(out))) > 0 {
+			p.t.Fatalf("%s: output %s: %v", what, out, err)
+		}
+		for _, w := range listed {
+			if w.Execution.WorkflowID == want {
+				return
+			}
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("recipe %q (%s) does not list %s:\n%s", name, line, want, out)
+			p.t.Fatalf("%s does not list %s:\n%s", what, want, out)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

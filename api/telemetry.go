@@ -57,9 +57,9 @@ func nameByRoute(next http.Handler) http.Handler {
 		if rc == nil || rc.RoutePattern() == "" {
 			return
 		}
-		route := rc.RoutePattern()
-		trace.SpanFromContext(r.Context()).SetName(r.Method + " " + route)
-		trace.SpanFromContext(r.Context()).SetAttributes(semconv.HTTPRoute(route))
+		route, span := rc.RoutePattern(), trace.SpanFromContext(r.Context())
+		span.SetName(r.Method + " " + route)
+		span.SetAttributes(semconv.HTTPRoute(route))
 		if l, ok := otelhttp.LabelerFromContext(r.Context()); ok {
 			l.Add(semconv.HTTPRoute(route))
 		}

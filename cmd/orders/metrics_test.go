@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,24 +22,8 @@ import (
 // series are there, and the counters moved as the orders did.
 func TestMetrics(t *testing.T) {
 	temporal := testenv.StartTemporal(t)
-	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
-	kv := map[string]string{
-		"ENV_FILE": os.DevNull, "DATABASE_URL": testenv.NewEmptyDatabase(t), "SECRET_KEY": "changethis",
-		"HTTP_ADDR": addr, "TEMPORAL_ADDRESS": temporal.HostPort(), "TEMPORAL_TASK_QUEUE": "orders-metrics",
-		"LOG_LEVEL": "warn", "FIRST_SUPERUSER": "root@example.com", "FIRST_SUPERUSER_PASSWORD": "root-password",
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"orders", "dev"}, envOf(kv), nil, io.Discard) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("orders dev: %v", err)
-		}
-	})
-	base := "http://" + addr + "/api/v1"
-	waitHTTP(t, base+"/utils/ready", http.StatusOK, 30*time.Second)
-	token := login(t, base, "root@example.com", "root-password")
+	base, token := startDev(t, temporal, "orders-metrics")
+	metricsURL := strings.TrimSuffix(base, "/api/v1") + "/metrics"
 
 	var product struct{ ID string }
 	call(t, http.MethodPost, base+"/products/", token, `{"sku":"MUG","name":"Mug","price_cents":1290,"currency":"EUR","initial_stock":5}`, http.StatusCreated, &product)
@@ -77,7 +60,7 @@ func TestMetrics(t *testing.T) {
 	// cancel's last step a moment to reach the metrics.
 	var m string
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		m = scrape(t, "http://"+addr+"/metrics")
+		m = scrape(t, metricsURL)
 		if value(m, `orders_compensations_total`) >= 1 || time.Now().After(deadline) {
 			break
 		}

@@ -67,45 +67,17 @@ func TestBadConfigurationStopsAtStartNamingTheVariable(t *testing.T) {
 // real Temporal dev server, then drives it over HTTP like a user would.
 func TestDevEndToEnd(t *testing.T) {
 	temporal := testenv.StartTemporal(t)
-	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
-	kv := map[string]string{
-		"ENV_FILE":                 os.DevNull,
-		"DATABASE_URL":             testenv.NewEmptyDatabase(t),
-		"SECRET_KEY":               "changethis",
-		"HTTP_ADDR":                addr,
-		"TEMPORAL_ADDRESS":         temporal.HostPort(),
-		"TEMPORAL_TASK_QUEUE":      "orders-e2e",
-		"LOG_LEVEL":                "warn",
-		"FIRST_SUPERUSER":          "root@example.com",
-		"FIRST_SUPERUSER_PASSWORD": "root-password",
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var logs bytes.Buffer
-	go func() { done <- run(ctx, []string{"orders", "dev"}, envOf(kv), nil, &logs) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("orders dev ended with %v\n%s", err, logs.String())
-		}
-	})
-
-	base := "http://" + addr + "/api/v1"
-	waitHTTP(t, base+"/utils/ready", http.StatusOK, 30*time.Second)
-
-	token := login(t, base, "root@example.com", "root-password")
-	resp := post(t, base+"/utils/test-workflow/", token, `{"message":"hello"}`)
+	base, token := startDev(t, temporal, "orders-e2e")
 	var started struct {
 		WorkflowID string `json:"workflow_id"`
 	}
-	err := json.NewDecoder(resp.Body).Decode(&started)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != http.StatusAccepted || !strings.HasPrefix(started.WorkflowID, "test-workflow-") {
-		t.Fatalf("test-workflow: %d %+v %v", resp.StatusCode, started, err)
+	call(t, http.MethodPost, base+"/utils/test-workflow/", token, `{"message":"hello"}`, http.StatusAccepted, &started)
+	if !strings.HasPrefix(started.WorkflowID, "test-workflow-") {
+		t.Fatalf("test-workflow: %+v", started)
 	}
 
 	tc := temporal.Client(t)
-	getCtx, cancelGet := context.WithTimeout(ctx, 30*time.Second)
+	getCtx, cancelGet := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancelGet()
 	var result workflows.TestWorkflowResult
 	if err := tc.GetWorkflow(getCtx, started.WorkflowID, "").Get(getCtx, &result); err != nil {
@@ -127,23 +99,39 @@ func TestDevEndToEnd(t *testing.T) {
 	}
 
 	// Bad input is a 422 and starts nothing.
-	resp = post(t, base+"/utils/test-workflow", token, `{"message":""}`)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("empty message: %d", resp.StatusCode)
+	call(t, http.MethodPost, base+"/utils/test-workflow", token, `{"message":""}`, http.StatusUnprocessableEntity, nil)
+}
+
+// platformEnv is the configuration of a platform on dbURL and temporal's
+// dev server, on a task queue of its own.
+func platformEnv(temporal *testenv.Temporal, dbURL, queue string) map[string]string {
+	return map[string]string{
+		"ENV_FILE": os.DevNull, "DATABASE_URL": dbURL, "SECRET_KEY": "changethis", "LOG_LEVEL": "warn",
+		"TEMPORAL_ADDRESS": temporal.HostPort(), "TEMPORAL_TASK_QUEUE": queue,
 	}
 }
 
-func post(t *testing.T, url, token, body string) *http.Response {
+// startDev runs `orders dev` on a fresh, unmigrated database until the test
+// ends, with root@example.com as its first superuser, and returns the API's
+// base URL and root's token once it is ready.
+func startDev(t *testing.T, temporal *testenv.Temporal, queue string) (base, token string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
+	kv := platformEnv(temporal, testenv.NewEmptyDatabase(t), queue)
+	kv["HTTP_ADDR"], kv["FIRST_SUPERUSER"], kv["FIRST_SUPERUSER_PASSWORD"] = addr, "root@example.com", "root-password"
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs bytes.Buffer // read once the command returned
+	go func() { done <- run(ctx, []string{"orders", "dev"}, envOf(kv), nil, &logs) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("orders dev ended with %v\n%s", err, logs.String())
+		}
+	})
+	base = "http://" + addr + "/api/v1"
+	waitHTTP(t, base+"/utils/ready", http.StatusOK, 30*time.Second)
+	return base, login(t, base, "root@example.com", "root-password")
 }
 
 func login(t *testing.T, base, email, password string) string {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -21,11 +20,8 @@ import (
 func TestWorkerNeedsTheSearchAttributes(t *testing.T) {
 	temporal := testenv.StartBareTemporal(t)
 	metricsAddr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
-	kv := map[string]string{
-		"ENV_FILE": os.DevNull, "DATABASE_URL": testenv.NewDatabase(t), "SECRET_KEY": "changethis",
-		"TEMPORAL_ADDRESS": temporal.HostPort(), "TEMPORAL_TASK_QUEUE": "orders-sa", "LOG_LEVEL": "warn",
-		"WORKER_METRICS_ADDR": metricsAddr,
-	}
+	kv := platformEnv(temporal, testenv.NewDatabase(t), "orders-sa")
+	kv["WORKER_METRICS_ADDR"] = metricsAddr
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 

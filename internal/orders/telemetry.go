@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -24,48 +25,42 @@ const meterName = "github.com/acme/orders/internal/orders"
 func NewMetrics(mp metric.MeterProvider) (*Metrics, error) {
 	m := mp.Meter(meterName)
 	var ms Metrics
-	var err [4]error
-	ms.placed, err[0] = m.Int64Counter("orders.placed", metric.WithDescription("Orders accepted (a retry under the same key is not counted again)."))
-	ms.transitions, err[1] = m.Int64Counter("orders.transitions", metric.WithDescription("Order status changes written, by from and to status."))
-	ms.declined, err[2] = m.Int64Counter("orders.payments.declined", metric.WithDescription("Payments the gateway declined (the order failed)."))
-	ms.refused, err[3] = m.Int64Counter("orders.stock_reservations.refused", metric.WithDescription("Stock reservations refused for want of stock (the order failed)."))
-	for _, e := range err {
-		if e != nil {
-			return nil, e
-		}
+	var e1, e2, e3, e4 error
+	ms.placed, e1 = m.Int64Counter("orders.placed", metric.WithDescription("Orders accepted (a retry under the same key is not counted again)."))
+	ms.transitions, e2 = m.Int64Counter("orders.transitions", metric.WithDescription("Order status changes written, by from and to status."))
+	ms.declined, e3 = m.Int64Counter("orders.payments.declined", metric.WithDescription("Payments the gateway declined (the order failed)."))
+	ms.refused, e4 = m.Int64Counter("orders.stock_reservations.refused", metric.WithDescription("Stock reservations refused for want of stock (the order failed)."))
+	if err := errors.Join(e1, e2, e3, e4); err != nil {
+		return nil, err
 	}
 	return &ms, nil
-}
-
-func (m *Metrics) add(ctx context.Context, c metric.Int64Counter, attrs ...attribute.KeyValue) {
-	c.Add(ctx, 1, metric.WithAttributes(attrs...))
 }
 
 // Placed counts an order accepted.
 func (m *Metrics) Placed(ctx context.Context) {
 	if m != nil {
-		m.add(ctx, m.placed)
+		m.placed.Add(ctx, 1)
 	}
 }
 
 // Transitioned counts a status change written.
 func (m *Metrics) Transitioned(ctx context.Context, from, to Status) {
 	if m != nil {
-		m.add(ctx, m.transitions, attribute.String("from", string(from)), attribute.String("to", string(to)))
+		m.transitions.Add(ctx, 1, metric.WithAttributes(attribute.String("from", string(from)), attribute.String("to", string(to))))
 	}
 }
 
 // PaymentDeclined counts a payment the gateway declined.
 func (m *Metrics) PaymentDeclined(ctx context.Context) {
 	if m != nil {
-		m.add(ctx, m.declined)
+		m.declined.Add(ctx, 1)
 	}
 }
 
 // StockRefused counts a reservation refused for want of stock.
 func (m *Metrics) StockRefused(ctx context.Context) {
 	if m != nil {
-		m.add(ctx, m.refused)
+		m.refused.Add(ctx, 1)
 	}
 }
 

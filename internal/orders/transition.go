@@ -24,7 +24,6 @@ type Transition struct {
 // status is ErrInvalidTransition.
 func (s *Store) Transition(ctx context.Context, t Transition) (moved bool, err error) {
 	err = s.db.InTx(ctx, func(q *db.Queries) error {
-		moved = false
 		var reason *string
 		if t.To.Ended() {
 			reason = &t.Detail
