@@ -9,8 +9,9 @@ MAILPIT_VERSION := v1.33.1
 STATICCHECK_VERSION := v0.8.2
 WORKFLOWCHECK_VERSION := v0.6.0
 JAEGER_VERSION := v1.76.0
+TEMPORAL_SERVER_VERSION := v1.29.1
 
-.PHONY: dev test test-unit fuzz bench chaos tools build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
+.PHONY: dev test test-unit test-cluster fuzz bench chaos tools cluster-tools release build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
 
 REDOCLY_VERSION := 2.77.0
 
@@ -55,6 +56,28 @@ SCENARIO ?= $(CHAOS_SCENARIOS)
 chaos: tools build
 	@for s in $(SCENARIO); do timeout 10m deploy/scripts/chaos.sh $$s || exit 1; done
 
+## test-cluster: the production scenarios (lifecycle, approval, cancel, outage,
+## two APIs and two workers with one killed) on the real Temporal server on
+## PostgreSQL with 4 history shards and SQL visibility; make test runs them
+## too once cluster-tools has built the server
+test-cluster: tools cluster-tools
+	$(GO) test -count=1 -v -run '^TestCluster' ./cmd/orders/
+
+## cluster-tools: the Temporal server, its SQL schema tool and its PostgreSQL
+## schema files, from the server's module (about 4 minutes cold)
+cluster-tools: bin/temporal-server bin/temporal-sql-tool bin/temporal-schema
+
+bin/temporal-server bin/temporal-sql-tool:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	name=$$(basename $@); pkg=server; [[ $$name == temporal-sql-tool ]] && pkg=tools/sql; \
+	cd /tmp && GOBIN=$$tmp $(GO) install go.temporal.io/server/cmd/$$pkg@$(TEMPORAL_SERVER_VERSION) && \
+	mv "$$tmp/$$(basename $$pkg)" $(CURDIR)/$@
+
+bin/temporal-schema:
+	@dir=$$(cd /tmp && GOFLAGS=-mod=mod $(GO) mod download -json go.temporal.io/server@$(TEMPORAL_SERVER_VERSION) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); \
+	test -n "$$dir" || { echo "could not download go.temporal.io/server $(TEMPORAL_SERVER_VERSION)"; exit 1; }; \
+	mkdir -p $@.tmp/postgresql && cp -r "$$dir/schema/postgresql/v12" $@.tmp/postgresql/ && chmod -R u+w $@.tmp && mv $@.tmp $@
+
 ## tools: build the pinned developer tools into bin/ (only those missing)
 tools: bin/temporal bin/sqlc bin/mailpit bin/staticcheck bin/workflowcheck
 
@@ -81,6 +104,12 @@ bin/jaeger:
 	test -n "$$dir" || { echo "could not download jaeger $(JAEGER_VERSION)"; exit 1; }; \
 	echo "building bin/jaeger from $$dir"; \
 	cd "$$dir" && $(GO) build -o $(CURDIR)/bin/jaeger ./cmd/jaeger
+
+## release: the static binary the image ships, built as the Dockerfile builds
+## it (the Dockerfile runs this target), and checked to start
+release:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/orders-release ./cmd/orders
+	bin/orders-release --help >/dev/null
 
 ## build: the orders binary, and loadgen (make bench, make chaos)
 build:

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,12 +24,29 @@ func serveDebug(ctx context.Context, e env) {
 	serveSide(ctx, e, "debug listener serving /debug/pprof/", e.cfg.Debug.Addr, mux)
 }
 
-// serveWorkerMetrics serves the worker's metrics on WORKER_METRICS_ADDR
-// (/metrics, Prometheus), when that is set.
-func serveWorkerMetrics(ctx context.Context, e env) {
+// The worker's side listener paths, for probes and healthchecks.
+const (
+	workerLivePath  = "/health-check" // 200 while the process serves
+	workerReadyPath = "/ready"        // 200 while the worker polls its task queue, else 503
+)
+
+// serveWorkerHTTP serves the worker's metrics (/metrics, Prometheus) and
+// its liveness and readiness on WORKER_METRICS_ADDR, when that is set.
+func serveWorkerHTTP(ctx context.Context, e env, polling *atomic.Bool) {
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", e.tel.Metrics)
-	serveSide(ctx, e, "metrics listener serving /metrics", e.cfg.Telemetry.WorkerMetricsAddr, mux)
+	mux.Handle("GET /metrics", e.tel.Metrics)
+	mux.HandleFunc("GET "+workerLivePath, func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET "+workerReadyPath, func(w http.ResponseWriter, _ *http.Request) {
+		if !polling.Load() {
+			http.Error(w, "not polling", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "polling\n")
+	})
+	serveSide(ctx, e, "worker listener serving /metrics, "+workerLivePath+", "+workerReadyPath,
+		e.cfg.Telemetry.WorkerMetricsAddr, mux)
 }
 
 // serveSide serves h on addr beside the process's work until ctx ends; an

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -28,6 +29,6 @@ func runDev(ctx context.Context, e env, _ []string) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return serveAPI(gctx, e, d) })
-	g.Go(func() error { return serveWorker(gctx, e, d) })
+	g.Go(func() error { return serveWorker(gctx, e, d, new(atomic.Bool)) })
 	return g.Wait()
 }

@@ -29,6 +29,7 @@ Commands:
              from standard input, e.g. echo "$PW" | orders createsuperuser a@b.c
   register-search-attributes   add the order search attributes to the Temporal
              namespace (once per namespace; the worker needs them)
+  healthcheck URL   exit 0 when URL answers 2xx (the image's healthchecks)
 
 Every command reads its configuration from the environment and an optional
 .env file (see .env.example). Run "orders <command> --help" for its flags.
@@ -63,6 +64,8 @@ var commands = map[string]command{
 	"openapi": {summary: "Print the OpenAPI document (JSON), e.g. to generate a client or lint it.", noConfig: true, run: runOpenAPI},
 	"createsuperuser": {summary: "Create a superuser, or make an existing user one and set its password.\nThe password is the first line of standard input.",
 		args: "EMAIL", run: runCreateSuperuser},
+	"healthcheck": {summary: "GET URL and exit 0 when it answers 2xx within 5s (the image has no curl).", args: "URL",
+		noConfig: true, run: runHealthcheck},
 	"register-search-attributes": {summary: "Add the order search attributes (OrderStatus, CustomerEmail, ...) to TEMPORAL_NAMESPACE;\nthe worker refuses to start without them. Safe to run again.", run: runRegisterSearchAttributes},
 }
 

@@ -102,12 +102,12 @@ func TestDevEndToEnd(t *testing.T) {
 	call(t, http.MethodPost, base+"/utils/test-workflow", token, `{"message":""}`, http.StatusUnprocessableEntity, nil)
 }
 
-// platformEnv is the configuration of a platform on dbURL and temporal's
-// dev server, on a task queue of its own.
-func platformEnv(temporal *testenv.Temporal, dbURL, queue string) map[string]string {
+// platformEnv is the configuration of a platform on dbURL and the Temporal
+// server at temporalAddr, on a task queue of its own.
+func platformEnv(temporalAddr, dbURL, queue string) map[string]string {
 	return map[string]string{
 		"ENV_FILE": os.DevNull, "DATABASE_URL": dbURL, "SECRET_KEY": "changethis", "LOG_LEVEL": "warn",
-		"TEMPORAL_ADDRESS": temporal.HostPort(), "TEMPORAL_TASK_QUEUE": queue,
+		"TEMPORAL_ADDRESS": temporalAddr, "TEMPORAL_TASK_QUEUE": queue,
 	}
 }
 
@@ -117,7 +117,7 @@ func platformEnv(temporal *testenv.Temporal, dbURL, queue string) map[string]str
 func startDev(t *testing.T, temporal *testenv.Temporal, queue string) (base, token string) {
 	t.Helper()
 	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
-	kv := platformEnv(temporal, testenv.NewEmptyDatabase(t), queue)
+	kv := platformEnv(temporal.HostPort(), testenv.NewEmptyDatabase(t), queue)
 	kv["HTTP_ADDR"], kv["FIRST_SUPERUSER"], kv["FIRST_SUPERUSER_PASSWORD"] = addr, "root@example.com", "root-password"
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -20,7 +20,7 @@ import (
 func TestWorkerNeedsTheSearchAttributes(t *testing.T) {
 	temporal := testenv.StartBareTemporal(t)
 	metricsAddr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
-	kv := platformEnv(temporal, testenv.NewDatabase(t), "orders-sa")
+	kv := platformEnv(temporal.HostPort(), testenv.NewDatabase(t), "orders-sa")
 	kv["WORKER_METRICS_ADDR"] = metricsAddr
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()

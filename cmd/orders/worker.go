@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	sdkworker "go.temporal.io/sdk/worker"
@@ -21,8 +22,9 @@ func runWorker(ctx context.Context, e env, _ []string) error {
 	}
 	defer d.Close()
 	serveDebug(ctx, e)
-	serveWorkerMetrics(ctx, e)
-	return serveWorker(ctx, e, d)
+	var polling atomic.Bool
+	serveWorkerHTTP(ctx, e, &polling)
+	return serveWorker(ctx, e, d, &polling)
 }
 
 // serveWorker polls the task queue until ctx ends, then lets running
@@ -30,8 +32,9 @@ func runWorker(ctx context.Context, e env, _ []string) error {
 // unreachable at start it keeps trying, so a worker started before the
 // server (compose, Kubernetes) comes up on its own. A namespace without the
 // order search attributes stops it at once: every order would fail to
-// start or to record its status.
-func serveWorker(ctx context.Context, e env, d *deps) error {
+// start or to record its status. polling is true while the worker polls
+// (the readiness its side listener reports).
+func serveWorker(ctx context.Context, e env, d *deps, polling *atomic.Bool) error {
 	wait := time.Second
 	for {
 		err := checkSearchAttributes(ctx, e, d)
@@ -45,7 +48,9 @@ func serveWorker(ctx context.Context, e env, d *deps) error {
 		}
 		if err == nil {
 			e.logger.Info("worker polling", "task_queue", e.cfg.Temporal.TaskQueue, "namespace", e.cfg.Temporal.Namespace)
+			polling.Store(true)
 			<-ctx.Done()
+			polling.Store(false)
 			e.logger.Info("worker stopping")
 			w.Stop()
 			return nil

@@ -17,13 +17,14 @@ func Integration(t testing.TB) {
 	}
 }
 
-// A test package shares one Temporal dev server and one Mailpit among its
-// tests, started on first use; tests keep apart by task queue and by the
-// addresses they mail to. Main stops them when the package's tests end.
+// A test package shares one Temporal dev server, one Mailpit and one real
+// Temporal server among its tests, started on first use; tests keep apart
+// by task queue and by the addresses they mail to. Main stops them when the package's tests end.
 var shared struct {
 	mu       sync.Mutex
 	temporal *Temporal
 	mail     *Mailpit
+	server   *TemporalServer
 }
 
 // Main runs a package's tests, then stops the servers they shared. Use it
@@ -38,6 +39,11 @@ func Main(m *testing.M) {
 	}
 	if shared.mail != nil {
 		shared.mail.stop()
+	}
+	if shared.server != nil {
+		if err := shared.server.close(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
 	}
 	shared.mu.Unlock()
 	os.Exit(code)
@@ -81,4 +87,22 @@ func SharedMailpit(t testing.TB) *Mailpit {
 		shared.mail = m
 	}
 	return shared.mail
+}
+
+// SharedTemporalServer is the package's real Temporal server on PostgreSQL
+// (StartTemporalServer). Never stop it: a test that stops Temporal starts
+// its own.
+func SharedTemporalServer(t testing.TB) *TemporalServer {
+	t.Helper()
+	RequireTemporalServer(t)
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.server == nil {
+		s, err := newTemporalServer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared.server = s
+	}
+	return shared.server
 }
