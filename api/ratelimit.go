@@ -1,8 +1,8 @@
 package api
 
 import (
+	"context"
 	"net"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -10,40 +10,24 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 )
 
-// rateLimiter allows limit requests per client address per window (a fixed
-// window, starting at the first request after the last one ended: simple,
-// and the burst at a window edge is bounded by 2*limit).
-// The address is the connection's; behind a proxy, the proxy must be the one
-// that limits, or pass the real address.
+// RateCounter counts a client's requests to a bucket (an operation) in
+// fixed windows. The server's, db.RateCounter, keeps the counts in
+// PostgreSQL so that a limit holds across every API replica; without one,
+// the process counts alone (memoryRateCounter).
+type RateCounter interface {
+	// Hit counts one request and returns the window's count so far and how
+	// long until the window ends.
+	Hit(ctx context.Context, bucket, client string, window time.Duration) (hits int, resetIn time.Duration, err error)
+}
+
+// rateLimiter allows limit requests per client address per window on one
+// operation. The address is the client's (clientAddress: behind a trusted
+// proxy, from X-Forwarded-For), not the proxy's.
 type rateLimiter struct {
-	limit  int
-	window time.Duration
-	now    func() time.Time
-
-	mu      sync.Mutex
-	start   time.Time
-	counted map[string]int
-}
-
-func newRateLimiter(limit int, window time.Duration) *rateLimiter {
-	return &rateLimiter{limit: limit, window: window, now: time.Now, counted: map[string]int{}}
-}
-
-// allow counts one request from key and says whether it may proceed, and if
-// not, how long until it may.
-func (l *rateLimiter) allow(key string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if now.Sub(l.start) >= l.window {
-		l.start = now
-		clear(l.counted) // memory stays bounded by one window's clients
-	}
-	if l.counted[key] >= l.limit {
-		return false, l.start.Add(l.window).Sub(now)
-	}
-	l.counted[key]++
-	return true, 0
+	bucket  string
+	limit   int
+	window  time.Duration
+	counter RateCounter
 }
 
 func clientKey(remoteAddr string) string {
@@ -54,16 +38,54 @@ func clientKey(remoteAddr string) string {
 	return host
 }
 
-// middleware answers 429 with Retry-After once a client is over the limit.
-func (l *rateLimiter) middleware(api huma.API) func(huma.Context, func(huma.Context)) {
+// middleware answers 429 with Retry-After once a client is over the limit,
+// and 503 when the counts cannot be reached (the database is down: the
+// operations limited need it anyway).
+func (l *rateLimiter) middleware(h *handlers) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
-		ok, wait := l.allow(clientKey(ctx.RemoteAddr()))
-		if !ok {
+		hits, wait, err := l.counter.Hit(ctx.Context(), l.bucket, clientKey(ctx.RemoteAddr()), l.window)
+		if err != nil {
+			h.writeError(ctx, err)
+			return
+		}
+		if hits > l.limit {
 			secs := int(wait.Seconds() + 0.999)
 			ctx.SetHeader("Retry-After", strconv.Itoa(max(secs, 1)))
-			_ = huma.WriteErr(api, ctx, http.StatusTooManyRequests, "too many requests; retry later")
+			h.writeError(ctx, huma.Error429TooManyRequests("too many requests; retry later"))
 			return
 		}
 		next(ctx)
 	}
+}
+
+// memoryRateCounter counts in this process alone: windows start at the
+// first request after the last one ended, and memory stays bounded by one
+// window's clients.
+type memoryRateCounter struct {
+	now func() time.Time
+
+	mu      sync.Mutex
+	windows map[string]*memoryWindow // by bucket
+}
+
+type memoryWindow struct {
+	start   time.Time
+	counted map[string]int
+}
+
+func newMemoryRateCounter() *memoryRateCounter {
+	return &memoryRateCounter{now: time.Now, windows: map[string]*memoryWindow{}}
+}
+
+func (c *memoryRateCounter) Hit(_ context.Context, bucket, client string, window time.Duration) (int, time.Duration, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	w := c.windows[bucket]
+	if w == nil || now.Sub(w.start) >= window {
+		w = &memoryWindow{start: now, counted: map[string]int{}}
+		c.windows[bucket] = w
+	}
+	w.counted[client]++
+	return w.counted[client], w.start.Add(window).Sub(now), nil
 }

@@ -5,6 +5,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -23,15 +24,17 @@ const Version = "1.0.0"
 // Deps is what the handlers call; cmd builds it from the domain services,
 // tests from fakes or from the same services.
 type Deps struct {
-	Logger    *slog.Logger
-	Auth      Authenticator
-	Accounts  Accounts
-	Catalog   Catalog
-	Orders    Orders
-	Jobs      Jobs
-	Checks    []Check // what /utils/ready reports on
-	Options   Options
-	Telemetry Telemetry
+	Logger   *slog.Logger
+	Auth     Authenticator
+	Accounts Accounts
+	Catalog  Catalog
+	Orders   Orders
+	Jobs     Jobs
+	Checks   []Check // what /utils/ready reports on
+	// RateCounter counts the rate-limited requests; nil: in this process alone.
+	RateCounter RateCounter
+	Options     Options
+	Telemetry   Telemetry
 }
 
 // Options are the HTTP layer's own settings.
@@ -39,6 +42,8 @@ type Options struct {
 	MaxBodyBytes int64
 	CORSOrigins  []string
 	RateLimits   RateLimits
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 }
 
 // RateLimits are requests per client address per minute; 0 means no limit.
@@ -92,6 +97,9 @@ type handlers struct {
 // operations. NewAPI calls it, and the tests reach it through NewAPI, so
 // they exercise what the server serves.
 func Register(api huma.API, d Deps) {
+	if d.RateCounter == nil {
+		d.RateCounter = newMemoryRateCounter()
+	}
 	h := &handlers{Deps: d, api: api}
 	v1 := huma.NewGroup(api, BasePath)
 	v1.UseMiddleware(h.authenticate)
@@ -108,7 +116,8 @@ func Register(api huma.API, d Deps) {
 // configuration cannot turn the limits off.
 func (h *handlers) limited(perMinute int, op huma.Operation) huma.Operation {
 	if perMinute > 0 {
-		op.Middlewares = append(op.Middlewares, newRateLimiter(perMinute, time.Minute).middleware(h.api))
+		l := &rateLimiter{bucket: op.OperationID, limit: perMinute, window: time.Minute, counter: h.RateCounter}
+		op.Middlewares = append(op.Middlewares, l.middleware(h))
 	}
 	op.Errors = append(op.Errors, http.StatusTooManyRequests)
 	return op
@@ -122,6 +131,7 @@ func NewHandler(d Deps) http.Handler { return NewAPI(d).Adapter() }
 func NewAPI(d Deps) huma.API {
 	r := chi.NewRouter()
 	r.Use(
+		clientAddress(d.Options.TrustedProxies),
 		instrument(d.Telemetry),
 		requestID,
 		nameByRoute,

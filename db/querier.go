@@ -23,6 +23,9 @@ type Querier interface {
 	// Shipped: the goods leave the warehouse.
 	CommitStock(ctx context.Context, arg CommitStockParams) error
 	CountProducts(ctx context.Context, arg CountProductsParams) (int64, error)
+	// One more request from client to bucket in the current window; returns the
+	// window's count and the seconds until it ends.
+	CountRateLimitHit(ctx context.Context, arg CountRateLimitHitParams) (CountRateLimitHitRow, error)
 	CountUsers(ctx context.Context) (int64, error)
 	CreateInventory(ctx context.Context, arg CreateInventoryParams) error
 	CreatePayment(ctx context.Context, arg CreatePaymentParams) error
@@ -34,6 +37,8 @@ type Querier interface {
 	// The first superuser: created once, never overwritten at a later start.
 	CreateUserIfMissing(ctx context.Context, arg CreateUserIfMissingParams) (int64, error)
 	DeleteProduct(ctx context.Context, id uuid.UUID) (int64, error)
+	// Forget the windows that ended before the given number of seconds ago.
+	DeleteRateLimitHitsBefore(ctx context.Context, ageSeconds float64) (int64, error)
 	DeleteUser(ctx context.Context, id uuid.UUID) (int64, error)
 	GetCustomerEmail(ctx context.Context, id uuid.UUID) (string, error)
 	GetInventory(ctx context.Context, productID uuid.UUID) (Inventory, error)

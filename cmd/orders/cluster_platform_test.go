@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -98,14 +99,15 @@ type clusterPlatform struct {
 // startClusterPlatform migrates a fresh database with `orders migrate up`,
 // registers the search attributes with `orders register-search-attributes`,
 // then starts apis API processes and workers worker processes and waits
-// until every one is ready.
-func startClusterPlatform(t *testing.T, temporalAddr string, apis, workers int) *clusterPlatform {
+// until every one is ready. settings add to or override the configuration.
+func startClusterPlatform(t *testing.T, temporalAddr string, apis, workers int, settings map[string]string) *clusterPlatform {
 	t.Helper()
 	dbURL := testenv.NewEmptyDatabase(t)
 	p := &clusterPlatform{t: t, bin: ordersBinary(t), env: platformEnv(temporalAddr, dbURL, "orders-"+strings.ToLower(t.Name()))}
 	p.env["FIRST_SUPERUSER"], p.env["FIRST_SUPERUSER_PASSWORD"] = "root@example.com", "root-password"
 	p.env["LOG_LEVEL"], p.env["ORDER_WORKFLOW_RETRY_INTERVAL"] = "info", "1s"
 	p.env["SMTP_HOST"] = "" // no mail relay: the e-mail steps are skipped
+	maps.Copy(p.env, settings)
 	p.oneShot("migrate", "up")
 	p.oneShot("register-search-attributes")
 	for range apis {

@@ -28,7 +28,7 @@ import (
 // through HTTP, and each found by its status in the server's SQL visibility.
 func TestClusterOrderLifecycle(t *testing.T) {
 	server := testenv.SharedTemporalServer(t)
-	p := startClusterPlatform(t, server.HostPort(), 1, 1)
+	p := startClusterPlatform(t, server.HostPort(), 1, 1, nil)
 	tc := server.Client(t)
 	mug := p.product("MUG", 1290, 10)
 	tv := p.product("TV", 150000, 2) // above the approval threshold
@@ -71,7 +71,7 @@ func TestClusterOrderLifecycle(t *testing.T) {
 // each order confirmed once.
 func TestClusterTemporalOutage(t *testing.T) {
 	server := testenv.StartTemporalServer(t)
-	p := startClusterPlatform(t, server.HostPort(), 1, 1)
+	p := startClusterPlatform(t, server.HostPort(), 1, 1, nil)
 	lamp := p.product("LAMP", 2500, 20)
 	first := p.place(lamp, 1, "tok_approve")
 	p.waitStatus(first, "confirmed", time.Minute)
@@ -107,7 +107,7 @@ func TestClusterTemporalOutage(t *testing.T) {
 // figures are logged (go test -v; README, Deployment).
 func TestClusterScaleOut(t *testing.T) {
 	server := testenv.SharedTemporalServer(t)
-	p := startClusterPlatform(t, server.HostPort(), 2, 2)
+	p := startClusterPlatform(t, server.HostPort(), 2, 2, nil)
 	tc := server.Client(t)
 	const orders, stock, clients, killAfter = 160, 120, 8, 40
 	product := p.product("SCALE", 500, stock)
@@ -199,6 +199,41 @@ func TestClusterScaleOut(t *testing.T) {
 		"worker-0 SIGKILLed after %d; all settled %.1fs after the start, %.1fs after the kill",
 		orders, placed.Seconds(), float64(orders)/placed.Seconds(), latency[len(latency)/2].Round(time.Millisecond),
 		latency[len(latency)*99/100].Round(time.Millisecond), killAfter, settledAt.Sub(start).Seconds(), settledAt.Sub(killed).Seconds())
+}
+
+// TestClusterRateLimitsHoldAcrossAPIs: behind a trusted proxy, each client
+// is limited by its own address (X-Forwarded-For), not the proxy's, and its
+// count is shared by both API processes.
+func TestClusterRateLimitsHoldAcrossAPIs(t *testing.T) {
+	server := testenv.SharedTemporalServer(t)
+	p := startClusterPlatform(t, server.HostPort(), 2, 0, map[string]string{
+		"RATE_LIMIT_LOGIN": "4", "TRUSTED_PROXIES": "127.0.0.1/32",
+	})
+	attempt := func(base, client string) int {
+		req, _ := http.NewRequest(http.MethodPost, base+"/login/access-token",
+			strings.NewReader("username=root%40example.com&password=wrong-password"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", "192.0.2.1, "+client) // the first entry is the client's own claim
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range 4 {
+		if code := attempt(p.bases[i%2], "198.51.100.1"); code != http.StatusBadRequest {
+			t.Fatalf("attempt %d from 198.51.100.1 through api-%d: %d, want 400 (wrong password)", i+1, i%2, code)
+		}
+	}
+	for i := range 2 {
+		if code := attempt(p.bases[i], "198.51.100.1"); code != http.StatusTooManyRequests {
+			t.Errorf("5th attempt from 198.51.100.1 through api-%d: %d, want 429", i, code)
+		}
+	}
+	if code := attempt(p.bases[1], "198.51.100.2"); code != http.StatusBadRequest {
+		t.Errorf("another client behind the same proxy: %d, want 400", code)
+	}
 }
 
 // placeUntilAccepted posts one order under key until the API accepts it (a

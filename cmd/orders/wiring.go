@@ -7,6 +7,7 @@ import (
 
 	"github.com/acme/orders/activities"
 	"github.com/acme/orders/api"
+	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/config"
@@ -41,7 +42,7 @@ func apiTelemetry(t *telemetry.Telemetry) api.Telemetry {
 func apiOptions(c config.Config) api.Options {
 	a := c.Accounts
 	return api.Options{
-		MaxBodyBytes: c.HTTP.MaxBodyBytes, CORSOrigins: c.HTTP.CORSOrigins,
+		MaxBodyBytes: c.HTTP.MaxBodyBytes, CORSOrigins: c.HTTP.CORSOrigins, TrustedProxies: c.HTTP.TrustedProxyPrefixes(),
 		RateLimits: api.RateLimits{Login: a.RateLimitLogin, PasswordRecovery: a.RateLimitPasswordRecovery, Signup: a.RateLimitSignup},
 	}
 }
@@ -65,8 +66,9 @@ func (d *deps) apiDeps(e env, ord *orders.Service) api.Deps {
 			{Name: "postgres", Ping: d.store.Ping},
 			{Name: "temporal", Ping: func(ctx context.Context) error { return temporalconn.Ping(ctx, d.temporal) }},
 		},
-		Options:   apiOptions(e.cfg),
-		Telemetry: apiTelemetry(e.tel),
+		RateCounter: db.NewRateCounter(d.store),
+		Options:     apiOptions(e.cfg),
+		Telemetry:   apiTelemetry(e.tel),
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -43,6 +44,32 @@ type HTTP struct {
 	IdleTimeout     time.Duration `env:"HTTP_IDLE_TIMEOUT" default:"120s"`
 	ShutdownTimeout time.Duration `env:"HTTP_SHUTDOWN_TIMEOUT" default:"20s"`
 	CORSOrigins     []string      `env:"CORS_ORIGINS"`
+	// Proxies (CIDRs or addresses) whose X-Forwarded-For names the client.
+	TrustedProxies []string `env:"TRUSTED_PROXIES"`
+}
+
+// TrustedProxyPrefixes are TRUSTED_PROXIES parsed (Load checked them).
+func (h HTTP) TrustedProxyPrefixes() []netip.Prefix {
+	out := make([]netip.Prefix, 0, len(h.TrustedProxies))
+	for _, s := range h.TrustedProxies {
+		if p, err := parsePrefix(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parsePrefix reads a CIDR, or one address as the prefix of itself.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		addr, err := netip.ParseAddr(s)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		return netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	return p.Masked(), err
 }
 
 // Database is PostgreSQL.
@@ -207,6 +234,11 @@ func (c *Config) settle(r *reader) {
 			r.fail("SECRET_KEY", `must not be "changethis" outside ENVIRONMENT=local`)
 		} else if len(a.SecretKey) < 32 {
 			r.fail("SECRET_KEY", "must be at least 32 characters outside ENVIRONMENT=local")
+		}
+	}
+	for _, p := range c.HTTP.TrustedProxies {
+		if _, err := parsePrefix(p); err != nil {
+			r.fail("TRUSTED_PROXIES", "%q is neither a CIDR (10.0.0.0/8) nor an address", p)
 		}
 	}
 	if c.Database.LockTimeout > c.Database.Timeout {

@@ -53,6 +53,8 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"database bound past the activities'", "DATABASE_TIMEOUT", "21s", "DATABASE_TIMEOUT"},
 		{"database bound too short", "DATABASE_TIMEOUT", "10ms", "DATABASE_TIMEOUT"},
 		{"lock bound past the statement's", "DATABASE_LOCK_TIMEOUT", "6s", "DATABASE_LOCK_TIMEOUT"},
+		{"proxy not an address", "TRUSTED_PROXIES", "10.0.0.0/8,traefik", `TRUSTED_PROXIES: "traefik"`},
+		{"proxy prefix too long", "TRUSTED_PROXIES", "10.0.0.0/33", "TRUSTED_PROXIES"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,6 +65,22 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 				t.Fatalf("want error naming %q, got %v", tc.want, err)
 			}
 		})
+	}
+}
+
+func TestTrustedProxiesTakeCIDRsAndAddresses(t *testing.T) {
+	kv := valid()
+	kv["TRUSTED_PROXIES"] = "10.0.0.0/8, 192.168.1.7 ,fd00::/8,10.1.2.3/16"
+	c, err := Load(env(kv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.HTTP.TrustedProxyPrefixes() {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, " ") != "10.0.0.0/8 192.168.1.7/32 fd00::/8 10.1.0.0/16" {
+		t.Fatalf("prefixes: %v", got)
 	}
 }
 
