@@ -13,6 +13,9 @@ import (
 func runAPI(ctx context.Context, e env, _ []string) error {
 	ctx, cancel := context.WithCancel(ctx) // the side listeners end with the command
 	defer cancel()
+	if err := waitForSchema(ctx, e); err != nil || ctx.Err() != nil {
+		return err
+	}
 	d, err := openDeps(ctx, e)
 	if err != nil {
 		return err

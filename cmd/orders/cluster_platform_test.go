@@ -96,10 +96,10 @@ type clusterPlatform struct {
 	db       *pgxpool.Pool
 }
 
-// startClusterPlatform migrates a fresh database with `orders migrate up`,
-// registers the search attributes with `orders register-search-attributes`,
-// then starts apis API processes and workers worker processes and waits
-// until every one is ready. settings add to or override the configuration.
+// startClusterPlatform registers the search attributes with `orders
+// register-search-attributes`, starts apis API processes and workers worker
+// processes on a fresh database, migrates it with `orders migrate up` and
+// waits until every process is ready. settings add to or override the configuration.
 func startClusterPlatform(t *testing.T, temporalAddr string, apis, workers int, settings map[string]string) *clusterPlatform {
 	t.Helper()
 	dbURL := testenv.NewEmptyDatabase(t)
@@ -108,7 +108,8 @@ func startClusterPlatform(t *testing.T, temporalAddr string, apis, workers int, 
 	p.env["LOG_LEVEL"], p.env["ORDER_WORKFLOW_RETRY_INTERVAL"] = "info", "1s"
 	p.env["SMTP_HOST"] = "" // no mail relay: the e-mail steps are skipped
 	maps.Copy(p.env, settings)
-	p.oneShot("migrate", "up")
+	// As compose, Swarm and Kubernetes start them: the processes before the
+	// migrate job has run; they wait for the schema.
 	p.oneShot("register-search-attributes")
 	for range apis {
 		p.startAPI()
@@ -116,6 +117,7 @@ func startClusterPlatform(t *testing.T, temporalAddr string, apis, workers int, 
 	for range workers {
 		p.startWorker()
 	}
+	p.oneShot("migrate", "up")
 	for _, base := range p.bases {
 		p.healthy(base + "/utils/ready")
 	}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"sync/atomic"
+
+	"github.com/acme/orders/internal/telemetry"
 	"time"
 )
 
@@ -33,8 +35,13 @@ const (
 // serveWorkerHTTP serves the worker's metrics (/metrics, Prometheus) and
 // its liveness and readiness on WORKER_METRICS_ADDR, when that is set.
 func serveWorkerHTTP(ctx context.Context, e env, polling *atomic.Bool) {
+	serveSide(ctx, e, "worker listener serving /metrics, "+workerLivePath+", "+workerReadyPath,
+		e.cfg.Telemetry.WorkerMetricsAddr, workerMux(e.tel, polling))
+}
+
+func workerMux(tel *telemetry.Telemetry, polling *atomic.Bool) *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", e.tel.Metrics)
+	mux.Handle("GET /metrics", tel.Metrics)
 	mux.HandleFunc("GET "+workerLivePath, func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = io.WriteString(w, "ok\n")
 	})
@@ -45,8 +52,7 @@ func serveWorkerHTTP(ctx context.Context, e env, polling *atomic.Bool) {
 		}
 		_, _ = io.WriteString(w, "polling\n")
 	})
-	serveSide(ctx, e, "worker listener serving /metrics, "+workerLivePath+", "+workerReadyPath,
-		e.cfg.Telemetry.WorkerMetricsAddr, mux)
+	return mux
 }
 
 // serveSide serves h on addr beside the process's work until ctx ends; an

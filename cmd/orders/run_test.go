@@ -10,12 +10,14 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"go.temporal.io/api/enums/v1"
 
 	"github.com/acme/orders/internal/testenv"
+	"github.com/acme/orders/migrations"
 	"github.com/acme/orders/workflows"
 )
 
@@ -166,4 +168,57 @@ func waitHTTP(t *testing.T, url string, want int, limit time.Duration) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// TestAPIWaitsForTheSchema: an API started before the migrate job (as
+// compose, Swarm and Kubernetes may start it) waits, and serves once the
+// schema is there.
+func TestAPIWaitsForTheSchema(t *testing.T) {
+	temporal := testenv.SharedTemporal(t)
+	dbURL := testenv.NewEmptyDatabase(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
+	kv := platformEnv(temporal.HostPort(), dbURL, "orders-schema-wait")
+	kv["HTTP_ADDR"] = addr
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logs := &syncBuffer{}
+	go func() { done <- run(ctx, []string{"orders", "api"}, envOf(kv), nil, logs) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("orders api ended with %v\n%s", err, logs.String())
+		}
+	}()
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(logs.String(), "waiting for the database schema"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the API does not say it waits for the schema:\n%s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if resp, err := http.Get("http://" + addr + "/api/v1/utils/health-check"); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the API serves (%s) before the schema is there", resp.Status)
+	}
+	if err := migrations.Up(dbURL); err != nil {
+		t.Fatal(err)
+	}
+	waitHTTP(t, "http://"+addr+"/api/v1/utils/health-check", http.StatusOK, 30*time.Second)
+}
+
+// syncBuffer is a bytes.Buffer a command writes to while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
