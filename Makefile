@@ -20,7 +20,8 @@ REDOCLY_VERSION := 2.77.0
 dev: tools bin/jaeger build
 	@deploy/scripts/dev.sh
 
-## test: every test, both tiers, against a real PostgreSQL, Temporal dev servers and Mailpit.
+## test: every test, both tiers, against a real PostgreSQL, Temporal dev servers and Mailpit
+## (and the real Temporal server's cluster tests once make cluster-tools has built it).
 ## Integration tests wait on servers more than on CPU, hence more of them at once than cores.
 test: tools
 	$(GO) test -race -count=1 -parallel 8 ./...
@@ -61,7 +62,7 @@ chaos: tools build
 ## PostgreSQL with 4 history shards and SQL visibility; make test runs them
 ## too once cluster-tools has built the server
 test-cluster: tools cluster-tools
-	$(GO) test -count=1 -v -run '^TestCluster' ./cmd/orders/
+	CLUSTER_TESTS=require $(GO) test -count=1 -v -run '^TestCluster' ./cmd/orders/
 
 ## cluster-tools: the Temporal server, its SQL schema tool and its PostgreSQL
 ## schema files, from the server's module (about 4 minutes cold)

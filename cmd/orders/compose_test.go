@@ -363,3 +363,22 @@ func checkPorts(t *testing.T, p *types.Project) {
 		}
 	}
 }
+
+// TestDeployScriptsParse: the Swarm and stack scripts, which need a Docker
+// engine to run, are at least valid bash.
+func TestDeployScriptsParse(t *testing.T) {
+	scripts, err := filepath.Glob(filepath.Join(repoRoot(t), "deploy/scripts/*.sh"))
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("no scripts: %v", err)
+	}
+	for _, s := range scripts {
+		if out, err := exec.Command("bash", "-n", s).CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s", s, err, out)
+		}
+	}
+	for _, name := range []string{"build.sh", "build-push.sh", "deploy.sh", "test.sh"} {
+		if !slices.Contains(scripts, filepath.Join(repoRoot(t), "deploy/scripts", name)) {
+			t.Errorf("deploy/scripts/%s is missing", name)
+		}
+	}
+}
