@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/acme/orders/internal/testenv"
@@ -103,7 +104,7 @@ type clusterPlatform struct {
 func startClusterPlatform(t *testing.T, temporalAddr string, apis, workers int, settings map[string]string) *clusterPlatform {
 	t.Helper()
 	dbURL := testenv.NewEmptyDatabase(t)
-	p := &clusterPlatform{t: t, bin: ordersBinary(t), env: platformEnv(temporalAddr, dbURL, "orders-"+strings.ToLower(t.Name()))}
+	p := &clusterPlatform{t: t, bin: ordersBinary(t), env: platformEnv(temporalAddr, dbURL, "orders-"+strings.ToLower(t.Name())+"-"+uuid.NewString()[:8])}
 	p.env["FIRST_SUPERUSER"], p.env["FIRST_SUPERUSER_PASSWORD"] = "root@example.com", "root-password"
 	p.env["LOG_LEVEL"], p.env["ORDER_WORKFLOW_RETRY_INTERVAL"] = "info", "1s"
 	p.env["SMTP_HOST"] = "" // no mail relay: the e-mail steps are skipped

@@ -190,15 +190,16 @@ func TestClusterScaleOut(t *testing.T) {
 	queue := p.env["TEMPORAL_TASK_QUEUE"]
 	waitVisible(t, tc, fmt.Sprintf("TaskQueue = '%s' AND OrderStatus = 'confirmed'", queue), stock)
 	waitVisible(t, tc, fmt.Sprintf("TaskQueue = '%s' AND OrderStatus = 'failed'", queue), orders-stock)
-	if shards := server.ShardsInUse(t); shards < 2 {
+	shards := server.ShardsInUse(t)
+	if shards < 2 {
 		t.Errorf("the workflows live on %d history shard(s); want them spread over the %d", shards, testenv.HistoryShards)
 	}
 
 	slices.Sort(latency)
 	t.Logf("scale-out: %d orders through 2 APIs in %.1fs (%.0f orders/s accepted), POST p50 %s p99 %s; "+
-		"worker-0 SIGKILLed after %d; all settled %.1fs after the start, %.1fs after the kill",
+		"worker-0 SIGKILLed after %d; all settled %.1fs after the start, %.1fs after the kill; workflows on %d of %d history shards",
 		orders, placed.Seconds(), float64(orders)/placed.Seconds(), latency[len(latency)/2].Round(time.Millisecond),
-		latency[len(latency)*99/100].Round(time.Millisecond), killAfter, settledAt.Sub(start).Seconds(), settledAt.Sub(killed).Seconds())
+		latency[len(latency)*99/100].Round(time.Millisecond), killAfter, settledAt.Sub(start).Seconds(), settledAt.Sub(killed).Seconds(), shards, testenv.HistoryShards)
 }
 
 // TestClusterRateLimitsHoldAcrossAPIs: behind a trusted proxy, each client

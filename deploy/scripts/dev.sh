@@ -11,12 +11,8 @@ if [[ ! -f .env ]]; then
 	cp .env.example .env
 	echo "created .env from .env.example"
 fi
-# Like the binary: a variable already in the environment wins over .env.
-while IFS='=' read -r key value; do
-	[[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue
-	value=${value%\"}; value=${value#\"}
-	[[ -z ${!key:-} && -n $value ]] && export "$key=$value" # unset stays unset: the default
-done <.env
+source "$root/deploy/scripts/lib/dotenv.sh"
+load_dotenv .env
 
 pids=()
 pg_started=""
@@ -26,15 +22,12 @@ cleanup() {
 	echo "stopping..."
 	for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-	if [[ -n $pg_started ]]; then as_postgres pg_ctl -D "$pg_started" -m fast stop >/dev/null || true; fi
+	if [[ -n $pg_started ]]; then pg_private_stop "$pg_started"; fi
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-# PostgreSQL programs run as the postgres user when we are root: initdb refuses root.
-as_postgres() {
-	if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- env PATH="$PATH" "$@"; else "$@"; fi
-}
+source "$root/deploy/scripts/lib/postgres.sh"
 
 # --- PostgreSQL: DATABASE_URL, or a private cluster under .data/ ------------------
 re='^postgres(ql)?://([^:@/]+)(:([^@]*))?@([^:/?]+)(:([0-9]+))?/([^?]+)'
@@ -46,23 +39,15 @@ pg_user=${BASH_REMATCH[2]} pg_host=${BASH_REMATCH[5]} pg_port=${BASH_REMATCH[7]:
 admin_url=${DATABASE_URL/\/$pg_db/\/postgres}
 
 if ! pg_isready -q -h "$pg_host" -p "$pg_port"; then
-	pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 	if [[ -z $pg_bin || ! -x $pg_bin/initdb ]]; then
 		echo "No PostgreSQL answers at $pg_host:$pg_port and none is installed to start here." >&2
 		echo "Start one, or set DATABASE_URL in .env, or install PostgreSQL's server programs." >&2
 		exit 1
 	fi
-	PATH="$pg_bin:$PATH"
 	data="$root/.data/postgres"
-	if [[ ! -f $data/PG_VERSION ]]; then
-		echo "creating a private PostgreSQL cluster in .data/postgres"
-		mkdir -p "$data"
-		[[ $(id -u) -eq 0 ]] && chown postgres "$data" "$root/.data"
-		as_postgres initdb -D "$data" -U "$pg_user" --auth=trust >/dev/null
-	fi
+	[[ -f $data/PG_VERSION ]] || echo "creating a private PostgreSQL cluster in .data/postgres"
 	echo "starting PostgreSQL on $pg_host:$pg_port (data in .data/postgres)"
-	as_postgres pg_ctl -D "$data" -l "$data/server.log" -w \
-		-o "-p $pg_port -c listen_addresses=$pg_host -k $data" start >/dev/null
+	pg_private_start "$data" "$pg_host" "$pg_port" "$pg_user"
 	pg_started=$data
 fi
 if ! psql -q "$DATABASE_URL" -c 'SELECT 1' >/dev/null 2>&1; then

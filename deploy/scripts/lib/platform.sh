@@ -70,23 +70,14 @@ wait_for() { # wait_for WHAT SECONDS COMMAND...
 	return 1
 }
 
-# --- PostgreSQL: a private cluster (initdb), run as postgres when root ------
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# --- PostgreSQL: a private cluster (lib/postgres.sh) --------------------------
+source "$root/deploy/scripts/lib/postgres.sh"
 pg_data=$work/postgres
-pg_start() {
-	if [[ ! -f $pg_data/PG_VERSION ]]; then
-		mkdir -p "$pg_data"
-		[[ $(id -u) -eq 0 ]] && chown postgres "$work" "$pg_data"
-		as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust >/dev/null
-	fi
-	as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w \
-		-o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $pg_data -c max_connections=200" start >/dev/null
-}
+pg_start() { pg_private_start "$pg_data" 127.0.0.1 "$PG_PORT" postgres "-c max_connections=200"; }
 pg_stop() {
 	[[ -f $pg_data/postmaster.pid ]] || return 0
 	pg_thaw
-	as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
+	pg_private_stop "$pg_data"
 }
 pg_pids() { # the postmaster and its children
 	local main
