@@ -77,7 +77,7 @@ bin/temporal-server bin/temporal-sql-tool:
 bin/temporal-schema:
 	@dir=$$(cd /tmp && GOFLAGS=-mod=mod $(GO) mod download -json go.temporal.io/server@$(TEMPORAL_SERVER_VERSION) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p'); \
 	test -n "$$dir" || { echo "could not download go.temporal.io/server $(TEMPORAL_SERVER_VERSION)"; exit 1; }; \
-	mkdir -p $@.tmp/postgresql/v12 && cp -r "$$dir/schema/postgresql/v12/temporal" "$$dir/schema/postgresql/v12/visibility" $@.tmp/postgresql/v12/ && \
+	rm -rf $@.tmp && mkdir -p $@.tmp/postgresql/v12 && cp -r "$$dir/schema/postgresql/v12/temporal" "$$dir/schema/postgresql/v12/visibility" $@.tmp/postgresql/v12/ && \
 	chmod -R u+w $@.tmp && mv $@.tmp $@ # the SQL only: a .go file here would join ./...
 
 ## tools: build the pinned developer tools into bin/ (only those missing)

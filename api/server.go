@@ -24,15 +24,14 @@ const Version = "1.0.0"
 // Deps is what the handlers call; cmd builds it from the domain services,
 // tests from fakes or from the same services.
 type Deps struct {
-	Logger   *slog.Logger
-	Auth     Authenticator
-	Accounts Accounts
-	Catalog  Catalog
-	Orders   Orders
-	Jobs     Jobs
-	Checks   []Check // what /utils/ready reports on
-	// RateCounter counts the rate-limited requests; nil: in this process alone.
-	RateCounter RateCounter
+	Logger      *slog.Logger
+	Auth        Authenticator
+	Accounts    Accounts
+	Catalog     Catalog
+	Orders      Orders
+	Jobs        Jobs
+	Checks      []Check     // what /utils/ready reports on
+	RateCounter RateCounter // counts the rate-limited requests; nil: in this process alone
 	Options     Options
 	Telemetry   Telemetry
 }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -15,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/acme/orders/internal/telemetry"
+	"github.com/acme/orders/internal/testenv"
 )
 
 // An incoming W3C trace context: the platform's spans continue its trace.
@@ -206,23 +206,12 @@ func attrOf(s tracetest.SpanStub, key string) string {
 }
 
 // lockedBuffer is a log written by several goroutines, read as JSON lines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
+type lockedBuffer struct{ testenv.Buffer }
 
 // find is the first line with message msg that every match accepts.
 func (b *lockedBuffer) find(t *testing.T, msg string, match ...func(map[string]any) bool) map[string]any {
 	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	sc := bufio.NewScanner(bytes.NewReader(b.buf.Bytes()))
+	sc := bufio.NewScanner(bytes.NewReader(b.Bytes()))
 	sc.Buffer(nil, 1<<20)
 lines:
 	for sc.Scan() {
@@ -237,6 +226,6 @@ lines:
 		}
 		return l
 	}
-	t.Fatalf("no log line %q in:\n%s", msg, b.buf.String())
+	t.Fatalf("no log line %q in:\n%s", msg, b.String())
 	return nil
 }

@@ -8,9 +8,9 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"sync/atomic"
+	"time"
 
 	"github.com/acme/orders/internal/telemetry"
-	"time"
 )
 
 // serveDebug serves Go's profiles on DEBUG_ADDR until ctx ends, when that is

@@ -83,37 +83,21 @@ func decodeRendered(t *testing.T, out []byte) *rendered {
 		var err error
 		switch head.Kind {
 		case "Deployment":
-			var d appsv1.Deployment
-			err = yaml.UnmarshalStrict(doc, &d)
-			r.deployments[d.Name] = d
+			err = decodeInto(doc, func(d appsv1.Deployment) { r.deployments[d.Name] = d })
 		case "Job":
-			var j batchv1.Job
-			err = yaml.UnmarshalStrict(doc, &j)
-			r.jobs[j.Name] = j
+			err = decodeInto(doc, func(j batchv1.Job) { r.jobs[j.Name] = j })
 		case "Service":
-			var s corev1.Service
-			err = yaml.UnmarshalStrict(doc, &s)
-			r.services[s.Name] = s
+			err = decodeInto(doc, func(s corev1.Service) { r.services[s.Name] = s })
 		case "ConfigMap":
-			var c corev1.ConfigMap
-			err = yaml.UnmarshalStrict(doc, &c)
-			r.configMaps[c.Name] = c
+			err = decodeInto(doc, func(c corev1.ConfigMap) { r.configMaps[c.Name] = c })
 		case "Secret":
-			var s corev1.Secret
-			err = yaml.UnmarshalStrict(doc, &s)
-			r.secrets[s.Name] = s
+			err = decodeInto(doc, func(s corev1.Secret) { r.secrets[s.Name] = s })
 		case "HorizontalPodAutoscaler":
-			var h autoscalingv2.HorizontalPodAutoscaler
-			err = yaml.UnmarshalStrict(doc, &h)
-			r.hpas = append(r.hpas, h)
+			err = decodeInto(doc, func(h autoscalingv2.HorizontalPodAutoscaler) { r.hpas = append(r.hpas, h) })
 		case "PodDisruptionBudget":
-			var p policyv1.PodDisruptionBudget
-			err = yaml.UnmarshalStrict(doc, &p)
-			r.pdbs = append(r.pdbs, p)
+			err = decodeInto(doc, func(p policyv1.PodDisruptionBudget) { r.pdbs = append(r.pdbs, p) })
 		case "Ingress":
-			var i networkingv1.Ingress
-			err = yaml.UnmarshalStrict(doc, &i)
-			r.ingresses = append(r.ingresses, i)
+			err = decodeInto(doc, func(i networkingv1.Ingress) { r.ingresses = append(r.ingresses, i) })
 		case "Namespace":
 		default:
 			t.Errorf("unchecked kind %q: add its checks", head.Kind)
@@ -123,6 +107,16 @@ func decodeRendered(t *testing.T, out []byte) *rendered {
 		}
 	}
 	return r
+}
+
+// decodeInto decodes one object strictly (a misspelt field fails) and adds it.
+func decodeInto[T any](doc []byte, add func(T)) error {
+	var v T
+	if err := yaml.UnmarshalStrict(doc, &v); err != nil {
+		return err
+	}
+	add(v)
+	return nil
 }
 
 // checkWorkloads: each container runs the overlay's image with a command the

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -181,7 +180,7 @@ func TestAPIWaitsForTheSchema(t *testing.T) {
 	kv["HTTP_ADDR"] = addr
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	logs := &syncBuffer{}
+	logs := &testenv.Buffer{}
 	go func() { done <- run(ctx, []string{"orders", "api"}, envOf(kv), nil, logs) }()
 	defer func() {
 		cancel()
@@ -203,22 +202,4 @@ func TestAPIWaitsForTheSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitHTTP(t, "http://"+addr+"/api/v1/utils/health-check", http.StatusOK, 30*time.Second)
-}
-
-// syncBuffer is a bytes.Buffer a command writes to while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -16,6 +16,10 @@ import (
 func runWorker(ctx context.Context, e env, _ []string) error {
 	ctx, cancel := context.WithCancel(ctx) // the side listeners end with the command
 	defer cancel()
+	// Live (and measured) from the start; ready once it polls.
+	serveDebug(ctx, e)
+	var polling atomic.Bool
+	serveWorkerHTTP(ctx, e, &polling)
 	if err := waitForSchema(ctx, e); err != nil || ctx.Err() != nil {
 		return err
 	}
@@ -24,9 +28,6 @@ func runWorker(ctx context.Context, e env, _ []string) error {
 		return err
 	}
 	defer d.Close()
-	serveDebug(ctx, e)
-	var polling atomic.Bool
-	serveWorkerHTTP(ctx, e, &polling)
 	return serveWorker(ctx, e, d, &polling)
 }
 

@@ -44,8 +44,7 @@ type HTTP struct {
 	IdleTimeout     time.Duration `env:"HTTP_IDLE_TIMEOUT" default:"120s"`
 	ShutdownTimeout time.Duration `env:"HTTP_SHUTDOWN_TIMEOUT" default:"20s"`
 	CORSOrigins     []string      `env:"CORS_ORIGINS"`
-	// Proxies (CIDRs or addresses) whose X-Forwarded-For names the client.
-	TrustedProxies []string `env:"TRUSTED_PROXIES"`
+	TrustedProxies  []string      `env:"TRUSTED_PROXIES"` // CIDRs or addresses whose X-Forwarded-For names the client
 }
 
 // TrustedProxyPrefixes are TRUSTED_PROXIES parsed (Load checked them).

@@ -344,17 +344,14 @@ func (s *TemporalServer) createNamespace(ctx context.Context) error {
 	}
 }
 
-// Stop shuts the server down (SIGTERM, as a deployment does) and waits.
-func (s *TemporalServer) Stop(t testing.TB) {
-	t.Helper()
-	if err := s.stop(); err != nil {
-		t.Error(err)
-	}
-}
+// Stop shuts the server down (SIGTERM, as a deployment does) and waits;
+// Start brings it back.
+func (s *TemporalServer) Stop(testing.TB) { s.stop() }
 
-func (s *TemporalServer) stop() error {
+// stop ends the process: SIGTERM, then SIGKILL past 30 seconds.
+func (s *TemporalServer) stop() {
 	if s.cmd == nil {
-		return nil
+		return
 	}
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -364,7 +361,6 @@ func (s *TemporalServer) stop() error {
 		<-s.exited
 	}
 	s.cmd = nil
-	return nil
 }
 
 // ShardsInUse counts the history shards holding workflows, read from the
@@ -396,7 +392,8 @@ func (s *TemporalServer) Client(t testing.TB) client.Client {
 
 // close stops the server and drops its databases and folder.
 func (s *TemporalServer) close() error {
-	err := s.stop()
+	s.stop()
+	var err error
 	if s.log != nil {
 		_ = s.log.Close()
 	}
