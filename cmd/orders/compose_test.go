@@ -382,3 +382,60 @@ func TestDeployScriptsParse(t *testing.T) {
 		}
 	}
 }
+
+// TestDockerfile: the image is built the one way CI builds the binary
+// (make release), runs as non-root from an empty base, and its build
+// context leaves secrets and local state out.
+func TestDockerfile(t *testing.T) {
+	root := repoRoot(t)
+	b, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := string(b)
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goVersion := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(gomod)
+	builder := regexp.MustCompile(`(?m)^FROM golang:(\d+\.\d+\.\d+)-\S+ AS build$`).FindStringSubmatch(df)
+	switch {
+	case builder == nil:
+		t.Error("no pinned golang:X.Y.Z build stage")
+	case goVersion == nil || !versionAtLeast(builder[1], string(goVersion[1])):
+		t.Errorf("the build stage's Go %s is older than go.mod's %s", builder[1], goVersion)
+	}
+	for _, want := range []string{"\tmake release\n", "FROM scratch\n", "COPY --from=build /src/bin/orders-release /orders\n",
+		"USER 65532:65532\n", `ENTRYPOINT ["/orders"]`} {
+		if !strings.Contains(df, want) {
+			t.Errorf("the Dockerfile lacks %q", strings.TrimSpace(want))
+		}
+	}
+	ignore, err := os.ReadFile(filepath.Join(root, ".dockerignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{".env", ".git", ".data", "bin"} {
+		if !slices.Contains(strings.Fields(string(ignore)), want) {
+			t.Errorf(".dockerignore does not leave out %s", want)
+		}
+	}
+}
+
+// versionAtLeast compares dotted versions numerically.
+func versionAtLeast(have, want string) bool {
+	h, w := strings.Split(have, "."), strings.Split(want, ".")
+	for i := range max(len(h), len(w)) {
+		var a, b int
+		if i < len(h) {
+			fmt.Sscan(h[i], &a)
+		}
+		if i < len(w) {
+			fmt.Sscan(w[i], &b)
+		}
+		if a != b {
+			return a > b
+		}
+	}
+	return true
+}
