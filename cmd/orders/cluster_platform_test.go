@@ -107,7 +107,8 @@ func startClusterPlatform(t *testing.T, temporalAddr string, apis, workers int, 
 	p := &clusterPlatform{t: t, bin: ordersBinary(t), env: platformEnv(temporalAddr, dbURL, "orders-"+strings.ToLower(t.Name())+"-"+uuid.NewString()[:8])}
 	p.env["FIRST_SUPERUSER"], p.env["FIRST_SUPERUSER_PASSWORD"] = "root@example.com", "root-password"
 	p.env["LOG_LEVEL"], p.env["ORDER_WORKFLOW_RETRY_INTERVAL"] = "info", "1s"
-	p.env["SMTP_HOST"] = "" // no mail relay: the e-mail steps are skipped
+	p.env["SMTP_HOST"] = ""           // no mail relay: the e-mail steps are skipped
+	p.env["DATABASE_MAX_CONNS"] = "4" // the tests share one PostgreSQL
 	maps.Copy(p.env, settings)
 	// As compose, Swarm and Kubernetes start them: the processes before the
 	// migrate job has run; they wait for the schema.
@@ -274,10 +275,20 @@ func (p *clusterPlatform) waitStatus(id, want string, limit time.Duration) {
 			return
 		}
 		if time.Now().After(deadline) {
-			p.t.Fatalf("order %s is %s after %s, not %s", id, o.Status, limit, want)
+			p.t.Fatalf("order %s is %s after %s, not %s; its workflow: %s", id, o.Status, limit, want, p.describe(id))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// describe is what Temporal says of the order's workflow, for a failure.
+func (p *clusterPlatform) describe(id string) string {
+	out, err := exec.Command(testenv.TemporalCLI(p.t), "workflow", "describe", "--address", p.env["TEMPORAL_ADDRESS"],
+		"--workflow-id", "order-"+id).CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("%v: %s", err, out)
+	}
+	return string(out)
 }
 
 // count runs a count(*) query on the platform's database.

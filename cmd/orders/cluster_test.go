@@ -74,7 +74,7 @@ func TestClusterTemporalOutage(t *testing.T) {
 	p := startClusterPlatform(t, server.HostPort(), 1, 1, nil)
 	lamp := p.product("LAMP", 2500, 20)
 	first := p.place(lamp, 1, "tok_approve")
-	p.waitStatus(first, "confirmed", time.Minute)
+	p.waitStatus(first, "confirmed", 2*time.Minute)
 
 	server.Stop(t)
 	var during []string

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/api/enums/v1"
 
 	"github.com/acme/orders/internal/testenv"
@@ -197,6 +198,25 @@ func TestAPIWaitsForTheSchema(t *testing.T) {
 	if resp, err := http.Get("http://" + addr + "/api/v1/utils/health-check"); err == nil {
 		resp.Body.Close()
 		t.Fatalf("the API serves (%s) before the schema is there", resp.Status)
+	}
+	// A migration in progress marks the schema dirty (golang-migrate's table,
+	// which the API's first look created): the API keeps waiting.
+	pool, err := pgxpool.New(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := pool.Exec(t.Context(), `INSERT INTO schema_migrations (version, dirty) VALUES (1, true)`); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(logs.String(), "a migration is running, or failed"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the API does not wait on a dirty schema:\n%s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := pool.Exec(t.Context(), `DELETE FROM schema_migrations`); err != nil {
+		t.Fatal(err)
 	}
 	if err := migrations.Up(dbURL); err != nil {
 		t.Fatal(err)

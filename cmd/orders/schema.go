@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/acme/orders/migrations"
@@ -14,7 +13,8 @@ import (
 // migrate job (compose, Swarm, a Kubernetes Job: none of them orders their
 // start) wait for it here instead of failing on missing tables; a newer
 // schema is fine (a rolling update migrates before the old processes go).
-// A dirty schema, left by a failed migration, needs an operator: it fails.
+// A dirty schema is one being migrated right now, or left by a failed
+// migration (which needs an operator): either way it waits, and says so.
 // Stopped while waiting, it returns nil: the caller checks ctx.
 func waitForSchema(ctx context.Context, e env) error {
 	want, err := migrations.Latest()
@@ -29,11 +29,13 @@ func waitForSchema(ctx context.Context, e env) error {
 		}
 		switch {
 		case err == nil && dirty:
-			return fmt.Errorf("the database schema is dirty at version %d (a migration failed): mend it, then `orders migrate force %d`", have, have)
+			e.logger.Warn("waiting for the database schema: a migration is running, or failed; if this lasts, mend it and run `orders migrate force VERSION`",
+				"dirty_version", have, "want", want, "retry_in", wait)
 		case err == nil && have >= want:
 			return nil
+		default:
+			e.logger.Warn("waiting for the database schema; run `orders migrate up`", "have", have, "want", want, "error", err, "retry_in", wait)
 		}
-		e.logger.Warn("waiting for the database schema; run `orders migrate up`", "have", have, "want", want, "error", err, "retry_in", wait)
 		select {
 		case <-ctx.Done():
 			return nil

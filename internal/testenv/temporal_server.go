@@ -201,7 +201,8 @@ func portOf(u *url.URL) string {
 }
 
 // The server's configuration: the shape of the module's
-// config/development-postgres12.yaml, on this test's databases and ports.
+// config/development-postgres12.yaml, on this test's databases and ports,
+// with small pools: the tests share one PostgreSQL (100 connections).
 var serverConfig = template.Must(template.New("cluster.yaml").Parse(`log:
   stdout: true
   level: warn
@@ -218,8 +219,8 @@ persistence:
         connectProtocol: tcp
         user: "{{.User}}"
         password: "{{.Password}}"
-        maxConns: 20
-        maxIdleConns: 20
+        maxConns: 12
+        maxIdleConns: 12
         maxConnLifetime: 1h
     visibility:
       sql:
@@ -229,8 +230,8 @@ persistence:
         connectProtocol: tcp
         user: "{{.User}}"
         password: "{{.Password}}"
-        maxConns: 5
-        maxIdleConns: 5
+        maxConns: 3
+        maxIdleConns: 3
         maxConnLifetime: 1h
 global:
   membership:
