@@ -20,11 +20,15 @@ REDOCLY_VERSION := 2.77.0
 dev: tools bin/jaeger build
 	@deploy/scripts/dev.sh
 
-## test: every test, both tiers, against a real PostgreSQL, Temporal dev servers and Mailpit
-## (and the real Temporal server's cluster tests once make cluster-tools has built it).
-## Integration tests wait on servers more than on CPU, hence more of them at once than cores.
+## test: every test, both tiers, against a real PostgreSQL, Temporal dev servers and Mailpit;
+## then, once make cluster-tools has built the real Temporal server, make test-cluster
+## (after the rest, not beside it: both tiers and the cluster together would pass
+## PostgreSQL's 100 connections). Integration tests wait on servers more than on
+## CPU, hence more of them at once than cores.
 test: tools
-	$(GO) test -race -count=1 -parallel 8 ./...
+	CLUSTER_TESTS=skip $(GO) test -race -count=1 -parallel 8 ./...
+	@if [[ -x bin/temporal-server ]]; then $(MAKE) --no-print-directory test-cluster; \
+	else echo "cluster tests skipped: make cluster-tools builds the Temporal server they need"; fi
 
 ## test-unit: the fast tier alone (handlers over fakes, domain logic on PostgreSQL,
 ## workflows on the test suite); no Temporal server, Mailpit or browser
@@ -58,9 +62,8 @@ chaos: tools build
 	@for s in $(SCENARIO); do timeout 10m deploy/scripts/chaos.sh $$s || exit 1; done
 
 ## test-cluster: the production scenarios (lifecycle, approval, cancel, outage,
-## two APIs and two workers with one killed) on the real Temporal server on
-## PostgreSQL with 4 history shards and SQL visibility; make test runs them
-## too once cluster-tools has built the server
+## two APIs and two workers with one killed, rate limits across APIs) on the
+## real Temporal server on PostgreSQL with 4 history shards and SQL visibility
 test-cluster: tools cluster-tools
 	CLUSTER_TESTS=require $(GO) test -count=1 -v -run '^TestCluster' ./cmd/orders/
 

@@ -60,12 +60,16 @@ func clusterBinaries() (server, sqlTool string, err error) {
 	return server, sqlTool, nil
 }
 
-// RequireTemporalServer skips t when the Temporal server is not built, so
-// that `make test` runs the cluster tests once `make cluster-tools` has run;
-// with CLUSTER_TESTS=require (make test-cluster) a missing server fails.
+// RequireTemporalServer skips t when the Temporal server is not built
+// (`make cluster-tools`), or with CLUSTER_TESTS=skip (make test runs them
+// after the rest, through make test-cluster); with CLUSTER_TESTS=require
+// (make test-cluster) a missing server fails.
 func RequireTemporalServer(t testing.TB) {
 	t.Helper()
 	Integration(t)
+	if os.Getenv("CLUSTER_TESTS") == "skip" {
+		t.Skip("cluster test: make test-cluster runs it")
+	}
 	if _, _, err := clusterBinaries(); err != nil {
 		if os.Getenv("CLUSTER_TESTS") == "require" {
 			t.Fatal(err)
