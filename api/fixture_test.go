@@ -175,7 +175,7 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 	}
 	p.api = newTestAPI(t, api.Deps{
 		Logger: s.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(store), Orders: ord, Jobs: wf,
-		RateCounter: db.NewRateCounter(store), Options: s.http, Telemetry: api.Telemetry{Tracer: s.tracer},
+		RateLog: db.NewRateLog(store), Options: s.http, Telemetry: api.Telemetry{Tracer: s.tracer},
 	})
 	p.admin = p.login(adminEmail, adminPassword)
 	return p

@@ -24,16 +24,16 @@ const Version = "1.0.0"
 // Deps is what the handlers call; cmd builds it from the domain services,
 // tests from fakes or from the same services.
 type Deps struct {
-	Logger      *slog.Logger
-	Auth        Authenticator
-	Accounts    Accounts
-	Catalog     Catalog
-	Orders      Orders
-	Jobs        Jobs
-	Checks      []Check     // what /utils/ready reports on
-	RateCounter RateCounter // counts the rate-limited requests; nil: in this process alone
-	Options     Options
-	Telemetry   Telemetry
+	Logger    *slog.Logger
+	Auth      Authenticator
+	Accounts  Accounts
+	Catalog   Catalog
+	Orders    Orders
+	Jobs      Jobs
+	Checks    []Check // what /utils/ready reports on
+	RateLog   RateLog // logs the attempts at rate-limited operations; nil: in this process alone
+	Options   Options
+	Telemetry Telemetry
 }
 
 // Options are the HTTP layer's own settings.
@@ -45,7 +45,7 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 }
 
-// RateLimits are requests per client address per minute; 0 means no limit.
+// RateLimits are requests per client address in any minute; 0 means no limit.
 type RateLimits struct {
 	Login            int
 	PasswordRecovery int
@@ -96,8 +96,8 @@ type handlers struct {
 // operations. NewAPI calls it, and the tests reach it through NewAPI, so
 // they exercise what the server serves.
 func Register(api huma.API, d Deps) {
-	if d.RateCounter == nil {
-		d.RateCounter = newMemoryRateCounter()
+	if d.RateLog == nil {
+		d.RateLog = newMemoryRateLog()
 	}
 	h := &handlers{Deps: d, api: api}
 	v1 := huma.NewGroup(api, BasePath)
@@ -115,7 +115,7 @@ func Register(api huma.API, d Deps) {
 // configuration cannot turn the limits off.
 func (h *handlers) limited(perMinute int, op huma.Operation) huma.Operation {
 	if perMinute > 0 {
-		l := &rateLimiter{bucket: op.OperationID, limit: perMinute, window: time.Minute, counter: h.RateCounter}
+		l := &rateLimiter{bucket: op.OperationID, limit: perMinute, window: time.Minute, log: h.RateLog}
 		op.Middlewares = append(op.Middlewares, l.middleware(h))
 	}
 	op.Errors = append(op.Errors, http.StatusTooManyRequests)

@@ -6,6 +6,7 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -23,9 +24,6 @@ type Querier interface {
 	// Shipped: the goods leave the warehouse.
 	CommitStock(ctx context.Context, arg CommitStockParams) error
 	CountProducts(ctx context.Context, arg CountProductsParams) (int64, error)
-	// One more request from client to bucket in the current window; returns the
-	// window's count and the seconds until it ends.
-	CountRateLimitHit(ctx context.Context, arg CountRateLimitHitParams) (CountRateLimitHitRow, error)
 	CountUsers(ctx context.Context) (int64, error)
 	CreateInventory(ctx context.Context, arg CreateInventoryParams) error
 	CreatePayment(ctx context.Context, arg CreatePaymentParams) error
@@ -37,8 +35,8 @@ type Querier interface {
 	// The first superuser: created once, never overwritten at a later start.
 	CreateUserIfMissing(ctx context.Context, arg CreateUserIfMissingParams) (int64, error)
 	DeleteProduct(ctx context.Context, id uuid.UUID) (int64, error)
-	// Forget the windows that ended before the given number of seconds ago.
-	DeleteRateLimitHitsBefore(ctx context.Context, ageSeconds float64) (int64, error)
+	// Forgets the clients whose latest attempt is older than @age_seconds.
+	DeleteRateLimitLogsBefore(ctx context.Context, ageSeconds float64) (int64, error)
 	DeleteUser(ctx context.Context, id uuid.UUID) (int64, error)
 	GetCustomerEmail(ctx context.Context, id uuid.UUID) (string, error)
 	GetInventory(ctx context.Context, productID uuid.UUID) (Inventory, error)
@@ -80,6 +78,12 @@ type Querier interface {
 	// idempotency key: then nothing is written.
 	PlaceOrder(ctx context.Context, arg PlaceOrderParams) (PlaceOrderRow, error)
 	ProductIsOrdered(ctx context.Context, productID uuid.UUID) (bool, error)
+	// Logs one attempt by client at bucket, keeping its latest @keep attempts;
+	// returns those made within @window_seconds of it, in the order logged, this
+	// one last. The time is taken once the row is locked (clock_timestamp, not
+	// the transaction's start), so attempts are logged in the order of their
+	// times.
+	RecordRateLimitAttempt(ctx context.Context, arg RecordRateLimitAttemptParams) ([]time.Time, error)
 	RecordStockAdjustment(ctx context.Context, arg RecordStockAdjustmentParams) (StockAdjustment, error)
 	// A stronger hash of the same password: tokens stay valid.
 	RehashPassword(ctx context.Context, arg RehashPasswordParams) error

@@ -7,44 +7,55 @@ package db
 
 import (
 	"context"
+	"time"
 )
 
-const countRateLimitHit = `-- name: CountRateLimitHit :one
-INSERT INTO rate_limit_hits AS h (bucket, client, window_start, hits)
-VALUES ($1, $2, date_bin(make_interval(secs => $3::float8), now(), 'epoch'::timestamptz), 1)
-ON CONFLICT (bucket, client, window_start) DO UPDATE SET hits = h.hits + 1
-RETURNING h.hits, extract(epoch FROM h.window_start + make_interval(secs => $3::float8) - now())::float8 AS ends_in_seconds
+const deleteRateLimitLogsBefore = `-- name: DeleteRateLimitLogsBefore :execrows
+DELETE FROM rate_limit_attempts
+WHERE attempts[cardinality(attempts)] < now() - make_interval(secs => $1::float8)
 `
 
-type CountRateLimitHitParams struct {
-	Bucket        string
-	Client        string
-	WindowSeconds float64
-}
-
-type CountRateLimitHitRow struct {
-	Hits          int32
-	EndsInSeconds float64
-}
-
-// One more request from client to bucket in the current window; returns the
-// window's count and the seconds until it ends.
-func (q *Queries) CountRateLimitHit(ctx context.Context, arg CountRateLimitHitParams) (CountRateLimitHitRow, error) {
-	row := q.db.QueryRow(ctx, countRateLimitHit, arg.Bucket, arg.Client, arg.WindowSeconds)
-	var i CountRateLimitHitRow
-	err := row.Scan(&i.Hits, &i.EndsInSeconds)
-	return i, err
-}
-
-const deleteRateLimitHitsBefore = `-- name: DeleteRateLimitHitsBefore :execrows
-DELETE FROM rate_limit_hits WHERE window_start < now() - make_interval(secs => $1::float8)
-`
-
-// Forget the windows that ended before the given number of seconds ago.
-func (q *Queries) DeleteRateLimitHitsBefore(ctx context.Context, ageSeconds float64) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteRateLimitHitsBefore, ageSeconds)
+// Forgets the clients whose latest attempt is older than @age_seconds.
+func (q *Queries) DeleteRateLimitLogsBefore(ctx context.Context, ageSeconds float64) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteRateLimitLogsBefore, ageSeconds)
 	if err != nil {
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const recordRateLimitAttempt = `-- name: RecordRateLimitAttempt :one
+INSERT INTO rate_limit_attempts AS r (bucket, client, attempts)
+VALUES ($1, $2, ARRAY[clock_timestamp()])
+ON CONFLICT (bucket, client) DO UPDATE
+SET attempts = (r.attempts || clock_timestamp())[greatest(cardinality(r.attempts) + 2 - $3::int, 1):]
+RETURNING ARRAY(
+    SELECT a.t FROM unnest(r.attempts) WITH ORDINALITY AS a (t, i)
+    WHERE a.t > r.attempts[cardinality(r.attempts)] - make_interval(secs => $4::float8)
+    ORDER BY a.i
+)::timestamptz[] AS recent
+`
+
+type RecordRateLimitAttemptParams struct {
+	Bucket        string
+	Client        string
+	Keep          int32
+	WindowSeconds float64
+}
+
+// Logs one attempt by client at bucket, keeping its latest @keep attempts;
+// returns those made within @window_seconds of it, in the order logged, this
+// one last. The time is taken once the row is locked (clock_timestamp, not
+// the transaction's start), so attempts are logged in the order of their
+// times.
+func (q *Queries) RecordRateLimitAttempt(ctx context.Context, arg RecordRateLimitAttemptParams) ([]time.Time, error) {
+	row := q.db.QueryRow(ctx, recordRateLimitAttempt,
+		arg.Bucket,
+		arg.Client,
+		arg.Keep,
+		arg.WindowSeconds,
+	)
+	var recent []time.Time
+	err := row.Scan(&recent)
+	return recent, err
 }

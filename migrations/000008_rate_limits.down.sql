@@ -1,1 +1,1 @@
-DROP TABLE rate_limit_hits;
+DROP TABLE rate_limit_attempts;

@@ -66,9 +66,9 @@ func (d *deps) apiDeps(e env, ord *orders.Service) api.Deps {
 			{Name: "postgres", Ping: d.store.Ping},
 			{Name: "temporal", Ping: func(ctx context.Context) error { return temporalconn.Ping(ctx, d.temporal) }},
 		},
-		RateCounter: db.NewRateCounter(d.store),
-		Options:     apiOptions(e.cfg),
-		Telemetry:   apiTelemetry(e.tel),
+		RateLog:   db.NewRateLog(d.store),
+		Options:   apiOptions(e.cfg),
+		Telemetry: apiTelemetry(e.tel),
 	}
 }
 

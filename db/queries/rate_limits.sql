@@ -1,11 +1,20 @@
--- name: CountRateLimitHit :one
--- One more request from client to bucket in the current window; returns the
--- window's count and the seconds until it ends.
-INSERT INTO rate_limit_hits AS h (bucket, client, window_start, hits)
-VALUES (@bucket, @client, date_bin(make_interval(secs => @window_seconds::float8), now(), 'epoch'::timestamptz), 1)
-ON CONFLICT (bucket, client, window_start) DO UPDATE SET hits = h.hits + 1
-RETURNING h.hits, extract(epoch FROM h.window_start + make_interval(secs => @window_seconds::float8) - now())::float8 AS ends_in_seconds;
+-- name: RecordRateLimitAttempt :one
+-- Logs one attempt by client at bucket, keeping its latest @keep attempts;
+-- returns those made within @window_seconds of it, in the order logged, this
+-- one last. The time is taken once the row is locked (clock_timestamp, not
+-- the transaction's start), so attempts are logged in the order of their
+-- times.
+INSERT INTO rate_limit_attempts AS r (bucket, client, attempts)
+VALUES (@bucket, @client, ARRAY[clock_timestamp()])
+ON CONFLICT (bucket, client) DO UPDATE
+SET attempts = (r.attempts || clock_timestamp())[greatest(cardinality(r.attempts) + 2 - @keep::int, 1):]
+RETURNING ARRAY(
+    SELECT a.t FROM unnest(r.attempts) WITH ORDINALITY AS a (t, i)
+    WHERE a.t > r.attempts[cardinality(r.attempts)] - make_interval(secs => @window_seconds::float8)
+    ORDER BY a.i
+)::timestamptz[] AS recent;
 
--- name: DeleteRateLimitHitsBefore :execrows
--- Forget the windows that ended before the given number of seconds ago.
-DELETE FROM rate_limit_hits WHERE window_start < now() - make_interval(secs => @age_seconds::float8);
+-- name: DeleteRateLimitLogsBefore :execrows
+-- Forgets the clients whose latest attempt is older than @age_seconds.
+DELETE FROM rate_limit_attempts
+WHERE attempts[cardinality(attempts)] < now() - make_interval(secs => @age_seconds::float8);

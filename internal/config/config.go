@@ -150,7 +150,7 @@ type Accounts struct {
 	OpenRegistration       bool          `env:"USERS_OPEN_REGISTRATION" default:"false"`
 	FirstSuperuser         string        `env:"FIRST_SUPERUSER"`
 	FirstSuperuserPassword string        `env:"FIRST_SUPERUSER_PASSWORD" secret:"true"`
-	// Requests per client address per minute.
+	// Attempts per client address in any minute (a sliding window).
 	RateLimitLogin            int `env:"RATE_LIMIT_LOGIN" default:"10" min:"1" max:"1000000"`
 	RateLimitPasswordRecovery int `env:"RATE_LIMIT_PASSWORD_RECOVERY" default:"5" min:"1" max:"1000000"`
 	RateLimitSignup           int `env:"RATE_LIMIT_SIGNUP" default:"5" min:"1" max:"1000000"`
