@@ -16,7 +16,7 @@ import (
 // TestWorkerNeedsTheSearchAttributes: on a namespace without the order
 // search attributes the worker stops at once, saying what to run; `orders
 // register-search-attributes` adds them (again: nothing), and then the
-// worker starts and serves its metrics.
+// worker starts: it polls (ready) and serves its metrics.
 func TestWorkerNeedsTheSearchAttributes(t *testing.T) {
 	temporal := testenv.StartBareTemporal(t)
 	metricsAddr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
@@ -46,7 +46,8 @@ func TestWorkerNeedsTheSearchAttributes(t *testing.T) {
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- run(workerCtx, []string{"orders", "worker"}, envOf(kv), nil, &bytes.Buffer{}) }()
-	waitHTTP(t, "http://"+metricsAddr+"/metrics", http.StatusOK, 30*time.Second)
+	waitHTTP(t, "http://"+metricsAddr+"/ready", http.StatusOK, 30*time.Second)
+	waitHTTP(t, "http://"+metricsAddr+"/metrics", http.StatusOK, time.Second)
 	stopWorker()
 	if err := <-done; err != nil {
 		t.Fatalf("worker: %v", err)

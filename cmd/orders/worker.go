@@ -25,6 +25,9 @@ func runWorker(ctx context.Context, e env, _ []string) error {
 	}
 	d, err := openDeps(ctx, e)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while connecting: a clean stop
+		}
 		return err
 	}
 	defer d.Close()
