@@ -93,9 +93,10 @@ func (m *memoryRateLog) Record(_ context.Context, bucket, client string, keep in
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
+	since := now.Add(-window)
 	if now.After(m.sweptUntil) {
 		for k, log := range m.logs {
-			if !log[len(log)-1].After(now.Add(-window)) {
+			if !log[len(log)-1].After(since) {
 				delete(m.logs, k)
 			}
 		}
@@ -107,7 +108,7 @@ func (m *memoryRateLog) Record(_ context.Context, bucket, client string, keep in
 	m.logs[key] = log
 	recent := make([]time.Time, 0, len(log))
 	for _, t := range log {
-		if t.After(now.Add(-window)) {
+		if t.After(since) {
 			recent = append(recent, t)
 		}
 	}

@@ -10,7 +10,8 @@ import (
 // ten in two seconds); the client may try again once the second oldest has
 // left the window, and refused attempts count.
 func TestRateLimitSlidesAcrossTheMinute(t *testing.T) {
-	now := time.Date(2026, 1, 1, 12, 0, 58, 0, time.UTC)
+	start := time.Date(2026, 1, 1, 12, 0, 58, 0, time.UTC)
+	now := start
 	log := newMemoryRateLog()
 	log.now = func() time.Time { return now }
 	l := &rateLimiter{bucket: "login", limit: 5, window: time.Minute, log: log}
@@ -23,7 +24,7 @@ func TestRateLimitSlidesAcrossTheMinute(t *testing.T) {
 	}
 	starts := []time.Duration{0, 300 * time.Millisecond, 600 * time.Millisecond, time.Second, 1500 * time.Millisecond}
 	for i, at := range starts {
-		now = time.Date(2026, 1, 1, 12, 0, 58, 0, time.UTC).Add(at)
+		now = start.Add(at)
 		if _, refused := attempt("10.0.0.1"); refused {
 			t.Fatalf("attempt %d refused", i+1)
 		}
