@@ -8,10 +8,10 @@ SQLC_VERSION := v1.31.1
 MAILPIT_VERSION := v1.33.1
 STATICCHECK_VERSION := v0.8.2
 WORKFLOWCHECK_VERSION := v0.6.0
-JAEGER_VERSION := v1.76.0
+JAEGER_VERSION := v1.75.0
 TEMPORAL_SERVER_VERSION := v1.29.1
 
-.PHONY: dev test test-unit test-cluster fuzz bench chaos tools cluster-tools release build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
+.PHONY: docs docs-check dev test test-unit test-cluster fuzz bench chaos tools cluster-tools release build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
 
 REDOCLY_VERSION := 2.77.0
 
@@ -144,14 +144,22 @@ lint: bin/staticcheck bin/workflowcheck
 	bin/staticcheck ./...
 	bin/workflowcheck ./workflows/...
 
-## check: formatting, vet, generated code, import rules and linters
-check: fmt-check vet check-generated imports lint
+## docs: regenerate what the docs show of the code (the lifecycle diagram)
+docs:
+	UPDATE_DOCS=1 $(GO) test -count=1 -run '^TestLifecycleDocIsCurrent$$' ./internal/orders/
 
-## histories: record the order workflow histories the replay test replays that
-## are missing from workflows/testdata (existing ones are never re-recorded);
-## after a versioned workflow change, add a recording test and commit the result
+## docs-check: fail when a generated part of the docs is stale
+docs-check:
+	$(GO) test -count=1 -run '^TestLifecycleDocIsCurrent$$' ./internal/orders/
+
+## check: formatting, vet, generated code, import rules, linters and generated docs
+check: fmt-check vet check-generated imports lint docs-check
+
+## histories: record the replay histories of this release's workflow scenarios
+## that workflows/testdata/<release>/ lacks (workflows/histories_test.go; earlier
+## releases' histories are never recorded again); commit the result
 histories: tools
-	RECORD_HISTORIES=1 $(GO) test -count=1 ./api/ -run 'TestOrderLifecycle|TestCancelGives|TestApproval|TestOutOfStock|TestOperatorsCLI|TestDeliverAfterWorkflowCancel|TestNoRelay'
+	RECORD_HISTORIES=1 $(GO) test -count=1 -run '^TestScenarios$$' ./workflows/
 
 ## lint-openapi: the OpenAPI document must pass Redocly's recommended rules (errors fail)
 lint-openapi:

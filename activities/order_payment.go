@@ -10,9 +10,9 @@ import (
 	"github.com/acme/orders/internal/orders"
 )
 
-// AuthorizePayment holds the order's total through the gateway, keyed by the
+// authorizePayment holds the order's total through the gateway, keyed by the
 // order ID so a retry never charges twice. A decline is non-retryable.
-func (o *Orders) AuthorizePayment(ctx context.Context, orderID uuid.UUID) error {
+func (o *Orders) authorizePayment(ctx context.Context, orderID uuid.UUID) error {
 	if _, ok, err := o.Store.Payment(ctx, orderID); ok || err != nil {
 		return err // authorized by an earlier attempt, or the lookup failed (retried)
 	}

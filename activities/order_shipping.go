@@ -45,14 +45,6 @@ func (o *Orders) MarkShipment(ctx context.Context, in MarkShipmentInput) error {
 	return o.Store.SetShipmentStatus(ctx, in.OrderID, in.Status)
 }
 
-// ConfirmationEmail builds the order-confirmation e-mail, for orders of the
-// first shape, which send it as a SendEmail child workflow; later orders send
-// EmailRequest{OrderID} and SendEmail builds it.
-func (o *Orders) ConfirmationEmail(ctx context.Context, orderID uuid.UUID) (EmailRequest, error) {
-	req, err := confirmationEmail(ctx, o.Store, o.ProjectName, orderID)
-	return req, failure(err)
-}
-
 // confirmationEmail reads the order and its customer's address into the
 // order-confirmation e-mail.
 func confirmationEmail(ctx context.Context, store *orders.Store, projectName string, orderID uuid.UUID) (EmailRequest, error) {

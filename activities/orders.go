@@ -18,46 +18,38 @@ type Orders struct {
 	Metrics     *orders.Metrics // transitions, declines, refusals; nil: none
 }
 
-// TransitionInput moves an order's read model from one status to another
-// and records why in its timeline.
+// TransitionInput is an action that moves an order's read model from its
+// status to the next the lifecycle table names, with who and why for its
+// timeline.
 type TransitionInput struct {
 	OrderID uuid.UUID     `json:"order_id"`
 	From    orders.Status `json:"from"`
-	To      orders.Status `json:"to"`
+	Action  orders.Action `json:"action"`
 	Actor   string        `json:"actor"`
 	Detail  string        `json:"detail"`
 }
 
-// Transition writes the status and its event once, however often it is
-// retried; an order in another status than From is a non-retryable failure.
+// Transition writes the next status and its event once, however often it is
+// retried; an action the table does not allow, or an order in another
+// status than From, is a non-retryable failure.
 func (o *Orders) Transition(ctx context.Context, in TransitionInput) error {
-	moved, err := o.Store.Transition(ctx, orders.Transition{
-		OrderID: in.OrderID, From: in.From, To: in.To, Actor: in.Actor, Detail: in.Detail,
+	to, moved, err := o.Store.Transition(ctx, orders.Transition{
+		OrderID: in.OrderID, From: in.From, Action: in.Action, Actor: in.Actor, Detail: in.Detail,
 	})
 	if moved {
-		o.Metrics.Transitioned(ctx, in.From, in.To)
+		o.Metrics.Transitioned(ctx, in.From, to)
 	}
 	return failure(err)
 }
 
-// ConfirmInput confirms an order once its payment is authorized: the
-// transition's From, and who confirms it and why.
-type ConfirmInput struct {
-	OrderID uuid.UUID     `json:"order_id"`
-	From    orders.Status `json:"from"`
-	Actor   string        `json:"actor"`
-	Detail  string        `json:"detail"`
-}
-
-// ConfirmOrder authorizes the payment and moves the order to confirmed: the
-// status change folded into the step that causes it. Both halves are
-// idempotent, so a retry never charges twice nor records confirmed twice; a
-// decline is non-retryable and leaves the order where it was.
-func (o *Orders) ConfirmOrder(ctx context.Context, in ConfirmInput) error {
-	if err := o.AuthorizePayment(ctx, in.OrderID); err != nil {
+// ConfirmOrder authorizes the payment and then takes the transition (confirm,
+// or approve after an operator's approval): the status change folded into
+// the step that causes it. Both halves are idempotent, so a retry never
+// charges twice nor records the change twice; a decline is non-retryable and
+// leaves the order where it was.
+func (o *Orders) ConfirmOrder(ctx context.Context, in TransitionInput) error {
+	if err := o.authorizePayment(ctx, in.OrderID); err != nil {
 		return err
 	}
-	return o.Transition(ctx, TransitionInput{
-		OrderID: in.OrderID, From: in.From, To: orders.StatusConfirmed, Actor: in.Actor, Detail: in.Detail,
-	})
+	return o.Transition(ctx, in)
 }

@@ -134,7 +134,7 @@ func TestReserveIsAllOrNothingAndIdempotent(t *testing.T) {
 
 func TestTransitionRetriedWritesOneEvent(t *testing.T) {
 	f := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenApprove)
-	in := activities.TransitionInput{OrderID: f.order, From: orders.StatusPending, To: orders.StatusConfirmed, Actor: "system"}
+	in := activities.TransitionInput{OrderID: f.order, From: orders.StatusPending, Action: orders.ActionConfirm, Actor: orders.ActorSystem}
 	for range 3 {
 		if err := f.run(a.Transition, in); err != nil {
 			t.Fatal(err)
@@ -144,22 +144,21 @@ func TestTransitionRetriedWritesOneEvent(t *testing.T) {
 	if err != nil || len(events) != 2 || events[1].Type != "status_changed" { // placed, then confirmed once
 		t.Fatalf("%d events, %v", len(events), err)
 	}
-	wrong := activities.TransitionInput{OrderID: f.order, From: orders.StatusPending, To: orders.StatusShipped}
 	var appErr *temporal.ApplicationError
-	if err := f.run(a.Transition, wrong); !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeInvalidTransition {
-		t.Fatalf("transition from a status the order is not in: %v", err)
+	for _, wrong := range []activities.TransitionInput{
+		{OrderID: f.order, From: orders.StatusPending, Action: orders.ActionShip},    // not in the lifecycle table
+		{OrderID: f.order, From: orders.StatusShipped, Action: orders.ActionDeliver}, // the order is confirmed, not shipped
+	} {
+		if err := f.run(a.Transition, wrong); !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypeInvalidTransition || !appErr.NonRetryable() {
+			t.Fatalf("%s from %s: %v", wrong.Action, wrong.From, err)
+		}
 	}
 }
 
-func TestPaymentIsAuthorizedOnceThenReversed(t *testing.T) {
+func TestPaymentIsReversedOnce(t *testing.T) {
 	f := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenApprove)
-	for range 3 {
-		if err := f.run(a.AuthorizePayment, f.order); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := f.gateway.authorizations.Load(); n != 1 {
-		t.Fatalf("gateway asked %d times, want once", n)
+	if err := f.run(a.ConfirmOrder, confirmInput(f.order)); err != nil {
+		t.Fatal(err)
 	}
 	for range 2 {
 		if err := f.run(a.ReversePayment, f.order); err != nil {
@@ -170,16 +169,12 @@ func TestPaymentIsAuthorizedOnceThenReversed(t *testing.T) {
 	if err != nil || p.Status != "voided" {
 		t.Fatalf("payment %+v %v", p, err)
 	}
+}
 
-	declined := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenDecline)
-	var appErr *temporal.ApplicationError
-	if err := declined.run(a.AuthorizePayment, declined.order); !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypePaymentDeclined || !appErr.NonRetryable() {
-		t.Fatalf("decline: %v", err)
-	}
-	transient := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenTransient)
-	if err := transient.run(a.AuthorizePayment, transient.order); err == nil || errors.As(err, &appErr) && appErr.NonRetryable() {
-		t.Fatalf("transient failure must be retryable: %v", err)
-	}
+// confirmInput confirms a pending order without approval.
+func confirmInput(order uuid.UUID) activities.TransitionInput {
+	return activities.TransitionInput{OrderID: order, From: orders.StatusPending, Action: orders.ActionConfirm,
+		Actor: orders.ActorSystem, Detail: "stock reserved and payment authorized"}
 }
 
 // recorder is a mail relay that keeps what it is sent.
@@ -197,7 +192,7 @@ func (r *recorder) Send(_ context.Context, m activities.Mail) error {
 
 func TestConfirmOrderChargesOnceAndConfirmsOnce(t *testing.T) {
 	f := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenApprove)
-	in := activities.ConfirmInput{OrderID: f.order, From: orders.StatusPending, Actor: "system", Detail: "stock reserved and payment authorized"}
+	in := confirmInput(f.order)
 	for range 3 { // retried after success: no second charge, no second event
 		if err := f.run(a.ConfirmOrder, in); err != nil {
 			t.Fatal(err)
@@ -217,12 +212,16 @@ func TestConfirmOrderChargesOnceAndConfirmsOnce(t *testing.T) {
 
 	declined := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenDecline)
 	var appErr *temporal.ApplicationError
-	err = declined.run(a.ConfirmOrder, activities.ConfirmInput{OrderID: declined.order, From: orders.StatusPending})
-	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypePaymentDeclined {
+	err = declined.run(a.ConfirmOrder, confirmInput(declined.order))
+	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrTypePaymentDeclined || !appErr.NonRetryable() {
 		t.Fatalf("decline: %v", err)
 	}
 	if order, err := declined.q.GetOrder(t.Context(), declined.order); err != nil || order.Status != "pending" {
 		t.Fatalf("a declined order stays pending for the workflow to fail it: %s %v", order.Status, err)
+	}
+	transient := newFixture(t, [2]int32{5, 5}, [2]int32{1, 1}, activities.TokenTransient)
+	if err := transient.run(a.ConfirmOrder, confirmInput(transient.order)); err == nil || errors.As(err, &appErr) && appErr.NonRetryable() {
+		t.Fatalf("transient failure must be retryable: %v", err)
 	}
 }
 

@@ -41,6 +41,7 @@ var problems = []struct {
 	{accounts.ErrUnauthenticated, http.StatusUnauthorized, ""},
 	{accounts.ErrInactive, http.StatusForbidden, ""},
 	{errNotSuperuser, http.StatusForbidden, ""},
+	{orders.ErrNotAllowed, http.StatusForbidden, ""},
 	{accounts.ErrRegistrationClosed, http.StatusForbidden, ""},
 	{accounts.ErrSuperuserSelfDelete, http.StatusForbidden, ""},
 

@@ -7,9 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -32,6 +29,7 @@ import (
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/temporalconn"
 	"github.com/acme/orders/internal/testenv"
+	"github.com/acme/orders/workflowclient"
 	"github.com/acme/orders/workflows"
 )
 
@@ -136,7 +134,7 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 
 	queue := "orders-test-" + uuid.NewString()
 	p.queue = queue
-	interceptors, err := workflows.Interceptors(s.tracer)
+	interceptors, err := workflowclient.Interceptors(s.tracer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +145,7 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 	}
 	t.Cleanup(tc.Close)
 	p.client = tc
-	wf := workflows.NewClient(tc, workflows.ClientOptions{TaskQueue: queue, EmailsEnabled: smtp.Enabled()})
+	wf := workflowclient.NewClient(tc, workflowclient.ClientOptions{TaskQueue: queue, EmailsEnabled: smtp.Enabled()})
 
 	if !s.noWorker {
 		w := sdkworker.New(tc, queue, sdkworker.Options{})
@@ -262,46 +260,6 @@ func decode(t testing.TB, b []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("decode %s: %v", b, err)
-	}
-}
-
-// recordHistory saves the order workflow's history, and its confirmation
-// e-mail's when it sent one, as replay fixtures for workflows/replay_test.go,
-// when RECORD_HISTORIES is set (`make histories`) and no history of that name
-// exists: old histories are never re-recorded. A versioned workflow change
-// bumps historyShape, so the new shape gets recordings of its own beside the
-// old ones. Replaying these on every test run makes a change that would break
-// running orders fail CI.
-func (p *platform) recordHistory(name, orderID string) {
-	p.t.Helper()
-	if os.Getenv("RECORD_HISTORIES") == "" {
-		return
-	}
-	p.recordWorkflow("order_"+name+historyShape, "order-"+orderID)
-	emailID := "email-order-confirmed-" + orderID
-	if err := p.client.GetWorkflow(p.ctx(), emailID, "").Get(p.ctx(), nil); err == nil { // sent, and closed
-		p.recordWorkflow("email"+historyShape, emailID) // one per shape
-	}
-}
-
-// historyShape names the workflow shape the tests record now: "" was the
-// first, "_lean" the shape of workflows.leanLifecycle, "_console" that of
-// workflows.operatorConsole (search attributes kept current).
-const historyShape = "_console"
-
-func (p *platform) recordWorkflow(file, workflowID string) {
-	p.t.Helper()
-	path := filepath.Join(testenv.RepoRoot(p.t), "workflows", "testdata", file+".json")
-	if _, err := os.Stat(path); err == nil {
-		return // recorded by an earlier version: kept, never re-recorded
-	}
-	out, err := exec.Command(testenv.TemporalCLI(p.t), "workflow", "show", "--address", p.temporal.HostPort(),
-		"--workflow-id", workflowID, "--output", "json").Output()
-	if err != nil {
-		p.t.Fatalf("record history %s: %v", file, err)
-	}
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		p.t.Fatal(err)
 	}
 }
 

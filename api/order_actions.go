@@ -2,8 +2,10 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -21,34 +23,35 @@ func stillRunning(api huma.API) *huma.Response {
 	}
 }
 
-type orderAction struct {
-	id, path, summary string
-	action            orders.Action
-	who               access
+// orderActions are the HTTP face of the lifecycle's askable actions; who
+// may call each and what it answers come from the lifecycle table.
+var orderActions = map[orders.Action]struct{ id, summary string }{
+	orders.ActionCancel:  {"cancel-order", "Cancel an order until it ships; payment and stock are given back"},
+	orders.ActionApprove: {"approve-order", "Approve an order awaiting approval"},
+	orders.ActionReject:  {"reject-order", "Reject an order awaiting approval (it is cancelled)"},
+	orders.ActionShip:    {"ship-order", "Record that a confirmed order shipped (payment is captured)"},
+	orders.ActionDeliver: {"deliver-order", "Record that a shipped order was delivered"},
 }
 
 func (h *handlers) registerOrderActions(api huma.API, tags []string) {
-	actions := []orderAction{
-		{"cancel-order", "/orders/{order_id}/cancel", "Cancel an order until it ships; payment and stock are given back", orders.ActionCancel, loggedIn},
-		{"approve-order", "/orders/{order_id}/approve", "Approve an order awaiting approval", orders.ActionApprove, superuser},
-		{"reject-order", "/orders/{order_id}/reject", "Reject an order awaiting approval (it is cancelled)", orders.ActionReject, superuser},
-		{"ship-order", "/orders/{order_id}/ship", "Record that a confirmed order shipped (payment is captured)", orders.ActionShip, superuser},
-		{"deliver-order", "/orders/{order_id}/deliver", "Record that a shipped order was delivered", orders.ActionDeliver, superuser},
-	}
-	for _, a := range actions {
-		handle(api, h, guarded(a.who, huma.Operation{
-			OperationID: a.id, Method: http.MethodPost, Path: a.path, Summary: a.summary, Tags: tags,
+	for _, action := range orders.Askable() {
+		a := orderActions[action]
+		who := superuser
+		if orders.MayAsk(orders.PartyCustomer, action) {
+			who = loggedIn
+		}
+		handle(api, h, guarded(who, huma.Operation{
+			OperationID: a.id, Method: http.MethodPost, Path: "/orders/{order_id}/" + string(action), Summary: a.summary, Tags: tags,
 			DefaultStatus: http.StatusOK, Responses: map[string]*huma.Response{"202": stillRunning(api)},
-			Description: "Answers 200 with the order once the workflow has acted, 409 with the reason when the order's state does not allow it, " +
-				"or 202 when the action was accepted but is still running.",
-			Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
+			Description: actionDescription(action),
+			Errors:      []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
 		}), func(ctx context.Context, in *OrderActionInput) (*OrderOutput, error) {
 			traceOrder(ctx, in.ID.String())
 			reason := ""
 			if in.Body != nil {
 				reason = in.Body.Reason
 			}
-			o, done, err := h.Orders.Act(ctx, viewer(ctx), in.ID, a.action, reason)
+			o, done, err := h.Orders.Act(ctx, viewer(ctx), in.ID, action, reason)
 			if err != nil {
 				return nil, err
 			}
@@ -58,4 +61,21 @@ func (h *handlers) registerOrderActions(api huma.API, tags []string) {
 			return orderOutput(o, http.StatusOK), nil
 		})
 	}
+}
+
+// actionDescription tells, from the lifecycle table, from which statuses
+// the action is allowed, where it leads and who may ask.
+func actionDescription(a orders.Action) string {
+	var from, parties []string
+	for _, r := range orders.Rules() {
+		if r.Action == a && r.Allowed {
+			from = append(from, fmt.Sprintf("`%s` (the order becomes `%s`)", r.Status, r.Next))
+		}
+	}
+	for _, p := range orders.Decide("", a).By {
+		parties = append(parties, string(p))
+	}
+	return fmt.Sprintf("Allowed from %s. Who may ask: %s (a customer only of their own order). "+
+		"Answers 200 with the order once the workflow has acted, 409 with the reason when the order's state does not allow it, "+
+		"or 202 when the action was accepted but is still running.", strings.Join(from, ", "), strings.Join(parties, ", "))
 }

@@ -70,7 +70,6 @@ func TestOrderLifecycle(t *testing.T) {
 			Actor    string `json:"actor"`
 		}
 	}
-	p.recordHistory("delivered", o.ID)
 	p.do(http.MethodGet, "/api/v1/orders/"+o.ID+"/events", token, nil, &events)
 	var got []string
 	for _, e := range events.Data {
@@ -113,7 +112,6 @@ func TestCancelGivesStockAndMoneyBack(t *testing.T) {
 	if code, _ := p.act(token, o.ID, "cancel"); code != http.StatusConflict {
 		t.Fatalf("cancel twice: %d", code)
 	}
-	p.recordHistory("cancelled_confirmed", o.ID)
 }
 
 func TestApprovalAboveThreshold(t *testing.T) {
@@ -136,7 +134,6 @@ func TestApprovalAboveThreshold(t *testing.T) {
 	if code, _ := p.act(p.admin, approved.ID, "approve"); code != http.StatusConflict {
 		t.Fatalf("approve twice: %d", code)
 	}
-	p.recordHistory("approved", approved.ID)
 
 	_, rejected := p.place(token, orderBody("tok_approve", line(machine.ID, 1)))
 	p.waitStatus(token, rejected.ID, "awaiting_approval")
@@ -146,7 +143,6 @@ func TestApprovalAboveThreshold(t *testing.T) {
 	if got := p.product(machine.ID); got.Reserved != 1 {
 		t.Fatalf("reserved %d, want 1 (the approved order only)", got.Reserved)
 	}
-	p.recordHistory("rejected", rejected.ID)
 }
 
 func TestOutOfStockAndDeclinedOrdersFailHoldingNothing(t *testing.T) {
@@ -168,9 +164,6 @@ func TestOutOfStockAndDeclinedOrdersFailHoldingNothing(t *testing.T) {
 	}
 	_, flaky := p.place(token, orderBody("tok_transient", line(mug.ID, 1)))
 	p.waitStatus(token, flaky.ID, "confirmed")
-	p.recordHistory("out_of_stock", tooMany.ID)
-	p.recordHistory("declined", declined.ID)
-	p.recordHistory("transient_payment", flaky.ID)
 
 	if got := p.product(mug.ID); got.Reserved != 1 {
 		t.Fatalf("mug reserved %d, want 1 (only the transient-then-approved order)", got.Reserved)
@@ -243,5 +236,4 @@ func TestApprovalTimesOut(t *testing.T) {
 	if pr := p.product(machine.ID); pr.Reserved != 0 {
 		t.Fatalf("reserved %d after the timeout", pr.Reserved)
 	}
-	p.recordHistory("approval_timed_out", o.ID)
 }

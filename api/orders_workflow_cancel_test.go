@@ -41,7 +41,6 @@ func TestDeliverAfterWorkflowCancel(t *testing.T) {
 	if final.Status != "delivered" || !final.PaymentCaptured {
 		t.Fatalf("final state %+v", final)
 	}
-	p.recordHistory("delivered_after_workflow_cancel", o.ID)
 }
 
 // waitWorkflowSaw waits until the workflow has completed a workflow task

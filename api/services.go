@@ -12,7 +12,7 @@ import (
 )
 
 // What the handlers call, declared here by their consumer: cmd plugs in the
-// domain packages' services (and workflows.Client for Jobs), the handler
+// domain packages' services (and workflowclient.Client for Jobs), the handler
 // tests plug in fakes. Each returns its package's sentinel errors, which
 // errors.go maps to HTTP.
 

@@ -14,13 +14,9 @@ import (
 // search attributes (search.go), a one-line summary fixed at start, the
 // current details as the order moves, and a summary on every step.
 
-// operatorConsole is the change from which the order workflow keeps its
-// search attributes current; orders started before it carry none.
-const operatorConsole = "operator-console"
-
-// orderSummary is the workflow's static summary, the line the Temporal UI
+// OrderSummary is the workflow's static summary, the line the Temporal UI
 // lists it by: "Order 3 lines, 1250.00 EUR, alice@example.com".
-func orderSummary(in OrderInput) string {
+func OrderSummary(in OrderInput) string {
 	noun := "lines"
 	if in.Lines == 1 {
 		noun = "line"
@@ -28,22 +24,19 @@ func orderSummary(in OrderInput) string {
 	return fmt.Sprintf("Order %d %s, %s, %s", in.Lines, noun, emails.Money(in.TotalCents, in.Currency), in.CustomerEmail)
 }
 
-// orderDetails is the workflow's static details: what the order is, in
+// OrderDetails is the workflow's static details: what the order is, in
 // Temporal's Markdown.
-func orderDetails(in OrderInput) string {
+func OrderDetails(in OrderInput) string {
 	return fmt.Sprintf("**Order** `%s`  \n**Customer** %s  \n**Lines** %d  \n**Total** %s  \n**Approval** above %s, within %s",
 		in.OrderID, in.CustomerEmail, in.Lines, emails.Money(in.TotalCents, in.Currency),
 		emails.Money(in.ApprovalThresholdCents, in.Currency), in.ApprovalTimeout)
 }
 
 // publish shows the order's current status to operators: as the
-// workflow's current details always, and (from operatorConsole on) as the
-// search attributes OrderStatus and OrderStatusChangedAt.
+// workflow's current details, and as the search attributes OrderStatus and
+// OrderStatusChangedAt.
 func (o *orderRun) publish(ctx workflow.Context, why string) {
 	workflow.SetCurrentDetails(ctx, statusDetails(o.state.Status, why))
-	if !o.console {
-		return
-	}
 	err := workflow.UpsertTypedSearchAttributes(ctx,
 		OrderStatusKey.ValueSet(string(o.state.Status)), OrderStatusChangedAtKey.ValueSet(workflow.Now(ctx)))
 	if err != nil {

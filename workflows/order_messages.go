@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,9 +18,16 @@ func OrderWorkflowID(orderID uuid.UUID) string { return orderWorkflowIDPrefix + 
 
 const orderWorkflowIDPrefix = "order-"
 
+// OrderIDOf is the order ID in an order workflow's ID; ok is false for the
+// ID of any other workflow.
+func OrderIDOf(workflowID string) (orderID string, ok bool) {
+	return strings.CutPrefix(workflowID, orderWorkflowIDPrefix)
+}
+
 // Updates: the API's way in. The caller learns at once whether the order's
-// state allowed the action (the validator), and gets the resulting state.
-// Their names are the order's actions.
+// state allows the action (the validator reads the lifecycle table), and
+// gets the resulting state. Their names are the order's askable actions
+// (orders.Askable).
 const (
 	UpdateCancel  = string(orders.ActionCancel)
 	UpdateApprove = string(orders.ActionApprove)
@@ -39,6 +47,18 @@ const (
 	SignalDelivered = "delivered"
 )
 
+// signals maps each signal to the action it reports.
+var signals = []struct {
+	name   string
+	action orders.Action
+}{
+	{SignalCancel, orders.ActionCancel},
+	{SignalApproved, orders.ActionApprove},
+	{SignalRejected, orders.ActionReject},
+	{SignalShipped, orders.ActionShip},
+	{SignalDelivered, orders.ActionDeliver},
+}
+
 // QueryState returns the workflow's OrderState.
 const QueryState = "state"
 
@@ -51,7 +71,7 @@ type OrderInput struct {
 	ApprovalThresholdCents int64         `json:"approval_threshold_cents"`
 	ApprovalTimeout        time.Duration `json:"approval_timeout"`
 	// NoEmails is set when no mail relay was configured as the order was
-	// placed: the order then starts no e-mail workflow.
+	// placed: the order then sends no confirmation e-mail.
 	NoEmails bool `json:"no_emails,omitempty"`
 	// For operators (summary and details): who ordered, how many lines.
 	CustomerEmail string `json:"customer_email,omitempty"`
@@ -73,9 +93,19 @@ type OrderState struct {
 	PaymentAuthorized bool `json:"payment_authorized"`
 	PaymentCaptured   bool `json:"payment_captured"`
 	ShipmentRequested bool `json:"shipment_requested"`
-	// ConfirmationEmail is what became of the confirmation e-mail: "sending",
-	// "sent" or "failed: why" (the lean shape sends it itself), "started" (a
-	// child workflow, the first shape), "skipped: no mail relay configured",
-	// or empty before.
-	ConfirmationEmail string `json:"confirmation_email,omitempty"`
+	// ConfirmationEmail is what became of the confirmation e-mail, and
+	// ConfirmationEmailError why it failed.
+	ConfirmationEmail      EmailState `json:"confirmation_email,omitempty"`
+	ConfirmationEmailError string     `json:"confirmation_email_error,omitempty"`
 }
+
+// EmailState is where an e-mail the order sends stands.
+type EmailState string
+
+const (
+	EmailNotYet  EmailState = ""        // the order is not confirmed yet
+	EmailSending EmailState = "sending" // tried, and retried, beside the next steps
+	EmailSent    EmailState = "sent"
+	EmailFailed  EmailState = "failed"  // given up after a day of retries
+	EmailSkipped EmailState = "skipped" // no mail relay was configured
+)

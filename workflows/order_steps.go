@@ -6,6 +6,8 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/acme/orders/internal/orders"
 )
 
 // StepTimeout is how long one attempt of an order step may take. The
@@ -14,11 +16,14 @@ import (
 // times it out.
 const StepTimeout = 30 * time.Second
 
-// orderActivityOptions retry every step until it succeeds or fails for good
-// (a non-retryable error): a database or gateway outage delays an order, it
-// does not fail it.
-var orderActivityOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: StepTimeout,
+// orderStepOptions run each step as a local activity: in the worker that
+// runs the workflow, its result recorded as a marker, a run of steps in one
+// workflow task. A step is retried until it succeeds or fails for good (a
+// non-retryable error): a database or gateway outage delays an order, it does
+// not fail it. Retries past the workflow task's timeout wait on a timer.
+var orderStepOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout:    StepTimeout,
+	ScheduleToCloseTimeout: 10 * 365 * 24 * time.Hour, // no limit
 	RetryPolicy: &temporal.RetryPolicy{
 		InitialInterval:    time.Second,
 		BackoffCoefficient: 2,
@@ -26,32 +31,12 @@ var orderActivityOptions = workflow.ActivityOptions{
 	},
 }
 
-// orderLocalActivityOptions are the same for the steps of the lean shape,
-// which run as local activities: in the worker that runs the workflow, their
-// results recorded as markers, a run of steps in one workflow task. Retries
-// past the workflow task's timeout wait on a timer, so a step is still
-// retried until it succeeds or fails for good.
-var orderLocalActivityOptions = workflow.LocalActivityOptions{
-	StartToCloseTimeout:    StepTimeout,
-	ScheduleToCloseTimeout: 10 * 365 * 24 * time.Hour, // no limit, as for the activities above
-	RetryPolicy:            orderActivityOptions.RetryPolicy,
-}
-
-// call runs one step: as a local activity in the lean shape, else as an
-// activity. The summary says what the step does, for the Temporal UI.
-func (o *orderRun) call(ctx workflow.Context, summary string, activity, arg any) workflow.Future {
-	if o.lean {
-		opts := orderLocalActivityOptions
-		opts.Summary = summary
-		return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, opts), activity, arg)
-	}
-	opts := orderActivityOptions
-	opts.Summary = summary
-	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), activity, arg)
-}
-
+// exec runs one step and waits for it. The summary says what the step does,
+// for the Temporal UI.
 func (o *orderRun) exec(ctx workflow.Context, summary string, activity, arg any) error {
-	return o.call(ctx, summary, activity, arg).Get(ctx, nil)
+	opts := orderStepOptions
+	opts.Summary = summary
+	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, opts), activity, arg).Get(ctx, nil)
 }
 
 // disconnected is ctx without its cancellation: for work that must finish
@@ -66,7 +51,7 @@ func withReason(a ActionInput, fallback string) ActionInput {
 		a.Reason = fallback
 	}
 	if a.Actor == "" {
-		a.Actor = "operator"
+		a.Actor = orders.ActorOperator
 	}
 	return a
 }

@@ -51,22 +51,22 @@ func newOrderEnv(t *testing.T, delays ...map[string]time.Duration) *orderEnv {
 	}
 	for name, fn := range map[string]any{
 		"ReserveStock": a.ReserveStock, "ReleaseStock": a.ReleaseStock, "CommitStock": a.CommitStock,
-		"AuthorizePayment": a.AuthorizePayment, "CapturePayment": a.CapturePayment, "ReversePayment": a.ReversePayment,
+		"CapturePayment": a.CapturePayment, "ReversePayment": a.ReversePayment,
 		"RequestShipment": a.RequestShipment, "CancelShipment": a.CancelShipment,
 	} {
 		e.OnActivity(fn, mock.Anything, mock.Anything).Return(record(name)).After(e.delays[name])
 	}
 	e.OnActivity(a.Transition, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.TransitionInput) error {
-		return e.record("->" + string(in.To))
+		return e.record("->" + string(orders.Decide(in.From, in.Action).Next))
 	})
 	e.OnActivity(a.MarkShipment, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.MarkShipmentInput) error {
 		return e.record("shipment " + string(in.Status))
 	})
-	e.OnActivity(a.ConfirmOrder, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ConfirmInput) error {
+	e.OnActivity(a.ConfirmOrder, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.TransitionInput) error {
 		if err := e.record("AuthorizePayment"); err != nil {
 			return err
 		}
-		return e.record("->" + string(orders.StatusConfirmed))
+		return e.record("->" + string(orders.Decide(in.From, in.Action).Next))
 	}).After(e.delays["AuthorizePayment"])
 	// The e-mail goes out beside the next step: counted, not sequenced.
 	var em *activities.Emails
@@ -158,7 +158,7 @@ func TestOrderHappyPath(t *testing.T) {
 		t.Fatalf("state %+v, err %v", st, err)
 	}
 	e.wantCalls(append(slices.Clone(upToConfirmed), shipAndDeliver...)...)
-	if e.counts["email"] != 1 || st.ConfirmationEmail != "sent" {
+	if e.counts["email"] != 1 || st.ConfirmationEmail != workflows.EmailSent {
 		t.Fatalf("confirmation e-mail: sent %d times, state %q", e.counts["email"], st.ConfirmationEmail)
 	}
 }
@@ -171,7 +171,7 @@ func TestOrderWithoutRelaySendsNoEmail(t *testing.T) {
 	in := input(5_000)
 	in.NoEmails = true
 	st, err := e.finish(in)
-	if err != nil || st.Status != orders.StatusCancelled || e.counts["email"] != 0 || !strings.HasPrefix(st.ConfirmationEmail, "skipped") {
+	if err != nil || st.Status != orders.StatusCancelled || e.counts["email"] != 0 || st.ConfirmationEmail != workflows.EmailSkipped {
 		t.Fatalf("state %+v, err %v, e-mails %d", st, err, e.counts["email"])
 	}
 }

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.temporal.io/sdk/worker"
@@ -9,12 +10,12 @@ import (
 	"github.com/acme/orders/workflows"
 )
 
-// TestReplayRecordedHistories replays histories of real runs (recorded from
-// the integration tests with `make histories`) against today's code. A change
-// that would break orders already running fails here: put it behind
-// workflow.GetVersion instead.
+// TestReplayRecordedHistories replays the histories of every release's
+// scenarios (histories_test.go, recorded with `make histories`) against
+// today's code. A change that would break workflows already running fails
+// here: put it behind workflow.GetVersion instead.
 func TestReplayRecordedHistories(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.json")
+	files, err := filepath.Glob("testdata/*/*.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +23,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 		t.Fatalf("only %d recorded histories in testdata/; run `make histories`", len(files))
 	}
 	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
+		t.Run(strings.TrimPrefix(f, "testdata/"), func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			workflows.Register(r)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {

@@ -11,7 +11,7 @@ import (
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/telemetry"
 	"github.com/acme/orders/internal/temporalconn"
-	"github.com/acme/orders/workflows"
+	"github.com/acme/orders/workflowclient"
 )
 
 // deps are the long-lived connections the API and the worker share.
@@ -19,7 +19,7 @@ type deps struct {
 	pool      *pgxpool.Pool
 	store     *db.Store
 	temporal  client.Client
-	workflows *workflows.Client
+	workflows *workflowclient.Client
 	metrics   *orders.Metrics
 }
 
@@ -39,7 +39,7 @@ func openDeps(ctx context.Context, e env) (*deps, error) {
 		pool.Close()
 		return nil, err
 	}
-	wf := workflows.NewClient(tc, workflows.ClientOptions{TaskQueue: e.cfg.Temporal.TaskQueue, EmailsEnabled: e.cfg.SMTP.Enabled()})
+	wf := workflowclient.NewClient(tc, workflowclient.ClientOptions{TaskQueue: e.cfg.Temporal.TaskQueue, EmailsEnabled: e.cfg.SMTP.Enabled()})
 	return &deps{pool: pool, store: store, temporal: tc, workflows: wf, metrics: metrics}, nil
 }
 
@@ -59,7 +59,7 @@ func openDatabase(ctx context.Context, c config.Database, maxConns int32, tel *t
 // dialTemporal is the platform's Temporal client, traced and measured by
 // e.tel (its workers too).
 func dialTemporal(e env) (client.Client, error) {
-	interceptors, err := workflows.Interceptors(e.tel.Tracer)
+	interceptors, err := workflowclient.Interceptors(e.tel.Tracer)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/acme/orders/workflows"
+	"github.com/acme/orders/workflowclient"
 )
 
 // runRegisterSearchAttributes adds the order search attributes the
@@ -20,7 +20,7 @@ func runRegisterSearchAttributes(ctx context.Context, e env, _ []string) error {
 	defer tc.Close()
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	added, err := workflows.RegisterSearchAttributes(ctx, tc, e.cfg.Temporal.Namespace)
+	added, err := workflowclient.RegisterSearchAttributes(ctx, tc, e.cfg.Temporal.Namespace)
 	if err != nil {
 		return err
 	}

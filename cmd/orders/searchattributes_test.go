@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/acme/orders/internal/testenv"
-	"github.com/acme/orders/workflows"
+	"github.com/acme/orders/workflowclient"
 )
 
 // TestWorkerNeedsTheSearchAttributes: on a namespace without the order
@@ -58,7 +58,7 @@ func TestWorkerNeedsTheSearchAttributes(t *testing.T) {
 // carry exactly what `orders register-search-attributes` would add.
 func TestTestServersHaveTheSearchAttributes(t *testing.T) {
 	temporal := testenv.StartTemporal(t)
-	missing, err := workflows.MissingSearchAttributes(t.Context(), temporal.Client(t), "default")
+	missing, err := workflowclient.MissingSearchAttributes(t.Context(), temporal.Client(t), "default")
 	if err != nil || len(missing) > 0 {
 		t.Fatalf("testenv.SearchAttributes lack %v (%v)", missing, err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	sdkworker "go.temporal.io/sdk/worker"
 
-	"github.com/acme/orders/workflows"
+	"github.com/acme/orders/workflowclient"
 )
 
 func runWorker(ctx context.Context, e env, _ []string) error {
@@ -81,9 +81,9 @@ var errMisconfigured = errors.New("the Temporal namespace is not set up for orde
 func checkSearchAttributes(ctx context.Context, e env, d *deps) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	missing, err := workflows.MissingSearchAttributes(ctx, d.temporal, e.cfg.Temporal.Namespace)
+	missing, err := workflowclient.MissingSearchAttributes(ctx, d.temporal, e.cfg.Temporal.Namespace)
 	switch {
-	case errors.Is(err, workflows.ErrSearchAttributeType):
+	case errors.Is(err, workflowclient.ErrSearchAttributeType):
 		return fmt.Errorf("%w: %w", errMisconfigured, err)
 	case err != nil:
 		return err

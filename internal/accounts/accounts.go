@@ -2,7 +2,7 @@
 // log-in and the tokens it issues, password recovery, profile changes and
 // the first superuser, shared by the API and the command line. E-mails go
 // out through the Mailer interface, which cmd satisfies with
-// workflows.Client.
+// workflowclient.Client.
 package accounts
 
 import (

@@ -3,7 +3,6 @@ package orders
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,25 +13,47 @@ import (
 // the caller learns that it was accepted but still runs.
 const actionWait = 20 * time.Second
 
-// Act asks the order's workflow for an action on behalf of the viewer. The
+// Act asks the order's workflow for an action on behalf of the viewer, who
+// must be a party the lifecycle table lets ask it (ErrNotAllowed). The
 // workflow decides at once whether the order's state allows it (a refusal
-// is a *RejectedError with the reason). It returns the order as the action
-// left it; done is false when the action was accepted but still runs.
+// is a *RejectedError with the table's reason). It returns the order as the
+// action left it; done is false when the action was accepted but still runs.
 func (s *Service) Act(ctx context.Context, by Viewer, id uuid.UUID, action Action, reason string) (o Order, done bool, err error) {
 	o, err = s.visible(ctx, by, id)
 	if err != nil {
 		return Order{}, false, err
+	}
+	if !by.mayAsk(action) {
+		return Order{}, false, ErrNotAllowed
 	}
 	if !o.WorkflowStarted {
 		return Order{}, false, ErrWorkflowNotStarted
 	}
 	done, err = s.workflows.Act(ctx, ActRequest{OrderID: id, Action: action, Actor: by.Email, Reason: reason, Wait: actionWait})
 	if errors.Is(err, ErrWorkflowClosed) {
-		return Order{}, false, &RejectedError{Reason: fmt.Sprintf("order is %s; its lifecycle is over", o.Status)}
+		return Order{}, false, &RejectedError{Reason: closedRefusal(o.Status, action)}
 	}
 	if err != nil {
 		return Order{}, false, err
 	}
 	o, err = s.store.Get(ctx, id)
 	return o, done, err
+}
+
+// mayAsk tells whether the viewer is a party that may ask for the action:
+// an operator (superuser) or, of their own order, its customer.
+func (v Viewer) mayAsk(a Action) bool {
+	if v.Superuser {
+		return MayAsk(PartyOperator, a)
+	}
+	return MayAsk(PartyCustomer, a)
+}
+
+// closedRefusal is why an action cannot run on an order whose workflow has
+// completed: the table's reason for its status, which is final then.
+func closedRefusal(s Status, a Action) string {
+	if rule := Decide(s, a); !rule.Allowed {
+		return rule.Refusal
+	}
+	return lifecycleOver(s) // a read model that lags its completed workflow
 }

@@ -21,6 +21,9 @@ var (
 	// ErrWorkflowClosed is what a Workflows implementation returns when the
 	// order's workflow has already completed.
 	ErrWorkflowClosed = errors.New("the order's workflow has completed")
+	// ErrNotAllowed: the caller is not a party the lifecycle lets ask for
+	// the action (a customer approving their own order).
+	ErrNotAllowed = errors.New("you may not ask for this action")
 
 	// ErrOutOfStock: a line cannot be reserved; nothing was.
 	ErrOutOfStock = errors.New("out of stock")

@@ -113,4 +113,9 @@ func TestActAsksTheWorkflowAndReadsTheResult(t *testing.T) {
 	if _, _, err := f.svc.Act(t.Context(), stranger, o.ID, orders.ActionCancel, ""); !errors.Is(err, orders.ErrNotFound) {
 		t.Fatalf("a stranger acts: %v", err)
 	}
+	for _, a := range []orders.Action{orders.ActionApprove, orders.ActionShip, orders.ActionConfirm} { // the lifecycle's: operators', the carrier's, the workflow's
+		if _, _, err := f.svc.Act(t.Context(), f.customer, o.ID, a, ""); !errors.Is(err, orders.ErrNotAllowed) {
+			t.Fatalf("the customer asks for %s: %v", a, err)
+		}
+	}
 }

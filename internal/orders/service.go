@@ -4,7 +4,7 @@
 // relay that starts workflows Temporal was down for, and the transactions the
 // lifecycle's activities run. It knows nothing of HTTP or of Temporal: what
 // it needs of the workflow engine is the Workflows interface, which cmd
-// satisfies with workflows.Client.
+// satisfies with workflowclient.Client.
 package orders
 
 import (

@@ -4,11 +4,8 @@ import "slices"
 
 // Status is where an order is in its lifecycle. The database's order_status
 // enum holds the same values (a test keeps the two equal); nothing else
-// spells them out.
-//
-//	pending ─▶ [awaiting_approval] ─▶ confirmed ─▶ shipped ─▶ delivered
-//	   └──────────────┴───────────────────┴──▶ cancelled
-//	   └──▶ failed
+// spells them out. Which action leads from which status to which is the
+// lifecycle table (lifecycle.go).
 type Status string
 
 const (
@@ -29,16 +26,6 @@ func Statuses() []Status {
 
 // Valid reports whether s is one of Statuses.
 func (s Status) Valid() bool { return slices.Contains(Statuses(), s) }
-
-// Terminal reports whether the order's lifecycle is over.
-func (s Status) Terminal() bool {
-	return s == StatusDelivered || s == StatusCancelled || s == StatusFailed
-}
-
-// Cancellable reports whether a cancel can still run: until the order ships.
-func (s Status) Cancellable() bool {
-	return s == StatusPending || s == StatusAwaitingApproval || s == StatusConfirmed
-}
 
 // Ended reports whether the order ended without being delivered, so that it
 // carries a reason.
@@ -72,16 +59,4 @@ const (
 	ReservationHeld      ReservationState = "held"
 	ReservationReleased  ReservationState = "released"
 	ReservationCommitted ReservationState = "committed"
-)
-
-// Action is what an operator, the customer or the carrier asks of a running
-// order. The order's workflow decides whether its state allows it.
-type Action string
-
-const (
-	ActionCancel  Action = "cancel"
-	ActionApprove Action = "approve"
-	ActionReject  Action = "reject"
-	ActionShip    Action = "ship"
-	ActionDeliver Action = "deliver"
 )

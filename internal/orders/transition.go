@@ -10,26 +10,34 @@ import (
 	"github.com/acme/orders/db"
 )
 
-// Transition is a status change of the read model, and why.
+// Transition is an action that moves the read model from one status to the
+// next the lifecycle table names, and why.
 type Transition struct {
-	OrderID  uuid.UUID
-	From, To Status
-	Actor    string // "system" when empty
-	Detail   string // the reason, kept as the failure reason of a cancelled or failed order
+	OrderID uuid.UUID
+	From    Status
+	Action  Action
+	Actor   string // ActorSystem when empty
+	Detail  string // the reason, kept as the failure reason of a cancelled or failed order
 }
 
-// Transition writes the status and its event in one transaction; moved
-// says it did. Retried after a commit, it finds the order already moved and
-// succeeds without a second event (moved false); an order in any other
-// status is ErrInvalidTransition.
-func (s *Store) Transition(ctx context.Context, t Transition) (moved bool, err error) {
+// Transition writes the next status and its event in one transaction and
+// returns the status; moved says it wrote them. Retried after a commit, it
+// finds the order already moved and succeeds without a second event (moved
+// false). An action the table does not allow from From, or an order in
+// another status, is ErrInvalidTransition.
+func (s *Store) Transition(ctx context.Context, t Transition) (to Status, moved bool, err error) {
+	rule := Decide(t.From, t.Action)
+	if !rule.Allowed {
+		return "", false, fmt.Errorf("%w: %s", ErrInvalidTransition, rule.Refusal)
+	}
+	to = rule.Next
 	err = s.db.InTx(ctx, func(q *db.Queries) error {
 		var reason *string
-		if t.To.Ended() {
+		if to.Ended() {
 			reason = &t.Detail
 		}
 		_, err := q.TransitionOrder(ctx, db.TransitionOrderParams{
-			ID: t.OrderID, FromStatus: string(t.From), ToStatus: string(t.To), FailureReason: reason,
+			ID: t.OrderID, FromStatus: string(t.From), ToStatus: string(to), FailureReason: reason,
 		})
 		if errors.Is(err, db.ErrNotFound) {
 			order, gerr := q.GetOrder(ctx, t.OrderID)
@@ -38,7 +46,7 @@ func (s *Store) Transition(ctx context.Context, t Transition) (moved bool, err e
 				return ErrNotFound
 			case gerr != nil:
 				return gerr
-			case Status(order.Status) == t.To:
+			case Status(order.Status) == to:
 				return nil // a retry: already moved, and its event already written
 			}
 			return fmt.Errorf("%w: order %s is %s, not %s", ErrInvalidTransition, t.OrderID, order.Status, t.From)
@@ -48,14 +56,14 @@ func (s *Store) Transition(ctx context.Context, t Transition) (moved bool, err e
 		}
 		actor := t.Actor
 		if actor == "" {
-			actor = "system"
+			actor = ActorSystem
 		}
-		from, to := string(t.From), string(t.To)
+		from, next := string(t.From), string(to)
 		moved = true
 		return q.AddOrderEvent(ctx, db.AddOrderEventParams{
-			OrderID: t.OrderID, Type: "status_changed", FromStatus: &from, ToStatus: &to,
-			Actor: actor, Detail: t.Detail, DedupeKey: from + "->" + to,
+			OrderID: t.OrderID, Type: "status_changed", FromStatus: &from, ToStatus: &next,
+			Actor: actor, Detail: t.Detail, DedupeKey: from + "->" + next,
 		})
 	})
-	return moved && err == nil, err
+	return to, moved && err == nil, err
 }

@@ -1,0 +1,268 @@
+package workflows_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/acme/orders/activities"
+	"github.com/acme/orders/internal/emails"
+	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/workflows"
+)
+
+// scenarios are the paths the workflows can take, run live; each returns
+// the ID of the workflow it ran. Their histories are what the replay test
+// replays: `make histories` records those missing from testdata/<release>/.
+var scenarios = map[string]func(l *live) string{
+	"order_delivered": func(l *live) string {
+		id := l.start(order{total: 5_000})
+		l.waitFor(id, orders.StatusConfirmed)
+		l.must(id, orders.ActionShip)
+		l.must(id, orders.ActionDeliver)
+		if st := l.finish(id, orders.StatusDelivered); st.ConfirmationEmail != workflows.EmailSent || !st.PaymentCaptured {
+			l.t.Fatalf("delivered: %+v", st)
+		}
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_delivered_without_relay": func(l *live) string {
+		id := l.start(order{total: 5_000, silent: true})
+		l.waitFor(id, orders.StatusConfirmed)
+		l.must(id, orders.ActionShip)
+		l.must(id, orders.ActionDeliver)
+		if st := l.finish(id, orders.StatusDelivered); st.ConfirmationEmail != workflows.EmailSkipped {
+			l.t.Fatalf("no relay, yet the e-mail is %q", st.ConfirmationEmail)
+		}
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_approved": func(l *live) string {
+		id := l.start(order{total: 500_000})
+		l.waitFor(id, orders.StatusAwaitingApproval)
+		l.must(id, orders.ActionApprove)
+		l.must(id, orders.ActionShip)
+		l.must(id, orders.ActionDeliver)
+		l.finish(id, orders.StatusDelivered)
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_rejected": func(l *live) string {
+		id := l.start(order{total: 500_000})
+		l.waitFor(id, orders.StatusAwaitingApproval)
+		l.must(id, orders.ActionReject)
+		l.wantReason(l.finish(id, orders.StatusCancelled), "rejected by an operator")
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_approval_timed_out": func(l *live) string {
+		id := l.start(order{total: 500_000, timeout: time.Second})
+		l.wantReason(l.finish(id, orders.StatusCancelled), "approval timed out after 1s")
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_cancelled_pending": func(l *live) string {
+		id, release := l.bringTo(orders.StatusPending)
+		if done, err := l.ask(id, orders.ActionCancel, 0); err != nil || done {
+			l.t.Fatalf("cancel while reserving: done %v, %v", done, err)
+		}
+		release()
+		if st := l.finish(id, orders.StatusCancelled); st.StockReserved {
+			l.t.Fatalf("cancelled holding stock: %+v", st)
+		}
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_cancel_lost_to_out_of_stock": func(l *live) string {
+		id, release := l.bringTo(orders.StatusPending)
+		l.stubs.fail(id, "ReserveStock", activities.ErrTypeOutOfStock, "out of stock: Mug (MUG), 5 wanted")
+		cancel, err := l.client.UpdateWorkflow(l.t.Context(), client.UpdateWorkflowOptions{
+			WorkflowID: workflows.OrderWorkflowID(id), UpdateName: workflows.UpdateCancel,
+			Args: []any{workflows.ActionInput{Actor: "ann@example.com"}}, WaitForStage: client.WorkflowUpdateStageAccepted,
+		})
+		if err != nil {
+			l.t.Fatalf("cancel while reserving: %v", err)
+		}
+		release()
+		var refused *temporal.ApplicationError
+		if err := cancel.Get(l.t.Context(), nil); !errors.As(err, &refused) || refused.Message() != "order became failed before the cancel could run" {
+			l.t.Fatalf("the cancel's answer: %v", err)
+		}
+		l.finish(id, orders.StatusFailed)
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_cancelled_awaiting_approval": func(l *live) string {
+		id := l.start(order{total: 500_000})
+		l.waitFor(id, orders.StatusAwaitingApproval)
+		l.must(id, orders.ActionCancel)
+		l.finish(id, orders.StatusCancelled)
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_cancelled_confirmed": func(l *live) string {
+		id := l.start(order{total: 5_000})
+		l.waitFor(id, orders.StatusConfirmed)
+		l.must(id, orders.ActionCancel)
+		if st := l.finish(id, orders.StatusCancelled); st.PaymentAuthorized || st.ShipmentRequested || st.StockReserved {
+			l.t.Fatalf("cancelled holding something: %+v", st)
+		}
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_out_of_stock": func(l *live) string {
+		id := uuid.New()
+		l.stubs.fail(id, "ReserveStock", activities.ErrTypeOutOfStock, "out of stock: Mug (MUG), 5 wanted")
+		l.start(order{id: id, total: 5_000})
+		l.wantReason(l.finish(id, orders.StatusFailed), "out of stock: Mug (MUG), 5 wanted")
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_declined": func(l *live) string {
+		id := uuid.New()
+		l.stubs.fail(id, "ConfirmOrder", activities.ErrTypePaymentDeclined, "payment declined")
+		l.start(order{id: id, total: 5_000})
+		l.wantReason(l.finish(id, orders.StatusFailed), "payment declined")
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_transient_payment": func(l *live) string {
+		id := uuid.New()
+		l.stubs.mu.Lock()
+		l.stubs.flaky[id] = 2
+		l.stubs.mu.Unlock()
+		l.start(order{id: id, total: 5_000})
+		l.waitFor(id, orders.StatusConfirmed)
+		l.must(id, orders.ActionCancel)
+		l.finish(id, orders.StatusCancelled)
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_signals": func(l *live) string {
+		id := l.start(order{total: 500_000})
+		l.waitFor(id, orders.StatusAwaitingApproval)
+		l.signal(id, workflows.SignalDelivered) // not shipped: ignored
+		l.signal(id, workflows.SignalApproved)
+		l.waitFor(id, orders.StatusConfirmed)
+		l.signal(id, workflows.SignalShipped)
+		l.waitFor(id, orders.StatusShipped)
+		l.signal(id, workflows.SignalDelivered)
+		l.finish(id, orders.StatusDelivered)
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_workflow_cancelled": func(l *live) string {
+		id := l.start(order{total: 5_000})
+		l.waitFor(id, orders.StatusConfirmed)
+		if err := l.client.CancelWorkflow(l.t.Context(), workflows.OrderWorkflowID(id), ""); err != nil {
+			l.t.Fatal(err)
+		}
+		var canceled *temporal.CanceledError
+		if st, err := l.result(id); !errors.As(err, &canceled) {
+			l.t.Fatalf("workflow cancel: %+v %v", st, err)
+		}
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_delivered_after_workflow_cancel": func(l *live) string {
+		id := l.start(order{total: 5_000})
+		l.waitFor(id, orders.StatusConfirmed)
+		l.must(id, orders.ActionShip)
+		if err := l.client.CancelWorkflow(l.t.Context(), workflows.OrderWorkflowID(id), ""); err != nil {
+			l.t.Fatal(err)
+		}
+		l.must(id, orders.ActionDeliver) // past shipping, the cancel is not honoured
+		l.finish(id, orders.StatusDelivered)
+		return workflows.OrderWorkflowID(id)
+	},
+	"email": func(l *live) string {
+		id, err := l.orders.SendEmail(l.t.Context(), "ann@example.com", emails.TestEmail, emails.Data{})
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		if err := l.client.GetWorkflow(l.t.Context(), id, "").Get(l.t.Context(), nil); err != nil {
+			l.t.Fatal(err)
+		}
+		return id
+	},
+	"test_workflow": func(l *live) string {
+		id, _, err := l.orders.StartTestWorkflow(l.t.Context(), "hello")
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		var out workflows.TestWorkflowResult
+		if err := l.client.GetWorkflow(l.t.Context(), id, "").Get(l.t.Context(), &out); err != nil || out.Reply != "test task return hello" {
+			l.t.Fatalf("test workflow: %+v %v", out, err)
+		}
+		return id
+	},
+}
+
+// historyRelease names the workflow code the scenarios record now: 1.0 is
+// the baseline. A workflow change goes behind workflow.GetVersion and bumps
+// it, so that the scenarios record the new code into testdata/<release>/
+// beside the histories of every earlier release, which are never recorded
+// again: they stand for the workflows already running when the code changes.
+const historyRelease = "1.0"
+
+// TestScenarios runs every scenario live; with RECORD_HISTORIES set
+// (`make histories`) it records the history of each one this release lacks.
+func TestScenarios(t *testing.T) {
+	l := newLive(t)
+	for name, scenario := range scenarios {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			l := *l
+			l.t = t
+			id := scenario(&l)
+			if os.Getenv("RECORD_HISTORIES") != "" {
+				l.record(name, id)
+			}
+		})
+	}
+}
+
+func (l *live) wantReason(st workflows.OrderState, want string) {
+	l.t.Helper()
+	if st.Reason != want {
+		l.t.Fatalf("reason %q, want %q", st.Reason, want)
+	}
+}
+
+// record writes the closed workflow's history to
+// testdata/<release>/<name>.json, unless it is there.
+func (l *live) record(name, workflowID string) {
+	l.t.Helper()
+	path := filepath.Join("testdata", historyRelease, name+".json")
+	if _, err := os.Stat(path); err == nil {
+		return
+	}
+	var events []*historypb.HistoryEvent
+	it := l.client.GetWorkflowHistory(l.t.Context(), workflowID, "", false, 0)
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		events = append(events, e)
+	}
+	out, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {
+		l.t.Fatal(err)
+	}
+	l.t.Logf("recorded %s (%d events)", path, len(events))
+}
+
+// TestEveryScenarioHasAHistory: a scenario added without its recording
+// would leave its path unguarded by the replay test.
+func TestEveryScenarioHasAHistory(t *testing.T) {
+	for name := range scenarios {
+		if _, err := os.Stat(filepath.Join("testdata", historyRelease, name+".json")); err != nil {
+			t.Errorf("no %s history for scenario %s: run `make histories`", historyRelease, name)
+		}
+	}
+	files, _ := filepath.Glob("testdata/*/*.json")
+	for _, f := range files {
+		if _, ok := scenarios[strings.TrimSuffix(filepath.Base(f), ".json")]; !ok {
+			t.Errorf("%s is the history of no scenario", f)
+		}
+	}
+}

@@ -1,0 +1,281 @@
+package workflows_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/acme/orders/activities"
+	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/testenv"
+	"github.com/acme/orders/workflowclient"
+	"github.com/acme/orders/workflows"
+)
+
+// The live tests run the workflows on the package's Temporal dev server,
+// on a worker whose order activities are stubs (stubOrders): the real
+// workflow code, with real updates, signals, timers, cancellation and
+// history, and no database. They record the replay histories too.
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// live is one test's worker, on a task queue of its own.
+type live struct {
+	t      *testing.T
+	client client.Client
+	orders *workflowclient.Client // as the API starts and acts on orders
+	silent *workflowclient.Client // the same, with no mail relay configured
+	stubs  *stubOrders
+	queue  string
+}
+
+func newLive(t *testing.T) *live {
+	t.Helper()
+	c, err := client.Dial(client.Options{HostPort: testenv.SharedTemporal(t).HostPort(), Namespace: "default", Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	queue := "workflows-test-" + uuid.NewString()
+	l := &live{t: t, client: c, queue: queue, stubs: &stubOrders{gates: map[uuid.UUID]chan struct{}{}, fails: map[uuid.UUID]map[string]error{}, flaky: map[uuid.UUID]int{}},
+		orders: workflowclient.NewClient(c, workflowclient.ClientOptions{TaskQueue: queue, EmailsEnabled: true}),
+		silent: workflowclient.NewClient(c, workflowclient.ClientOptions{TaskQueue: queue}),
+	}
+	w := worker.New(c, queue, worker.Options{})
+	workflows.Register(w)
+	w.RegisterActivity(l.stubs)
+	w.RegisterActivity(&stubEmails{})
+	w.RegisterActivity(&activities.Utils{})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	return l
+}
+
+const approvalThreshold = 100_000
+
+// order is what start places: a total below or above the approval threshold.
+type order struct {
+	id      uuid.UUID // a new one unless set (the stubs may hold or fail its steps)
+	total   int64
+	timeout time.Duration // the approval's; 48h unless set
+	silent  bool          // placed with no mail relay
+}
+
+// start starts an order's workflow as the API does and returns its ID.
+// An order whose stock reservation the stubs hold is started with a short
+// workflow task timeout instead: a local activity holds its workflow task,
+// which answers queries and takes updates only once it heartbeats (at 80 %
+// of the timeout).
+func (l *live) start(o order) uuid.UUID {
+	l.t.Helper()
+	id := o.id
+	if id == uuid.Nil {
+		id = uuid.New()
+	}
+	if o.timeout == 0 {
+		o.timeout = 48 * time.Hour
+	}
+	if l.stubs.held(id) {
+		in := workflows.OrderInput{OrderID: id, TotalCents: o.total, Currency: "EUR", ApprovalThresholdCents: approvalThreshold,
+			ApprovalTimeout: o.timeout, NoEmails: o.silent, CustomerEmail: "ann@example.com", Lines: 1}
+		_, err := l.client.ExecuteWorkflow(l.t.Context(), client.StartWorkflowOptions{
+			ID: workflows.OrderWorkflowID(id), TaskQueue: l.queue, WorkflowTaskTimeout: time.Second,
+		}, workflows.OrderWorkflowName, in)
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		return id
+	}
+	c := l.orders
+	if o.silent {
+		c = l.silent
+	}
+	err := c.StartOrder(l.t.Context(), orders.Start{OrderID: id, TotalCents: o.total, Currency: "EUR",
+		ApprovalThresholdCents: approvalThreshold, ApprovalTimeout: o.timeout,
+		CustomerEmail: "ann@example.com", Lines: 1, PlacedAt: time.Now()})
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return id
+}
+
+// state queries the order's workflow.
+func (l *live) state(id uuid.UUID) (workflows.OrderState, error) {
+	v, err := l.client.QueryWorkflow(l.t.Context(), workflows.OrderWorkflowID(id), "", workflows.QueryState)
+	var st workflows.OrderState
+	if err == nil {
+		err = v.Get(&st)
+	}
+	return st, err
+}
+
+// waitFor waits until the order's workflow reports the status.
+func (l *live) waitFor(id uuid.UUID, want orders.Status) {
+	l.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		st, err := l.state(id)
+		if err == nil && st.Status == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			l.t.Fatalf("order %s: want %s, last state %+v (%v)", id, want, st, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// act asks for an action through the client the API uses, and waits for
+// its outcome.
+func (l *live) act(id uuid.UUID, a orders.Action) error {
+	l.t.Helper()
+	done, err := l.ask(id, a, 30*time.Second)
+	if err == nil && !done {
+		l.t.Fatalf("order %s: %s still running after 30s", id, a)
+	}
+	return err
+}
+
+// ask asks for an action and waits up to wait for its outcome; done is
+// false when it was accepted and still runs.
+func (l *live) ask(id uuid.UUID, a orders.Action, wait time.Duration) (done bool, err error) {
+	return l.orders.Act(l.t.Context(), orders.ActRequest{OrderID: id, Action: a, Actor: "ops@example.com", Wait: wait})
+}
+
+// must asks for an action that the order must allow.
+func (l *live) must(id uuid.UUID, a orders.Action) {
+	l.t.Helper()
+	if err := l.act(id, a); err != nil {
+		l.t.Fatalf("order %s: %s: %v", id, a, err)
+	}
+}
+
+// signal reports an action as a fact from outside.
+func (l *live) signal(id uuid.UUID, name string) {
+	l.t.Helper()
+	if err := l.client.SignalWorkflow(l.t.Context(), workflows.OrderWorkflowID(id), "", name, workflows.ActionInput{Actor: "carrier"}); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+// result waits for the order's workflow to close and returns its state.
+func (l *live) result(id uuid.UUID) (workflows.OrderState, error) {
+	l.t.Helper()
+	ctx, cancel := context.WithTimeout(l.t.Context(), 60*time.Second)
+	defer cancel()
+	var st workflows.OrderState
+	err := l.client.GetWorkflow(ctx, workflows.OrderWorkflowID(id), "").Get(ctx, &st)
+	return st, err
+}
+
+// finish waits for the order's workflow to close with the status.
+func (l *live) finish(id uuid.UUID, want orders.Status) workflows.OrderState {
+	l.t.Helper()
+	st, err := l.result(id)
+	if err != nil || st.Status != want {
+		l.t.Fatalf("order %s ended %+v (%v), want %s", id, st, err, want)
+	}
+	return st
+}
+
+// stubOrders stands in for activities.Orders under the same method names:
+// every step succeeds unless the test holds or fails it for one order.
+// Transition keeps the lifecycle table as the real store does.
+type stubOrders struct {
+	mu    sync.Mutex
+	gates map[uuid.UUID]chan struct{}    // ReserveStock waits until closed
+	fails map[uuid.UUID]map[string]error // a step's final answer
+	flaky map[uuid.UUID]int              // ConfirmOrder attempts that fail first
+}
+
+// hold makes the order's stock reservation wait until release is called.
+func (s *stubOrders) hold(id uuid.UUID) (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gate := make(chan struct{})
+	s.gates[id] = gate
+	return sync.OnceFunc(func() { close(gate) })
+}
+
+// fail makes the step end the order's way with a business failure.
+// held reports whether the order's stock reservation is held.
+func (s *stubOrders) held(id uuid.UUID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gates[id] != nil
+}
+
+func (s *stubOrders) fail(id uuid.UUID, step, errType, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fails[id] == nil {
+		s.fails[id] = map[string]error{}
+	}
+	s.fails[id][step] = temporal.NewNonRetryableApplicationError(message, errType, nil)
+}
+
+func (s *stubOrders) failure(id uuid.UUID, step string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fails[id][step]
+}
+
+func (s *stubOrders) ReserveStock(ctx context.Context, id uuid.UUID) error {
+	s.mu.Lock()
+	gate := s.gates[id]
+	s.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return s.failure(id, "ReserveStock")
+}
+
+func (s *stubOrders) ConfirmOrder(_ context.Context, in activities.TransitionInput) error {
+	s.mu.Lock()
+	if s.flaky[in.OrderID] > 0 {
+		s.flaky[in.OrderID]--
+		s.mu.Unlock()
+		return errors.New("payment gateway unavailable")
+	}
+	s.mu.Unlock()
+	if err := s.failure(in.OrderID, "ConfirmOrder"); err != nil {
+		return err
+	}
+	return s.Transition(context.Background(), in)
+}
+
+func (s *stubOrders) Transition(_ context.Context, in activities.TransitionInput) error {
+	if rule := orders.Decide(in.From, in.Action); !rule.Allowed {
+		return temporal.NewNonRetryableApplicationError(rule.Refusal, activities.ErrTypeInvalidTransition, nil)
+	}
+	return nil
+}
+
+func (*stubOrders) ReleaseStock(context.Context, uuid.UUID) error    { return nil }
+func (*stubOrders) CommitStock(context.Context, uuid.UUID) error     { return nil }
+func (*stubOrders) CapturePayment(context.Context, uuid.UUID) error  { return nil }
+func (*stubOrders) ReversePayment(context.Context, uuid.UUID) error  { return nil }
+func (*stubOrders) RequestShipment(context.Context, uuid.UUID) error { return nil }
+func (*stubOrders) CancelShipment(context.Context, uuid.UUID) error  { return nil }
+func (*stubOrders) MarkShipment(context.Context, activities.MarkShipmentInput) error {
+	return nil
+}
+
+// stubEmails stands in for activities.Emails: every e-mail is sent.
+type stubEmails struct{}
+
+func (*stubEmails) SendEmail(context.Context, activities.EmailRequest) error { return nil }
