@@ -9,12 +9,14 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 
+	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/orders"
 )
 
 // Deps is what the activities need; cmd builds it, tests build it too.
 type Deps struct {
 	Orders      *orders.Store
+	Stock       *catalog.Store
 	Payments    PaymentGateway
 	Carrier     Carrier
 	Mailer      Mailer
@@ -27,7 +29,7 @@ type Deps struct {
 func Register(r worker.ActivityRegistry, d Deps) {
 	r.RegisterActivity(&Utils{})
 	r.RegisterActivity(&Emails{Mailer: d.Mailer, Orders: d.Orders, ProjectName: d.ProjectName})
-	r.RegisterActivity(&Orders{Store: d.Orders, Payments: d.Payments, Carrier: d.Carrier, ProjectName: d.ProjectName, Metrics: d.Metrics})
+	r.RegisterActivity(&Orders{Store: d.Orders, Stock: d.Stock, Payments: d.Payments, Carrier: d.Carrier, ProjectName: d.ProjectName, Metrics: d.Metrics})
 }
 
 // Application error types the workflows tell apart. All are non-retryable:
@@ -45,7 +47,7 @@ var businessFailures = []struct {
 	err     error
 	errType string
 }{
-	{orders.ErrOutOfStock, ErrTypeOutOfStock},
+	{catalog.ErrOutOfStock, ErrTypeOutOfStock},
 	{orders.ErrInvalidTransition, ErrTypeInvalidTransition},
 	{orders.ErrNoLines, ErrTypeNoLines},
 	{orders.ErrNotFound, ErrTypeOrderNotFound},

@@ -5,13 +5,16 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/orders"
 )
 
-// Orders holds the order lifecycle's side effects: the read model and stock
-// through the order store, the payment gateway and the carrier.
+// Orders holds the order lifecycle's side effects: the read model through
+// the order store, the stock through the catalog's, the payment gateway and
+// the carrier.
 type Orders struct {
 	Store       *orders.Store
+	Stock       *catalog.Store
 	Payments    PaymentGateway
 	Carrier     Carrier
 	ProjectName string          // for the e-mails it builds

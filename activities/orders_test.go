@@ -15,6 +15,7 @@ import (
 
 	"github.com/acme/orders/activities"
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/testenv"
@@ -76,7 +77,7 @@ func newFixture(t *testing.T, stock [2]int32, qty [2]int32, token string) *fixtu
 	var s testsuite.WorkflowTestSuite
 	f.env = s.NewTestActivityEnvironment()
 	f.mail = &recorder{}
-	activities.Register(f.env, activities.Deps{Orders: orders.NewStore(store), Payments: f.gateway, Carrier: activities.SimulatedCarrier{},
+	activities.Register(f.env, activities.Deps{Orders: orders.NewStore(store), Stock: catalog.NewStore(store), Payments: f.gateway, Carrier: activities.SimulatedCarrier{},
 		Mailer: f.mail, ProjectName: "Shop"})
 	return f
 }

@@ -55,24 +55,42 @@ func TestCatalog(t *testing.T) {
 	lamp := p.newProduct(4990, "EUR", 0)
 
 	// Public reading, filters and search.
-	var page struct {
-		Data  []product
-		Count int
+	type productPage struct {
+		Data       []product
+		Count      *int
+		NextCursor string `json:"next_cursor"`
 	}
-	if code := p.do(http.MethodGet, "/api/v1/products/", "", nil, &page); code != http.StatusOK || page.Count != 2 {
-		t.Fatalf("list: %d %+v", code, page)
+	var page productPage
+	if code := p.do(http.MethodGet, "/api/v1/products/", "", nil, &page); code != http.StatusOK || len(page.Data) != 2 || page.Count != nil {
+		t.Fatalf("list (counted only when asked): %d %+v", code, page)
 	}
-	p.do(http.MethodGet, "/api/v1/products/?q="+mug.SKU[:4]+"&limit=1", "", nil, &page)
-	if page.Count != 2 || len(page.Data) != 1 {
-		t.Fatalf("search by sku prefix with limit 1: %+v", page)
+	page = productPage{}
+	p.do(http.MethodGet, "/api/v1/products/?count=true&q="+mug.SKU[:4]+"&limit=1", "", nil, &page)
+	if page.Count == nil || *page.Count != 2 || len(page.Data) != 1 || page.Data[0].ID != lamp.ID || page.NextCursor == "" {
+		t.Fatalf("search by sku prefix with limit 1, counted: %+v", page)
+	}
+	next := page.NextCursor
+	page = productPage{}
+	p.do(http.MethodGet, "/api/v1/products/?q="+mug.SKU[:4]+"&limit=1&cursor="+next, "", nil, &page)
+	if len(page.Data) != 1 || page.Data[0].ID != mug.ID || page.NextCursor != "" {
+		t.Fatalf("the next page: %+v", page)
 	}
 	p.do(http.MethodGet, "/api/v1/products/?q="+mug.Name, "", nil, &page)
-	if page.Count != 1 || page.Data[0].ID != mug.ID {
+	if len(page.Data) != 1 || page.Data[0].ID != mug.ID {
 		t.Fatalf("search by name: %+v", page)
+	}
+	p.do(http.MethodGet, "/api/v1/products/?skip=1&count=true", "", nil, &page)
+	if len(page.Data) != 1 || page.Data[0].ID != mug.ID || *page.Count != 2 {
+		t.Fatalf("old clients' skip: %+v", page)
+	}
+	for _, q := range []string{"skip=1&cursor=" + next, "cursor=not-a-cursor", "count=maybe"} {
+		if code := p.do(http.MethodGet, "/api/v1/products/?"+q, "", nil, nil); code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d, want 422", q, code)
+		}
 	}
 	p.do(http.MethodPatch, "/api/v1/products/"+lamp.ID, p.admin, map[string]any{"active": false, "price_cents": 5990}, nil)
 	p.do(http.MethodGet, "/api/v1/products/?active=true", "", nil, &page)
-	if page.Count != 1 || page.Data[0].ID != mug.ID {
+	if len(page.Data) != 1 || page.Data[0].ID != mug.ID {
 		t.Fatalf("active filter: %+v", page)
 	}
 	if got := p.product(lamp.ID); got.Active || got.PriceCents != 5990 {

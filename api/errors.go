@@ -12,6 +12,7 @@ import (
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/page"
 )
 
 // errNotSuperuser is the API's own: an operation for superusers only.
@@ -56,7 +57,8 @@ var problems = []struct {
 	{catalog.ErrZeroDelta, http.StatusUnprocessableEntity, "body.delta"},
 	{catalog.ErrTooMuchStock, http.StatusUnprocessableEntity, "body.delta"},
 	{orders.ErrKeyReused, http.StatusUnprocessableEntity, "header.Idempotency-Key"},
-	{orders.ErrBadCursor, http.StatusUnprocessableEntity, "query.cursor"},
+	{page.ErrBadCursor, http.StatusUnprocessableEntity, "query.cursor"},
+	{orders.ErrKeyInvalid, http.StatusUnprocessableEntity, "header.Idempotency-Key"},
 
 	{orders.ErrWorkflowNotStarted, http.StatusServiceUnavailable, ""},
 	{emails.ErrDisabled, http.StatusServiceUnavailable, ""},
@@ -84,11 +86,7 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 	case errors.As(err, &status):
 		return err // already an answer (Huma's validation)
 	case errors.As(err, &lines):
-		details := make([]error, len(lines.Problems))
-		for i, p := range lines.Problems {
-			details[i] = &huma.ErrorDetail{Location: fmt.Sprintf("body.lines[%d].product_id", p.Index), Message: p.Message, Value: p.Value}
-		}
-		return huma.Error422UnprocessableEntity("some lines cannot be ordered", details...)
+		return huma.Error422UnprocessableEntity("some lines cannot be ordered", lineDetails(lines, nil)...)
 	case errors.As(err, &rejected):
 		return huma.Error409Conflict(rejected.Reason)
 	}
@@ -115,6 +113,26 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 	}
 	h.Logger.ErrorContext(ctx, "unexpected error", "error", err)
 	return huma.Error500InternalServerError("")
+}
+
+// lineDetails are the problems of an order's lines, each at its location
+// (under prefix, or the request body).
+func lineDetails(lines *orders.LinesError, prefix *huma.PathBuffer) []error {
+	at := func(path string) string {
+		if prefix == nil {
+			return "body." + path
+		}
+		return prefix.With(path)
+	}
+	details := make([]error, len(lines.Problems))
+	for i, p := range lines.Problems {
+		location := at("lines")
+		if p.Index >= 0 {
+			location = at(fmt.Sprintf("lines[%d].%s", p.Index, p.Field))
+		}
+		details[i] = &huma.ErrorDetail{Location: location, Message: p.Message, Value: p.Value}
+	}
+	return details
 }
 
 // unavailable logs a 503's cause and adds Retry-After to its answer.

@@ -82,7 +82,7 @@ func TestUnavailableIsA503ToRetryWithItsCauseLogged(t *testing.T) {
 func TestOrderProblemsKeepTheirDetail(t *testing.T) {
 	h := newHandlers(io.Discard)
 	lines := answer(t, h.problem(t.Context(), &orders.LinesError{Problems: []orders.LineProblem{
-		{Index: 0, Message: "no such product"}, {Index: 2, Message: "product is not for sale"},
+		{Index: 0, Field: "product_id", Message: "no such product"}, {Index: 2, Field: "product_id", Message: "product is not for sale"},
 	}}))
 	if lines.Status != http.StatusUnprocessableEntity || len(lines.Errors) != 2 ||
 		lines.Errors[1].Location != "body.lines[2].product_id" || lines.Errors[1].Message != "product is not for sale" {

@@ -11,6 +11,7 @@ import (
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/page"
 )
 
 // Fakes of the interfaces the handlers consume, for the fast tier: each
@@ -39,10 +40,10 @@ func (fakeAuth) Authenticate(_ context.Context, token string) (accounts.User, er
 
 type fakeAccounts struct {
 	api.Accounts
-	list func() ([]accounts.User, int64, error)
+	list func() (page.Page[accounts.User], *int64, error)
 }
 
-func (f *fakeAccounts) List(context.Context, int32, int32) ([]accounts.User, int64, error) {
+func (f *fakeAccounts) List(context.Context, accounts.Filter) (page.Page[accounts.User], *int64, error) {
 	return f.list()
 }
 
@@ -60,7 +61,7 @@ func (f *fakeCatalog) Create(_ context.Context, actor uuid.UUID, p catalog.NewPr
 type fakeOrders struct {
 	api.Orders
 	place func(by orders.Viewer, r orders.PlaceRequest) (orders.Order, error)
-	list  func(by orders.Viewer, f orders.Filter) (orders.Page, error)
+	list  func(by orders.Viewer, f orders.Filter) (page.Page[orders.Order], error)
 	act   func(by orders.Viewer, id uuid.UUID, a orders.Action, reason string) (orders.Order, bool, error)
 }
 
@@ -68,7 +69,7 @@ func (f *fakeOrders) Place(_ context.Context, by orders.Viewer, r orders.PlaceRe
 	return f.place(by, r)
 }
 
-func (f *fakeOrders) List(_ context.Context, by orders.Viewer, filter orders.Filter) (orders.Page, error) {
+func (f *fakeOrders) List(_ context.Context, by orders.Viewer, filter orders.Filter) (page.Page[orders.Order], error) {
 	return f.list(by, filter)
 }
 

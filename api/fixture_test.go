@@ -151,7 +151,7 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 		w := sdkworker.New(tc, queue, sdkworker.Options{})
 		workflows.Register(w)
 		activities.Register(w, activities.Deps{
-			Orders: orders.NewStore(store), Payments: activities.NewSimulatedGateway(), Carrier: activities.SimulatedCarrier{},
+			Orders: orders.NewStore(store), Stock: catalog.NewStore(store), Payments: activities.NewSimulatedGateway(), Carrier: activities.SimulatedCarrier{},
 			Mailer: activities.NewSMTPMailer(smtp), ProjectName: s.accounts.ProjectName,
 		})
 		if err := w.Start(); err != nil {
@@ -162,17 +162,17 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 
 	ordOpts := s.orders
 	ordOpts.Tracer = s.tracer
-	ord := orders.NewService(orders.NewStore(store), wf, ordOpts, s.logger)
+	ord := orders.NewService(orders.NewStore(store), catalog.NewStore(store), wf, ordOpts, s.logger)
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	t.Cleanup(stopRelay)
 	go ord.Relay(relayCtx)
 
-	acc := accounts.NewService(store, wf, s.accounts, quietLogger())
+	acc := accounts.NewService(accounts.NewStore(store), wf, s.accounts, quietLogger())
 	if _, err := acc.EnsureSuperuser(t.Context(), adminEmail, adminPassword); err != nil {
 		t.Fatal(err)
 	}
 	p.api = newTestAPI(t, api.Deps{
-		Logger: s.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(store), Orders: ord, Jobs: wf,
+		Logger: s.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(store)), Orders: ord, Jobs: wf,
 		RateLog: db.NewRateLog(store), Options: s.http, Telemetry: api.Telemetry{Tracer: s.tracer},
 	})
 	p.admin = p.login(adminEmail, adminPassword)

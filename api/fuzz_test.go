@@ -19,6 +19,7 @@ import (
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/page"
 )
 
 // Fuzz targets for request decoding and validation (users, products,
@@ -116,8 +117,9 @@ func (s accountsSink) Update(_ context.Context, id uuid.UUID, c accounts.Change)
 	return sampleUser(), nil
 }
 
-func (s accountsSink) List(_ context.Context, skip, limit int32) ([]accounts.User, int64, error) {
-	return []accounts.User{sampleUser()}, 1, nil
+func (s accountsSink) List(_ context.Context, f accounts.Filter) (page.Page[accounts.User], *int64, error) {
+	s.take("accounts.List", f)
+	return page.Page[accounts.User]{Items: []accounts.User{sampleUser()}}, nil, nil
 }
 
 // The services over one sink; a method a target does not reach panics.
@@ -136,9 +138,9 @@ type (
 	}
 )
 
-func (c catalogSink) List(_ context.Context, f catalog.Filter) ([]catalog.Product, int64, error) {
+func (c catalogSink) List(_ context.Context, f catalog.Filter) (page.Page[catalog.Product], *int64, error) {
 	c.take("catalog.List", f)
-	return []catalog.Product{sampleProduct()}, 1, nil
+	return page.Page[catalog.Product]{Items: []catalog.Product{sampleProduct()}}, nil, nil
 }
 
 func (c catalogSink) Create(_ context.Context, _ uuid.UUID, p catalog.NewProduct) (catalog.Product, error) {
@@ -161,9 +163,9 @@ func (o ordersSink) Place(_ context.Context, by orders.Viewer, r orders.PlaceReq
 	return sampleOrder(uuid.New(), orders.StatusPending), nil
 }
 
-func (o ordersSink) List(_ context.Context, _ orders.Viewer, f orders.Filter) (orders.Page, error) {
+func (o ordersSink) List(_ context.Context, _ orders.Viewer, f orders.Filter) (page.Page[orders.Order], error) {
 	o.take("orders.List", f)
-	return orders.Page{Orders: []orders.Order{sampleOrder(uuid.New(), orders.StatusConfirmed)}}, nil
+	return page.Page[orders.Order]{Items: []orders.Order{sampleOrder(uuid.New(), orders.StatusConfirmed)}}, nil
 }
 
 // fuzzServer is the whole HTTP layer over a sink, and the contract it keeps.

@@ -15,6 +15,7 @@ import (
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/page"
 	"github.com/acme/orders/internal/temporalconn"
 )
 
@@ -24,8 +25,8 @@ import (
 
 func TestAccessRulesOverAFakeAuthenticator(t *testing.T) {
 	t.Parallel()
-	tapi := fakeAPI(t, api.Deps{Accounts: &fakeAccounts{list: func() ([]accounts.User, int64, error) {
-		return []accounts.User{operator}, 1, nil
+	tapi := fakeAPI(t, api.Deps{Accounts: &fakeAccounts{list: func() (page.Page[accounts.User], *int64, error) {
+		return page.Page[accounts.User]{Items: []accounts.User{operator}}, nil, nil
 	}}})
 	cases := []struct {
 		name, path, auth string
@@ -187,12 +188,12 @@ func TestOrderActionAnswers(t *testing.T) {
 func TestListOrdersPassesItsFilters(t *testing.T) {
 	t.Parallel()
 	var got orders.Filter
-	fake := &fakeOrders{list: func(_ orders.Viewer, f orders.Filter) (orders.Page, error) {
+	fake := &fakeOrders{list: func(_ orders.Viewer, f orders.Filter) (page.Page[orders.Order], error) {
 		got = f
-		if f.Cursor == "stale" {
-			return orders.Page{}, fmt.Errorf("%w: illegal base64", orders.ErrBadCursor)
+		if f.Page.Cursor == "stale" {
+			return page.Page[orders.Order]{}, fmt.Errorf("%w: illegal base64", page.ErrBadCursor)
 		}
-		return orders.Page{NextCursor: "next"}, nil
+		return page.Page[orders.Order]{Next: "next"}, nil
 	}}
 	tapi := fakeAPI(t, api.Deps{Orders: fake})
 	customerID := uuid.New()
@@ -200,7 +201,7 @@ func TestListOrdersPassesItsFilters(t *testing.T) {
 	if resp.Code != http.StatusOK || !strings.Contains(resp.Body.String(), `"next_cursor":"next"`) {
 		t.Fatalf("%d %s", resp.Code, resp.Body)
 	}
-	if got.Status != orders.StatusFailed || got.Limit != 5 || got.CustomerID == nil || *got.CustomerID != customerID ||
+	if got.Status != orders.StatusFailed || got.Page.Limit != 5 || got.CustomerID == nil || *got.CustomerID != customerID ||
 		!got.CreatedFrom.Equal(time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("filter %+v", got)
 	}

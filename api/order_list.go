@@ -7,12 +7,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/page"
 )
 
 func (h *handlers) listOrders(ctx context.Context, in *ListOrdersInput) (*ListOutput[OrderPublic], error) {
 	f := orders.Filter{
 		Status: orders.Status(in.Status), CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo,
-		Cursor: in.Cursor, Limit: in.Limit,
+		Page: page.Request{Cursor: in.Cursor, Limit: in.Limit},
 	}
 	if in.CustomerID != "" {
 		id, err := uuid.Parse(in.CustomerID)
@@ -21,13 +22,11 @@ func (h *handlers) listOrders(ctx context.Context, in *ListOrdersInput) (*ListOu
 		}
 		f.CustomerID = &id
 	}
-	page, err := h.Orders.List(ctx, viewer(ctx), f)
+	found, err := h.Orders.List(ctx, viewer(ctx), f)
 	if err != nil {
 		return nil, err
 	}
-	out := listOf(page.Orders, publicOrder, nil)
-	out.Body.NextCursor = page.NextCursor
-	return out, nil
+	return pageOf(found, publicOrder, nil), nil
 }
 
 func (h *handlers) orderEvents(ctx context.Context, in *OrderIDPath) (*ListOutput[OrderEvent], error) {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -37,33 +36,27 @@ type Address struct {
 // OrderLineInput is one product and how many.
 type OrderLineInput struct {
 	ProductID uuid.UUID `json:"product_id"`
-	Quantity  int32     `json:"quantity" minimum:"1" maximum:"1000"`
+	Quantity  int32     `json:"quantity" minimum:"1" maximum:"1000" doc:"orders.MaxQuantity at most"`
 }
 
 // PlaceOrderBody is what a customer orders.
 type PlaceOrderBody struct {
-	Lines           []OrderLineInput `json:"lines" minItems:"1" maxItems:"100"`
+	Lines           []OrderLineInput `json:"lines" minItems:"1" maxItems:"100" nullable:"false"`
 	ShippingAddress Address          `json:"shipping_address"`
 	PaymentToken    string           `json:"payment_token" minLength:"1" maxLength:"200" example:"tok_approve" doc:"From the payment provider. The simulated gateway approves tok_approve, declines tok_decline, and fails tok_transient twice before approving."`
 }
 
-// Resolve holds the rules across lines: at least one, and each product once.
+// Resolve holds the order's line rules (orders.CheckLines), so that a
+// request that breaks them is answered 422 before anything is read.
 func (b *PlaceOrderBody) Resolve(_ huma.Context, prefix *huma.PathBuffer) []error {
-	if len(b.Lines) == 0 {
-		return []error{&huma.ErrorDetail{Location: prefix.With("lines"), Message: "an order needs at least one line"}}
-	}
-	seen := make(map[uuid.UUID]bool, len(b.Lines))
-	var errs []error
+	lines := make([]orders.LineRequest, len(b.Lines))
 	for i, l := range b.Lines {
-		if seen[l.ProductID] {
-			errs = append(errs, &huma.ErrorDetail{
-				Location: prefix.With(fmt.Sprintf("lines[%d].product_id", i)),
-				Message:  "each product may appear on one line only", Value: l.ProductID,
-			})
-		}
-		seen[l.ProductID] = true
+		lines[i] = orders.LineRequest{ProductID: l.ProductID, Quantity: l.Quantity}
 	}
-	return errs
+	if problems := orders.CheckLines(lines); problems != nil {
+		return lineDetails(problems, prefix)
+	}
+	return nil
 }
 
 // PlaceOrderInput places an order, once per Idempotency-Key.
@@ -90,7 +83,7 @@ type OrderPublic struct {
 	Currency        string      `json:"currency"`
 	TotalCents      int64       `json:"total_cents"`
 	ShippingAddress Address     `json:"shipping_address"`
-	Lines           []OrderLine `json:"lines,omitempty" doc:"Present when one order is read"`
+	Lines           []OrderLine `json:"lines" nullable:"false"`
 	FailureReason   string      `json:"failure_reason,omitempty" doc:"Why it was cancelled or failed"`
 	Version         int32       `json:"version"`
 	CreatedAt       time.Time   `json:"created_at"`
@@ -110,8 +103,8 @@ type ListOrdersInput struct {
 	CustomerID  string      `query:"customer_id" format:"uuid" doc:"Superusers only; customers always see their own"`
 	CreatedFrom time.Time   `query:"created_from" doc:"Inclusive, RFC 3339"`
 	CreatedTo   time.Time   `query:"created_to" doc:"Exclusive, RFC 3339"`
-	Cursor      string      `query:"cursor" maxLength:"200" doc:"next_cursor of the previous page"`
-	Limit       int32       `query:"limit" minimum:"1" maximum:"100" default:"20"`
+	CursorInput
+	Limit int32 `query:"limit" minimum:"1" maximum:"100" default:"20"`
 }
 
 // OrderIDPath names an order in the path.

@@ -67,6 +67,7 @@ func publicOrder(o orders.Order) OrderPublic {
 		ShippingAddress: Address(o.ShippingAddress), FailureReason: o.FailureReason, Version: o.Version,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
+	p.Lines = make([]OrderLine, 0, len(o.Lines))
 	for _, l := range o.Lines {
 		p.Lines = append(p.Lines, OrderLine{
 			ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, UnitPriceCents: l.UnitPriceCents,

@@ -45,12 +45,12 @@ type ProductOutput struct {
 	Body     ProductPublic
 }
 
-// ListProductsInput filters and pages the catalog.
+// ListProductsInput filters and pages the catalog, newest first.
 type ListProductsInput struct {
 	Active string `query:"active" enum:"true,false" doc:"Only active (true) or inactive (false) products; both when absent"`
 	Search string `query:"q" maxLength:"100" doc:"Part of the name or SKU, case-insensitive"`
-	Skip   int32  `query:"skip" minimum:"0" maximum:"2147483647" default:"0" doc:"How many to pass over"`
-	Limit  int32  `query:"limit" minimum:"1" maximum:"100" default:"50"`
+	PagedInput
+	Limit int32 `query:"limit" minimum:"1" maximum:"100" default:"50"`
 }
 
 // ProductIDPath names a product in the path.

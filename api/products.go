@@ -13,7 +13,7 @@ func (h *handlers) registerProducts(api huma.API) {
 	tags := []string{"products"}
 	handle(api, h, guarded(anyone, huma.Operation{
 		OperationID: "list-products", Method: http.MethodGet, Path: "/products",
-		Summary: "List the catalog, newest first", Tags: tags,
+		Summary: "List the catalog, newest first, in cursor pages", Tags: tags,
 	}), h.listProducts)
 	handle(api, h, guarded(anyone, huma.Operation{
 		OperationID: "read-product", Method: http.MethodGet, Path: "/products/{product_id}",
@@ -55,12 +55,12 @@ func optionalBool(s string) *bool {
 
 func (h *handlers) listProducts(ctx context.Context, in *ListProductsInput) (*ListOutput[ProductPublic], error) {
 	products, count, err := h.Catalog.List(ctx, catalog.Filter{
-		Active: optionalBool(in.Active), Search: in.Search, Skip: in.Skip, Limit: in.Limit,
+		Active: optionalBool(in.Active), Search: in.Search, Page: in.request(in.Limit), Count: in.Count,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return listOf(products, publicProduct, counted(count)), nil
+	return pageOf(products, publicProduct, count), nil
 }
 
 func (h *handlers) readProduct(ctx context.Context, in *ProductIDPath) (*ProductOutput, error) {

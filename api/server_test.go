@@ -191,3 +191,71 @@ func TestResetPasswordPage(t *testing.T) {
 		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
 }
+
+// TestNoArrayIsNullable: a list's data and an order's lines are never null,
+// and the document says so, so that a generated client holds them as plain
+// slices (oapi-codegen made them pointers to slices while they were
+// nullable or optional).
+func TestNoArrayIsNullable(t *testing.T) {
+	srv := newServer(t, Options{})
+	_, body := get(t, srv.URL+"/api/v1/openapi.json")
+	var doc struct {
+		Components struct {
+			Schemas map[string]map[string]any `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(where string, s map[string]any)
+	walk = func(where string, s map[string]any) {
+		if types, ok := s["type"].([]any); ok {
+			for _, ty := range types {
+				if ty == "null" && slicesContain(types, "array") {
+					t.Errorf("%s: a nullable array", where)
+				}
+			}
+		}
+		if s["nullable"] == true && s["type"] == "array" {
+			t.Errorf("%s: a nullable array", where)
+		}
+		props, _ := s["properties"].(map[string]any)
+		for name, p := range props {
+			if ps, ok := p.(map[string]any); ok {
+				walk(where+"."+name, ps)
+			}
+		}
+		if items, ok := s["items"].(map[string]any); ok {
+			walk(where+"[]", items)
+		}
+	}
+	lists := 0
+	for name, s := range doc.Components.Schemas {
+		if name == "ErrorModel" {
+			continue // Huma's problem body: errors is omitted when there are none
+		}
+		walk(name, s)
+		props, _ := s["properties"].(map[string]any)
+		required, _ := s["required"].([]any)
+		for _, field := range []string{"data", "lines"} {
+			if _, has := props[field]; has && !slicesContain(required, field) {
+				t.Errorf("%s.%s is optional", name, field)
+			}
+		}
+		if _, has := props["data"]; has {
+			lists++
+		}
+	}
+	if lists < 5 {
+		t.Fatalf("only %d list schemas in the document", lists)
+	}
+}
+
+func slicesContain(xs []any, want string) bool {
+	for _, x := range xs {
+		if x == want {
+			return true
+		}
+	}
+	return false
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/page"
 )
 
 // What the handlers call, declared here by their consumer: cmd plugs in the
@@ -30,7 +31,7 @@ type Accounts interface {
 
 	Create(ctx context.Context, u accounts.NewUser) (accounts.User, error)
 	Signup(ctx context.Context, email, fullName, password string) (accounts.User, error)
-	List(ctx context.Context, skip, limit int32) ([]accounts.User, int64, error)
+	List(ctx context.Context, f accounts.Filter) (page.Page[accounts.User], *int64, error)
 	Get(ctx context.Context, by accounts.User, id uuid.UUID) (accounts.User, error)
 	UpdateMe(ctx context.Context, me accounts.User, email, fullName *string) (accounts.User, error)
 	ChangePassword(ctx context.Context, me accounts.User, current, next string) error
@@ -41,7 +42,7 @@ type Accounts interface {
 
 // Catalog is the products and their stock.
 type Catalog interface {
-	List(ctx context.Context, f catalog.Filter) ([]catalog.Product, int64, error)
+	List(ctx context.Context, f catalog.Filter) (page.Page[catalog.Product], *int64, error)
 	Get(ctx context.Context, id uuid.UUID) (catalog.Product, error)
 	Create(ctx context.Context, actor uuid.UUID, p catalog.NewProduct) (catalog.Product, error)
 	Update(ctx context.Context, id uuid.UUID, c catalog.Change) (catalog.Product, error)
@@ -54,7 +55,7 @@ type Catalog interface {
 type Orders interface {
 	Place(ctx context.Context, by orders.Viewer, r orders.PlaceRequest) (orders.Order, error)
 	Get(ctx context.Context, by orders.Viewer, id uuid.UUID) (orders.Order, error)
-	List(ctx context.Context, by orders.Viewer, f orders.Filter) (orders.Page, error)
+	List(ctx context.Context, by orders.Viewer, f orders.Filter) (page.Page[orders.Order], error)
 	Events(ctx context.Context, by orders.Viewer, id uuid.UUID) ([]orders.Event, error)
 	Act(ctx context.Context, by orders.Viewer, id uuid.UUID, a orders.Action, reason string) (o orders.Order, done bool, err error)
 }

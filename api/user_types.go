@@ -29,9 +29,9 @@ type UserOutput struct {
 
 func userOutput(u accounts.User) *UserOutput { return &UserOutput{Body: publicUser(u)} }
 
-// ListUsersInput pages through users.
+// ListUsersInput pages through users, newest first.
 type ListUsersInput struct {
-	Skip  int32 `query:"skip" minimum:"0" maximum:"2147483647" default:"0" doc:"How many to pass over"`
+	PagedInput
 	Limit int32 `query:"limit" minimum:"1" maximum:"100" default:"100"`
 }
 

@@ -13,7 +13,7 @@ func (h *handlers) registerUsers(api huma.API) {
 	tags := []string{"users"}
 	handle(api, h, guarded(superuser, huma.Operation{
 		OperationID: "list-users", Method: http.MethodGet, Path: "/users",
-		Summary: "List users, newest first", Tags: tags,
+		Summary: "List users, newest first, in cursor pages", Tags: tags,
 	}), h.listUsers)
 	handle(api, h, guarded(superuser, huma.Operation{
 		OperationID: "create-user", Method: http.MethodPost, Path: "/users",
@@ -61,11 +61,11 @@ func (h *handlers) registerUsers(api huma.API) {
 }
 
 func (h *handlers) listUsers(ctx context.Context, in *ListUsersInput) (*ListOutput[UserPublic], error) {
-	users, count, err := h.Accounts.List(ctx, in.Skip, in.Limit)
+	users, count, err := h.Accounts.List(ctx, accounts.Filter{Page: in.request(in.Limit), Count: in.Count})
 	if err != nil {
 		return nil, err
 	}
-	return listOf(users, publicUser, counted(count)), nil
+	return pageOf(users, publicUser, count), nil
 }
 
 func (h *handlers) createUser(ctx context.Context, in *CreateUserInput) (*UserOutput, error) {

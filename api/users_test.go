@@ -41,7 +41,7 @@ func TestSignup(t *testing.T) {
 		}
 	}
 	var list struct{ Count int }
-	p.do(http.MethodGet, "/api/v1/users/", p.admin, nil, &list)
+	p.do(http.MethodGet, "/api/v1/users/?count=true", p.admin, nil, &list)
 	if list.Count != 2 {
 		t.Fatalf("bad input changed something: %d users, want 2", list.Count)
 	}
@@ -77,21 +77,30 @@ func TestListUsersNewestFirstInPages(t *testing.T) {
 		u, _ := p.newUser(false, true)
 		made = append(made, u)
 	}
-	var page struct {
-		Data  []user
-		Count int
+	type userPage struct {
+		Data       []user
+		Count      *int
+		NextCursor string `json:"next_cursor"`
 	}
-	if code := p.do(http.MethodGet, "/api/v1/users/?limit=2", p.admin, nil, &page); code != http.StatusOK {
+	var page userPage
+	if code := p.do(http.MethodGet, "/api/v1/users/?limit=2&count=true", p.admin, nil, &page); code != http.StatusOK {
 		t.Fatalf("list: %d", code)
 	}
-	if page.Count != 4 || len(page.Data) != 2 || page.Data[0].ID != made[2].ID || page.Data[1].ID != made[1].ID {
+	if *page.Count != 4 || len(page.Data) != 2 || page.Data[0].ID != made[2].ID || page.Data[1].ID != made[1].ID || page.NextCursor == "" {
 		t.Fatalf("page 1: %+v", page)
 	}
+	cursor := page.NextCursor
+	page = userPage{}
+	p.do(http.MethodGet, "/api/v1/users/?limit=2&cursor="+cursor, p.admin, nil, &page)
+	if len(page.Data) != 2 || page.Data[0].ID != made[0].ID || page.Data[1].Email != adminEmail || page.NextCursor != "" || page.Count != nil {
+		t.Fatalf("page 2 by cursor: %+v", page)
+	}
+	page = userPage{}
 	p.do(http.MethodGet, "/api/v1/users/?skip=2&limit=2", p.admin, nil, &page)
 	if len(page.Data) != 2 || page.Data[0].ID != made[0].ID || page.Data[1].Email != adminEmail {
-		t.Fatalf("page 2: %+v", page)
+		t.Fatalf("page 2 by skip: %+v", page)
 	}
-	for _, q := range []string{"limit=0", "limit=101", "skip=-1", "limit=x"} {
+	for _, q := range []string{"limit=0", "limit=101", "skip=-1", "limit=x", "skip=2&cursor=" + cursor} {
 		if code := p.do(http.MethodGet, "/api/v1/users/?"+q, p.admin, nil, nil); code != http.StatusUnprocessableEntity {
 			t.Errorf("%s: %d, want 422", q, code)
 		}

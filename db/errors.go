@@ -52,12 +52,6 @@ func (e *ConstraintError) Error() string {
 
 func (e *ConstraintError) Unwrap() error { return e.err }
 
-// Violates reports whether err is a refusal by the named constraint.
-func Violates(err error, constraint string) bool {
-	var ce *ConstraintError
-	return errors.As(err, &ce) && ce.Constraint == constraint
-}
-
 // translate turns the driver's errors into this package's: no rows becomes
 // ErrNotFound, a constraint violation a *ConstraintError, an outage
 // ErrUnavailable. Anything else is returned as it is.

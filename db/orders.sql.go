@@ -239,14 +239,22 @@ func (q *Queries) GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrder
 }
 
 const listOrders = `-- name: ListOrders :many
-SELECT id, customer_id, status, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash, failure_reason, version, workflow_started_at, created_at, updated_at, workflow_claimed_until, trace_context FROM orders
-WHERE ($1::uuid IS NULL OR customer_id = $1)
-  AND ($2::order_status IS NULL OR status = $2)
-  AND ($3::timestamptz IS NULL OR created_at >= $3)
-  AND ($4::timestamptz IS NULL OR created_at < $4)
+SELECT orders.id, orders.customer_id, orders.status, orders.currency, orders.total_cents, orders.shipping_address, orders.payment_token, orders.idempotency_key, orders.request_hash, orders.failure_reason, orders.version, orders.workflow_started_at, orders.created_at, orders.updated_at, orders.workflow_claimed_until, orders.trace_context,
+       l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
+       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities
+FROM orders, LATERAL (
+    SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
+           array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
+           array_agg(quantity ORDER BY line_no) AS quantities
+    FROM order_lines WHERE order_id = orders.id
+) l
+WHERE ($1::uuid IS NULL OR orders.customer_id = $1)
+  AND ($2::order_status IS NULL OR orders.status = $2)
+  AND ($3::timestamptz IS NULL OR orders.created_at >= $3)
+  AND ($4::timestamptz IS NULL OR orders.created_at < $4)
   AND ($5::timestamptz IS NULL
-       OR (created_at, id) < ($5, $6::uuid))
-ORDER BY created_at DESC, id DESC
+       OR (orders.created_at, orders.id) < ($5, $6::uuid))
+ORDER BY orders.created_at DESC, orders.id DESC
 LIMIT $7
 `
 
@@ -260,9 +268,18 @@ type ListOrdersParams struct {
 	Limit        int32
 }
 
-// A keyset page in a stable order (newest first, id breaking ties); every
-// filter is optional.
-func (q *Queries) ListOrders(ctx context.Context, arg ListOrdersParams) ([]Order, error) {
+type ListOrdersRow struct {
+	Order           Order
+	ProductIds      []uuid.UUID
+	Skus            []string
+	Names           []string
+	UnitPricesCents []int64
+	Quantities      []int32
+}
+
+// A keyset page in a stable order (newest first, id breaking ties), each
+// order with its lines as arrays in line order; every filter is optional.
+func (q *Queries) ListOrders(ctx context.Context, arg ListOrdersParams) ([]ListOrdersRow, error) {
 	rows, err := q.db.Query(ctx, listOrders,
 		arg.CustomerID,
 		arg.Status,
@@ -276,26 +293,31 @@ func (q *Queries) ListOrders(ctx context.Context, arg ListOrdersParams) ([]Order
 		return nil, err
 	}
 	defer rows.Close()
-	items := []Order{}
+	items := []ListOrdersRow{}
 	for rows.Next() {
-		var i Order
+		var i ListOrdersRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.CustomerID,
-			&i.Status,
-			&i.Currency,
-			&i.TotalCents,
-			&i.ShippingAddress,
-			&i.PaymentToken,
-			&i.IdempotencyKey,
-			&i.RequestHash,
-			&i.FailureReason,
-			&i.Version,
-			&i.WorkflowStartedAt,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-			&i.WorkflowClaimedUntil,
-			&i.TraceContext,
+			&i.Order.ID,
+			&i.Order.CustomerID,
+			&i.Order.Status,
+			&i.Order.Currency,
+			&i.Order.TotalCents,
+			&i.Order.ShippingAddress,
+			&i.Order.PaymentToken,
+			&i.Order.IdempotencyKey,
+			&i.Order.RequestHash,
+			&i.Order.FailureReason,
+			&i.Order.Version,
+			&i.Order.WorkflowStartedAt,
+			&i.Order.CreatedAt,
+			&i.Order.UpdatedAt,
+			&i.Order.WorkflowClaimedUntil,
+			&i.Order.TraceContext,
+			&i.ProductIds,
+			&i.Skus,
+			&i.Names,
+			&i.UnitPricesCents,
+			&i.Quantities,
 		); err != nil {
 			return nil, err
 		}

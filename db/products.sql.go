@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -24,6 +25,7 @@ type CountProductsParams struct {
 	Search *string
 }
 
+// Every match, when a client asks for the count: it reads them all.
 func (q *Queries) CountProducts(ctx context.Context, arg CountProductsParams) (int64, error) {
 	row := q.db.QueryRow(ctx, countProducts, arg.Active, arg.Search)
 	var count int64
@@ -74,6 +76,7 @@ const deleteProduct = `-- name: DeleteProduct :execrows
 DELETE FROM products WHERE id = $1
 `
 
+// Refused by order_lines_product_id_fkey when orders reference the product.
 func (q *Queries) DeleteProduct(ctx context.Context, id uuid.UUID) (int64, error) {
 	result, err := q.db.Exec(ctx, deleteProduct, id)
 	if err != nil {
@@ -149,20 +152,28 @@ func (q *Queries) GetProductsByIDs(ctx context.Context, ids []uuid.UUID) ([]Prod
 
 const listProducts = `-- name: ListProducts :many
 SELECT products.id, products.sku, products.name, products.description, products.price_cents, products.currency, products.active, products.created_at, products.updated_at, inventory.on_hand, inventory.reserved
-FROM products JOIN inventory ON inventory.product_id = products.id
-WHERE ($1::boolean IS NULL OR products.active = $1)
-  AND ($2::text IS NULL
-       OR products.name ILIKE '%' || $2 || '%'
-       OR products.sku ILIKE '%' || $2 || '%')
+FROM (
+    SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at FROM products p
+    WHERE ($1::boolean IS NULL OR p.active = $1)
+      AND ($2::text IS NULL
+           OR p.name ILIKE '%' || $2 || '%'
+           OR p.sku ILIKE '%' || $2 || '%')
+      AND ($3::timestamptz IS NULL
+           OR (p.created_at, p.id) < ($3, $4::uuid))
+    ORDER BY p.created_at DESC, p.id DESC
+    LIMIT $6 OFFSET $5
+) AS products
+JOIN inventory ON inventory.product_id = products.id
 ORDER BY products.created_at DESC, products.id DESC
-LIMIT $4 OFFSET $3
 `
 
 type ListProductsParams struct {
-	Active *bool
-	Search *string
-	Offset int32
-	Limit  int32
+	Active       *bool
+	Search       *string
+	AfterCreated *time.Time
+	AfterID      *uuid.UUID
+	Skip         int32
+	Limit        int32
 }
 
 type ListProductsRow struct {
@@ -171,12 +182,18 @@ type ListProductsRow struct {
 	Reserved int32
 }
 
-// Filters are optional: NULL means "any".
+// A page of the catalog, newest first: after a keyset position (the
+// cursor; NULL for the first page) or past skip rows (old clients' offset
+// paging, which reads every row it skips). Filters are optional (NULL:
+// any); search is served by the trigram indexes. The page is chosen before
+// the stock is joined, so a search reads the stock of its page alone.
 func (q *Queries) ListProducts(ctx context.Context, arg ListProductsParams) ([]ListProductsRow, error) {
 	rows, err := q.db.Query(ctx, listProducts,
 		arg.Active,
 		arg.Search,
-		arg.Offset,
+		arg.AfterCreated,
+		arg.AfterID,
+		arg.Skip,
 		arg.Limit,
 	)
 	if err != nil {
@@ -209,15 +226,82 @@ func (q *Queries) ListProducts(ctx context.Context, arg ListProductsParams) ([]L
 	return items, nil
 }
 
-const productIsOrdered = `-- name: ProductIsOrdered :one
-SELECT EXISTS (SELECT 1 FROM order_lines WHERE product_id = $1)
+const listProductsInWindow = `-- name: ListProductsInWindow :many
+SELECT products.id, products.sku, products.name, products.description, products.price_cents, products.currency, products.active, products.created_at, products.updated_at, inventory.on_hand, inventory.reserved
+FROM (
+    SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at FROM (
+        SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at FROM products p
+        WHERE ($1::boolean IS NULL OR p.active = $1)
+          AND ($2::timestamptz IS NULL
+               OR (p.created_at, p.id) < ($2, $3::uuid))
+        ORDER BY p.created_at DESC, p.id DESC
+        LIMIT $4
+    ) w
+    WHERE w.name ILIKE '%' || $5::text || '%' OR w.sku ILIKE '%' || $5::text || '%'
+    ORDER BY w.created_at DESC, w.id DESC
+    LIMIT $6
+) AS products
+JOIN inventory ON inventory.product_id = products.id
+ORDER BY products.created_at DESC, products.id DESC
 `
 
-func (q *Queries) ProductIsOrdered(ctx context.Context, productID uuid.UUID) (bool, error) {
-	row := q.db.QueryRow(ctx, productIsOrdered, productID)
-	var exists bool
-	err := row.Scan(&exists)
-	return exists, err
+type ListProductsInWindowParams struct {
+	Active       *bool
+	AfterCreated *time.Time
+	AfterID      *uuid.UUID
+	Window       int32
+	Search       string
+	Limit        int32
+}
+
+type ListProductsInWindowRow struct {
+	Product  Product
+	OnHand   int32
+	Reserved int32
+}
+
+// A search's first try: the newest @window products past the cursor,
+// walked in the list's order on its index and filtered. A word that many
+// products share fills a page from them at once (the trigram index would
+// read every match to sort them); a rarer one does not, and ListProducts
+// searches the index.
+func (q *Queries) ListProductsInWindow(ctx context.Context, arg ListProductsInWindowParams) ([]ListProductsInWindowRow, error) {
+	rows, err := q.db.Query(ctx, listProductsInWindow,
+		arg.Active,
+		arg.AfterCreated,
+		arg.AfterID,
+		arg.Window,
+		arg.Search,
+		arg.Limit,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListProductsInWindowRow{}
+	for rows.Next() {
+		var i ListProductsInWindowRow
+		if err := rows.Scan(
+			&i.Product.ID,
+			&i.Product.Sku,
+			&i.Product.Name,
+			&i.Product.Description,
+			&i.Product.PriceCents,
+			&i.Product.Currency,
+			&i.Product.Active,
+			&i.Product.CreatedAt,
+			&i.Product.UpdatedAt,
+			&i.OnHand,
+			&i.Reserved,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const updateProduct = `-- name: UpdateProduct :one

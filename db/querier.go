@@ -23,6 +23,7 @@ type Querier interface {
 	ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]ClaimUnstartedOrdersRow, error)
 	// Shipped: the goods leave the warehouse.
 	CommitStock(ctx context.Context, arg CommitStockParams) error
+	// Every match, when a client asks for the count: it reads them all.
 	CountProducts(ctx context.Context, arg CountProductsParams) (int64, error)
 	CountUsers(ctx context.Context) (int64, error)
 	CreateInventory(ctx context.Context, arg CreateInventoryParams) error
@@ -34,6 +35,7 @@ type Querier interface {
 	CreateUser(ctx context.Context, arg CreateUserParams) (User, error)
 	// The first superuser: created once, never overwritten at a later start.
 	CreateUserIfMissing(ctx context.Context, arg CreateUserIfMissingParams) (int64, error)
+	// Refused by order_lines_product_id_fkey when orders reference the product.
 	DeleteProduct(ctx context.Context, id uuid.UUID) (int64, error)
 	// Forgets the clients whose latest attempt is older than @age_seconds.
 	DeleteRateLimitLogsBefore(ctx context.Context, ageSeconds float64) (int64, error)
@@ -55,12 +57,24 @@ type Querier interface {
 	// Locks the row: two resets with one token cannot both pass the version check.
 	GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error)
 	ListOrderEvents(ctx context.Context, orderID uuid.UUID) ([]OrderEvent, error)
-	// A keyset page in a stable order (newest first, id breaking ties); every
-	// filter is optional.
-	ListOrders(ctx context.Context, arg ListOrdersParams) ([]Order, error)
-	// Filters are optional: NULL means "any".
+	// A keyset page in a stable order (newest first, id breaking ties), each
+	// order with its lines as arrays in line order; every filter is optional.
+	ListOrders(ctx context.Context, arg ListOrdersParams) ([]ListOrdersRow, error)
+	// A page of the catalog, newest first: after a keyset position (the
+	// cursor; NULL for the first page) or past skip rows (old clients' offset
+	// paging, which reads every row it skips). Filters are optional (NULL:
+	// any); search is served by the trigram indexes. The page is chosen before
+	// the stock is joined, so a search reads the stock of its page alone.
 	ListProducts(ctx context.Context, arg ListProductsParams) ([]ListProductsRow, error)
+	// A search's first try: the newest @window products past the cursor,
+	// walked in the list's order on its index and filtered. A word that many
+	// products share fills a page from them at once (the trigram index would
+	// read every match to sort them); a rarer one does not, and ListProducts
+	// searches the index.
+	ListProductsInWindow(ctx context.Context, arg ListProductsInWindowParams) ([]ListProductsInWindowRow, error)
 	ListStockAdjustments(ctx context.Context, arg ListStockAdjustmentsParams) ([]StockAdjustment, error)
+	// A page of users, newest first: after a keyset position (the cursor; NULL
+	// for the first page) or past skip rows (old clients' offset paging).
 	ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error)
 	// Held while a change could take a superuser away, so that the check that
 	// one remains and the change are one step.
@@ -77,7 +91,6 @@ type Querier interface {
 	// trip, atomic). Returns no row when the customer already used the
 	// idempotency key: then nothing is written.
 	PlaceOrder(ctx context.Context, arg PlaceOrderParams) (PlaceOrderRow, error)
-	ProductIsOrdered(ctx context.Context, productID uuid.UUID) (bool, error)
 	// Logs one attempt by client at bucket, keeping its latest @keep attempts;
 	// returns those made within @window_seconds of it, in the order logged, this
 	// one last. The time is taken once the row is locked (clock_timestamp, not

@@ -3,6 +3,7 @@ package db_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func TestDriverErrorsAreTranslated(t *testing.T) {
 		return err
 	})
 	var ce *db.ConstraintError
-	if !errors.As(err, &ce) || ce.Code != db.UniqueViolation || ce.Table != "users" || !db.Violates(err, "users_email_key") {
+	if !errors.As(err, &ce) || ce.Code != db.UniqueViolation || ce.Table != "users" || ce.Constraint != "users_email_key" {
 		t.Fatalf("duplicate e-mail: %#v", err)
 	}
 	if _, err := s.Q().ListUsers(t.Context(), db.ListUsersParams{Limit: -1}); err == nil {
@@ -86,5 +87,53 @@ func TestOutagesAreUnavailable(t *testing.T) {
 	}
 	if took := time.Since(start); took > 10*time.Second {
 		t.Fatalf("two 300 ms bounds took %v", took)
+	}
+}
+
+// TestListsArePlannedForTheirArguments: a list query (optional filters) runs
+// as an unnamed statement, planned for each call's arguments; other queries
+// are prepared once and keep their plan.
+func TestListsArePlannedForTheirArguments(t *testing.T) {
+	_, url := testenv.NewPool(t)
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 1 // the statements below and the check share one session
+	pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	s := db.NewStore(pool)
+	if _, err := s.Q().GetUser(t.Context(), uuid.New()); !errors.Is(err, db.ErrNotFound) {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := s.Q().ListUsers(t.Context(), db.ListUsersParams{Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Q().CountUsers(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var prepared []string
+	rows, err := pool.Query(t.Context(), "SELECT statement FROM pg_prepared_statements", pgx.QueryExecModeSimpleProtocol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prepared, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sawGet bool
+	for _, st := range prepared {
+		sawGet = sawGet || strings.HasPrefix(st, "-- name: GetUser ")
+		if strings.HasPrefix(st, "-- name: ListUsers") || strings.HasPrefix(st, "-- name: CountUsers") {
+			t.Errorf("a list is prepared: %.40s", st)
+		}
+	}
+	if !sawGet {
+		t.Fatalf("GetUser is not prepared (%d statements)", len(prepared))
 	}
 }

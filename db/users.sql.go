@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -158,17 +159,28 @@ func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, err
 
 const listUsers = `-- name: ListUsers :many
 SELECT id, email, full_name, password_hash, is_active, is_superuser, token_version, created_at, updated_at FROM users
+WHERE $1::timestamptz IS NULL
+   OR (created_at, id) < ($1, $2::uuid)
 ORDER BY created_at DESC, id DESC
-LIMIT $1 OFFSET $2
+LIMIT $4 OFFSET $3
 `
 
 type ListUsersParams struct {
-	Limit  int32
-	Offset int32
+	AfterCreated *time.Time
+	AfterID      *uuid.UUID
+	Skip         int32
+	Limit        int32
 }
 
+// A page of users, newest first: after a keyset position (the cursor; NULL
+// for the first page) or past skip rows (old clients' offset paging).
 func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error) {
-	rows, err := q.db.Query(ctx, listUsers, arg.Limit, arg.Offset)
+	rows, err := q.db.Query(ctx, listUsers,
+		arg.AfterCreated,
+		arg.AfterID,
+		arg.Skip,
+		arg.Limit,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func (b *bench) openBaselines(ctx context.Context) error {
 	if err := b.worker.Start(); err != nil {
 		return fmt.Errorf("start the baseline worker: %w", err)
 	}
-	if slices.Contains(b.o.baselines, "insert") {
+	if slices.Contains(b.o.baselines, "insert") || slices.Contains(b.o.workloads, "catalog") {
 		cfg, err := pgxpool.ParseConfig(b.o.database)
 		if err != nil {
 			return fmt.Errorf("-database: %w", err)

@@ -39,7 +39,10 @@ type bench struct {
 	temporal client.Client // baselines, history counts, e-mails still being sent
 	worker   worker.Worker // runs the baseline workflows, on queue
 	queue    string
-	pool     *pgxpool.Pool // for the insert baseline
+	pool     *pgxpool.Pool // for the insert baseline and the catalog's seed
+
+	catalogSeeded int  // products the catalog workload has seeded
+	usersSeeded   bool // and whether it seeded its users
 }
 
 // customer is one client's user, with the orders it placed (for reads).
@@ -228,9 +231,14 @@ func (r *result) op(name string) *opStats {
 	return s
 }
 
-// closedLoop runs fn in n clients until d has passed, printing progress;
+// closedLoop runs fn in -clients clients for -duration, printing progress;
 // it returns how long they ran.
 func (b *bench) closedLoop(ctx context.Context, r *result, fn func(ctx context.Context, client int) error) time.Duration {
+	return b.closedLoopOf(ctx, r, b.o.clients, fn)
+}
+
+// closedLoopOf is closedLoop with n clients.
+func (b *bench) closedLoopOf(ctx context.Context, r *result, n int, fn func(ctx context.Context, client int) error) time.Duration {
 	ctx, cancel := context.WithTimeout(ctx, b.o.duration)
 	defer cancel()
 	var done, failed atomic.Int64
@@ -238,7 +246,7 @@ func (b *bench) closedLoop(ctx context.Context, r *result, fn func(ctx context.C
 	defer stop()
 	start := time.Now()
 	var wg sync.WaitGroup
-	for i := range b.o.clients {
+	for i := range n {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				err := fn(ctx, i)

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -29,23 +30,25 @@ func main() {
 
 // options are loadgen's flags.
 type options struct {
-	api           string
-	adminEmail    string
-	adminPassword string
-	workloads     []string
-	baselines     []string
-	temporal      string
-	namespace     string
-	database      string
-	clients       int
-	duration      time.Duration
-	rate          float64
-	rounds        int
-	products      int
-	pids          map[string]int
-	jsonPath      string
-	recovery      time.Duration
-	allowNoAnswer bool
+	api            string
+	adminEmail     string
+	adminPassword  string
+	workloads      []string
+	baselines      []string
+	temporal       string
+	namespace      string
+	database       string
+	clients        int
+	duration       time.Duration
+	rate           float64
+	rounds         int
+	products       int
+	catalogSizes   []int
+	catalogClients int
+	pids           map[string]int
+	jsonPath       string
+	recovery       time.Duration
+	allowNoAnswer  bool
 }
 
 const usage = `loadgen drives the order platform's HTTP API and prints throughput,
@@ -59,6 +62,8 @@ Workloads (-workloads, run in this order in each round):
   read     closed loop: GET /orders/{id}
   mix      closed loop: 20% POST /orders, 60% GET /orders/{id}, 20% GET /orders
   rate     open loop: POST /orders at -rate per second; time to confirmed
+  catalog  closed loop: product and user lists and searches, on a catalog
+           seeded to each of -catalog-sizes in turn (needs -database)
 Chaos workloads (make chaos runs them while it breaks things; each fails
 unless nothing was duplicated, lost or stuck, stock matches the confirmed
 orders, and the API answered only 2xx, 409, 429 or 503):
@@ -77,14 +82,14 @@ Flags:
 
 func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
 	var o options
-	var workloads, baselines, pids string
+	var workloads, baselines, pids, catalogSizes string
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	fs.StringVar(&o.api, "api", "http://localhost:8000", "the API's base URL")
 	fs.StringVar(&o.adminEmail, "admin-email", getenv("FIRST_SUPERUSER"), "a superuser's e-mail (default $FIRST_SUPERUSER)")
 	fs.StringVar(&o.adminPassword, "admin-password", getenv("FIRST_SUPERUSER_PASSWORD"), "its password (default $FIRST_SUPERUSER_PASSWORD)")
-	fs.StringVar(&workloads, "workloads", "place,confirm,read,mix,rate", "workloads to run, comma-separated")
+	fs.StringVar(&workloads, "workloads", "place,confirm,read,mix,rate,catalog", "workloads to run, comma-separated")
 	fs.StringVar(&baselines, "baselines", "start,workflow,insert", "baselines to run, comma-separated; empty for none")
 	fs.StringVar(&o.temporal, "temporal", or(getenv("TEMPORAL_ADDRESS"), "localhost:7233"), "Temporal frontend, for baselines and history counts")
 	fs.StringVar(&o.namespace, "namespace", or(getenv("TEMPORAL_NAMESPACE"), "default"), "Temporal namespace")
@@ -94,6 +99,8 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.Float64Var(&o.rate, "rate", 10, "orders per second of the rate workload")
 	fs.IntVar(&o.rounds, "rounds", 1, "rounds; each runs every workload and baseline once, interleaved")
 	fs.IntVar(&o.products, "products", 20, "products to create for the orders")
+	fs.StringVar(&catalogSizes, "catalog-sizes", "10000,1000000", "catalog: the sizes to seed and measure at, ascending")
+	fs.IntVar(&o.catalogClients, "catalog-clients", 2, "catalog: concurrent clients (few: it measures latency, not throughput)")
 	fs.StringVar(&pids, "pids", "", "processes to measure, as role=pid,... (roles api, worker, temporal)")
 	fs.StringVar(&o.jsonPath, "json", "", "also write every figure as JSON to this file")
 	fs.DurationVar(&o.recovery, "recovery", 3*time.Minute, "chaos: how long orders may take to settle after the load")
@@ -116,16 +123,25 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	if o.pids, err = parsePIDs(pids); err != nil {
 		return o, err
 	}
+	for _, f := range list(catalogSizes) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 || len(o.catalogSizes) > 0 && n <= o.catalogSizes[len(o.catalogSizes)-1] {
+			return o, fmt.Errorf("-catalog-sizes: %q is not an ascending list of positive sizes", catalogSizes)
+		}
+		o.catalogSizes = append(o.catalogSizes, n)
+	}
 	if len(o.pids) > 0 {
 		o.pids["loadgen"] = os.Getpid() // the baselines' worker and every client
 	}
 	switch {
 	case o.adminEmail == "" || o.adminPassword == "":
 		return o, errors.New("a superuser is needed: -admin-email and -admin-password (or FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD)")
-	case o.clients < 1 || o.rounds < 1 || o.duration <= 0 || o.rate <= 0 || o.products < 1:
+	case o.clients < 1 || o.catalogClients < 1 || o.rounds < 1 || o.duration <= 0 || o.rate <= 0 || o.products < 1:
 		return o, errors.New("-clients, -rounds, -duration, -rate and -products must be positive")
-	case (slices.Contains(o.baselines, "insert") || slices.ContainsFunc(o.workloads, isChaos)) && o.database == "":
-		return o, errors.New("the insert baseline and the chaos workloads need -database (or DATABASE_URL)")
+	case (slices.Contains(o.baselines, "insert") || slices.Contains(o.workloads, "catalog") || slices.ContainsFunc(o.workloads, isChaos)) && o.database == "":
+		return o, errors.New("the insert baseline, the catalog and the chaos workloads need -database (or DATABASE_URL)")
+	case slices.Contains(o.workloads, "catalog") && len(o.catalogSizes) == 0:
+		return o, errors.New("the catalog workload needs -catalog-sizes")
 	}
 	return o, nil
 }

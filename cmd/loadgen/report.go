@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 )
 
 // report gathers every run's figures and prints them over the rounds, with
@@ -99,7 +100,7 @@ func (rep *report) print(w io.Writer) {
 		fmt.Fprintf(w, "%-56s %10.2f %10.2f %10.2f  %s%s\n", f.Label, slices.Min(vs), median(vs), slices.Max(vs), f.Unit, rep.goalText(key))
 	}
 	fmt.Fprintf(w, "\n%-56s %10s %10s %10s  %s\n", "ratio (same round)", "min", "median", "max", "goal")
-	for _, r := range ratios {
+	for _, r := range append(ratios, rep.catalogRatios()...) {
 		vs := rep.ratioValues(r)
 		if len(vs) == 0 {
 			continue
@@ -113,12 +114,38 @@ func (rep *report) print(w io.Writer) {
 }
 
 func (rep *report) goalText(key string) string {
-	for _, g := range goals {
+	for _, g := range append(goals, catalogGoal(key)...) {
 		if g.key == key {
 			return fmt.Sprintf("   (goal <= %g: %s)", g.atMost, met(median(rep.values[key]) <= g.atMost))
 		}
 	}
 	return ""
+}
+
+// catalogGoal is the bound on a catalog list's p99 at the larger size:
+// every list and search but old clients' skip, which reads what it skips.
+func catalogGoal(key string) []goal {
+	if strings.HasPrefix(key, "catalog.large.") && strings.HasSuffix(key, ".p99_ms") && !strings.Contains(key, "skip") {
+		return []goal{{key, catalogP99Goal}}
+	}
+	return nil
+}
+
+// catalogP99Goal is the catalog lists' p99 bound, in milliseconds.
+const catalogP99Goal = 20
+
+// catalogRatios are each catalog list's p99 at the larger size over the
+// same at the smaller, measured in the same round: near 1 when the list
+// does not grow with the catalog.
+func (rep *report) catalogRatios() []ratio {
+	var out []ratio
+	for _, key := range rep.order {
+		if rest, ok := strings.CutPrefix(key, "catalog.large."); ok && strings.HasSuffix(key, ".p99_ms") {
+			name := strings.TrimSuffix(rest, ".p99_ms")
+			out = append(out, ratio{label: "catalog p99 large/small: " + name, of: key, over: "catalog.small." + rest})
+		}
+	}
+	return out
 }
 
 func met(ok bool) string {
@@ -154,7 +181,7 @@ func (rep *report) writeJSON(path string) error {
 		}
 		out.Runs = append(out.Runs, x)
 	}
-	for _, r := range ratios {
+	for _, r := range append(ratios, rep.catalogRatios()...) {
 		if vs := rep.ratioValues(r); len(vs) > 0 {
 			out.Ratios[r.label] = vs
 		}

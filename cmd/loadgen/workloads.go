@@ -15,6 +15,7 @@ var workloadRunners = map[string]func(ctx context.Context, b *bench, r *result) 
 	"read":    runRead,
 	"mix":     runMix,
 	"rate":    runRate,
+	"catalog": runCatalog,
 
 	"orders":      runChaosOrders,
 	"oversell":    runOversell,

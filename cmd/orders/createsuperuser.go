@@ -29,7 +29,7 @@ func runCreateSuperuser(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	users := accounts.NewService(store, nil, accountsOptions(e.cfg), e.logger)
+	users := accounts.NewService(accounts.NewStore(store), nil, accountsOptions(e.cfg), e.logger)
 	if err := users.MakeSuperuser(ctx, email, password); err != nil {
 		return fmt.Errorf("createsuperuser: %w", err)
 	}

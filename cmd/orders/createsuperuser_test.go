@@ -38,7 +38,7 @@ func TestCreateSuperuserCreatesThenPromotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, _ = q.GetUserByEmail(context.Background(), "boss@example.com")
-	ok, _ := auth.VerifyPassword(u.PasswordHash, "second-password")
+	ok, _ := auth.Passwords.Verify(t.Context(), u.PasswordHash, "second-password")
 	if !u.IsSuperuser || !u.IsActive || !ok {
 		t.Fatalf("not promoted with the new password: %+v", u)
 	}

@@ -25,7 +25,7 @@ func runSeed(ctx context.Context, e env, _ []string) error {
 		return err
 	}
 	defer pool.Close()
-	products := catalog.NewService(store)
+	products := catalog.NewService(catalog.NewStore(store))
 	for _, p := range demoProducts {
 		p.Currency = "EUR"
 		if err := products.EnsureProduct(ctx, p); err != nil {

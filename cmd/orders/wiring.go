@@ -48,20 +48,20 @@ func apiOptions(c config.Config) api.Options {
 }
 
 func (d *deps) accounts(e env) *accounts.Service {
-	return accounts.NewService(d.store, d.workflows, accountsOptions(e.cfg), e.logger)
+	return accounts.NewService(accounts.NewStore(d.store), d.workflows, accountsOptions(e.cfg), e.logger)
 }
 
 func (d *deps) orders(e env) *orders.Service {
 	opts := ordersOptions(e.cfg)
 	opts.Metrics, opts.Tracer = d.metrics, e.tel.Tracer
-	return orders.NewService(orders.NewStore(d.store), d.workflows, opts, e.logger)
+	return orders.NewService(orders.NewStore(d.store), catalog.NewStore(d.store), d.workflows, opts, e.logger)
 }
 
 // apiDeps is what the API's handlers call.
 func (d *deps) apiDeps(e env, ord *orders.Service) api.Deps {
 	acc := d.accounts(e)
 	return api.Deps{
-		Logger: e.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(d.store), Orders: ord, Jobs: d.workflows,
+		Logger: e.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(d.store)), Orders: ord, Jobs: d.workflows,
 		Checks: []api.Check{
 			{Name: "postgres", Ping: d.store.Ping},
 			{Name: "temporal", Ping: func(ctx context.Context) error { return temporalconn.Ping(ctx, d.temporal) }},
@@ -81,6 +81,7 @@ func (d *deps) newWorker(e env) sdkworker.Worker {
 	workflows.Register(w)
 	activities.Register(w, activities.Deps{
 		Orders:      orders.NewStore(d.store),
+		Stock:       catalog.NewStore(d.store),
 		Payments:    activities.NewSimulatedGateway(),
 		Carrier:     activities.SimulatedCarrier{},
 		Mailer:      activities.NewSMTPMailer(e.cfg.SMTP),

@@ -41,16 +41,24 @@ WHERE orders.id = $1;
 SELECT * FROM order_lines WHERE order_id = $1 ORDER BY line_no;
 
 -- name: ListOrders :many
--- A keyset page in a stable order (newest first, id breaking ties); every
--- filter is optional.
-SELECT * FROM orders
-WHERE (sqlc.narg('customer_id')::uuid IS NULL OR customer_id = sqlc.narg('customer_id'))
-  AND (sqlc.narg('status')::order_status IS NULL OR status = sqlc.narg('status'))
-  AND (sqlc.narg('created_from')::timestamptz IS NULL OR created_at >= sqlc.narg('created_from'))
-  AND (sqlc.narg('created_to')::timestamptz IS NULL OR created_at < sqlc.narg('created_to'))
+-- A keyset page in a stable order (newest first, id breaking ties), each
+-- order with its lines as arrays in line order; every filter is optional.
+SELECT sqlc.embed(orders),
+       l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
+       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities
+FROM orders, LATERAL (
+    SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
+           array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
+           array_agg(quantity ORDER BY line_no) AS quantities
+    FROM order_lines WHERE order_id = orders.id
+) l
+WHERE (sqlc.narg('customer_id')::uuid IS NULL OR orders.customer_id = sqlc.narg('customer_id'))
+  AND (sqlc.narg('status')::order_status IS NULL OR orders.status = sqlc.narg('status'))
+  AND (sqlc.narg('created_from')::timestamptz IS NULL OR orders.created_at >= sqlc.narg('created_from'))
+  AND (sqlc.narg('created_to')::timestamptz IS NULL OR orders.created_at < sqlc.narg('created_to'))
   AND (sqlc.narg('after_created')::timestamptz IS NULL
-       OR (created_at, id) < (sqlc.narg('after_created'), sqlc.narg('after_id')::uuid))
-ORDER BY created_at DESC, id DESC
+       OR (orders.created_at, orders.id) < (sqlc.narg('after_created'), sqlc.narg('after_id')::uuid))
+ORDER BY orders.created_at DESC, orders.id DESC
 LIMIT sqlc.arg('limit');
 
 -- name: TransitionOrder :one

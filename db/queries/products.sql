@@ -9,17 +9,51 @@ FROM products JOIN inventory ON inventory.product_id = products.id
 WHERE products.id = $1;
 
 -- name: ListProducts :many
--- Filters are optional: NULL means "any".
+-- A page of the catalog, newest first: after a keyset position (the
+-- cursor; NULL for the first page) or past skip rows (old clients' offset
+-- paging, which reads every row it skips). Filters are optional (NULL:
+-- any); search is served by the trigram indexes. The page is chosen before
+-- the stock is joined, so a search reads the stock of its page alone.
 SELECT sqlc.embed(products), inventory.on_hand, inventory.reserved
-FROM products JOIN inventory ON inventory.product_id = products.id
-WHERE (sqlc.narg('active')::boolean IS NULL OR products.active = sqlc.narg('active'))
-  AND (sqlc.narg('search')::text IS NULL
-       OR products.name ILIKE '%' || sqlc.narg('search') || '%'
-       OR products.sku ILIKE '%' || sqlc.narg('search') || '%')
-ORDER BY products.created_at DESC, products.id DESC
-LIMIT sqlc.arg('limit') OFFSET sqlc.arg('offset');
+FROM (
+    SELECT * FROM products p
+    WHERE (sqlc.narg('active')::boolean IS NULL OR p.active = sqlc.narg('active'))
+      AND (sqlc.narg('search')::text IS NULL
+           OR p.name ILIKE '%' || sqlc.narg('search') || '%'
+           OR p.sku ILIKE '%' || sqlc.narg('search') || '%')
+      AND (sqlc.narg('after_created')::timestamptz IS NULL
+           OR (p.created_at, p.id) < (sqlc.narg('after_created'), sqlc.narg('after_id')::uuid))
+    ORDER BY p.created_at DESC, p.id DESC
+    LIMIT sqlc.arg('limit') OFFSET sqlc.arg('skip')
+) AS products
+JOIN inventory ON inventory.product_id = products.id
+ORDER BY products.created_at DESC, products.id DESC;
+
+-- name: ListProductsInWindow :many
+-- A search's first try: the newest @window products past the cursor,
+-- walked in the list's order on its index and filtered. A word that many
+-- products share fills a page from them at once (the trigram index would
+-- read every match to sort them); a rarer one does not, and ListProducts
+-- searches the index.
+SELECT sqlc.embed(products), inventory.on_hand, inventory.reserved
+FROM (
+    SELECT * FROM (
+        SELECT * FROM products p
+        WHERE (sqlc.narg('active')::boolean IS NULL OR p.active = sqlc.narg('active'))
+          AND (sqlc.narg('after_created')::timestamptz IS NULL
+               OR (p.created_at, p.id) < (sqlc.narg('after_created'), sqlc.narg('after_id')::uuid))
+        ORDER BY p.created_at DESC, p.id DESC
+        LIMIT sqlc.arg('window')
+    ) w
+    WHERE w.name ILIKE '%' || sqlc.arg('search')::text || '%' OR w.sku ILIKE '%' || sqlc.arg('search')::text || '%'
+    ORDER BY w.created_at DESC, w.id DESC
+    LIMIT sqlc.arg('limit')
+) AS products
+JOIN inventory ON inventory.product_id = products.id
+ORDER BY products.created_at DESC, products.id DESC;
 
 -- name: CountProducts :one
+-- Every match, when a client asks for the count: it reads them all.
 SELECT count(*) FROM products
 WHERE (sqlc.narg('active')::boolean IS NULL OR active = sqlc.narg('active'))
   AND (sqlc.narg('search')::text IS NULL
@@ -40,10 +74,8 @@ UPDATE products SET
 WHERE id = sqlc.arg('id')
 RETURNING *;
 
--- name: ProductIsOrdered :one
-SELECT EXISTS (SELECT 1 FROM order_lines WHERE product_id = $1);
-
 -- name: DeleteProduct :execrows
+-- Refused by order_lines_product_id_fkey when orders reference the product.
 DELETE FROM products WHERE id = $1;
 
 -- name: UpsertProductBySKU :one

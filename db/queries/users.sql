@@ -16,9 +16,13 @@ SELECT * FROM users WHERE id = $1;
 SELECT * FROM users WHERE email = $1;
 
 -- name: ListUsers :many
+-- A page of users, newest first: after a keyset position (the cursor; NULL
+-- for the first page) or past skip rows (old clients' offset paging).
 SELECT * FROM users
+WHERE sqlc.narg('after_created')::timestamptz IS NULL
+   OR (created_at, id) < (sqlc.narg('after_created'), sqlc.narg('after_id')::uuid)
 ORDER BY created_at DESC, id DESC
-LIMIT $1 OFFSET $2;
+LIMIT sqlc.arg('limit') OFFSET sqlc.arg('skip');
 
 -- name: CountUsers :one
 SELECT count(*) FROM users;

@@ -46,6 +46,9 @@ type Mailer interface {
 
 // Options are the account rules that are configured.
 type Options struct {
+	// Passwords hashes and verifies passwords; nil: auth.Passwords, the
+	// process's own queue.
+	Passwords        *auth.Hasher
 	SecretKey        string        // signs tokens
 	AccessTokenTTL   time.Duration // how long a log-in lasts
 	ResetTokenTTL    time.Duration // how long a password-reset link works
@@ -54,19 +57,25 @@ type Options struct {
 	OpenRegistration bool          // whether anyone may sign up
 }
 
-// Service is what the API and the command line do with accounts.
+// Service is what the API and the command line do with accounts. Every
+// password is hashed before the store opens a transaction.
 type Service struct {
-	db     *db.Store
-	tokens *auth.Tokens
-	mailer Mailer
-	opts   Options
-	logger *slog.Logger
+	store     *Store
+	passwords *auth.Hasher
+	tokens    *auth.Tokens
+	mailer    Mailer
+	opts      Options
+	logger    *slog.Logger
 }
 
 // NewService returns the account service. mailer may be nil where no
 // e-mail is sent (the command line).
-func NewService(store *db.Store, mailer Mailer, opts Options, logger *slog.Logger) *Service {
-	return &Service{db: store, tokens: auth.NewTokens(opts.SecretKey), mailer: mailer, opts: opts, logger: logger}
+func NewService(store *Store, mailer Mailer, opts Options, logger *slog.Logger) *Service {
+	passwords := opts.Passwords
+	if passwords == nil {
+		passwords = auth.Passwords
+	}
+	return &Service{store: store, passwords: passwords, tokens: auth.NewTokens(opts.SecretKey), mailer: mailer, opts: opts, logger: logger}
 }
 
 // emailData is what every account e-mail shows of its user.

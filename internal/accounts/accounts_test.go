@@ -50,7 +50,7 @@ func newService(t *testing.T, o accounts.Options) (*accounts.Service, *fakeMaile
 	t.Helper()
 	pool, _ := testenv.NewPool(t)
 	m := &fakeMailer{got: make(chan emails.Data, 10)}
-	return accounts.NewService(db.NewStore(pool), m, o, slog.New(slog.NewTextHandler(io.Discard, nil))), m, pool
+	return accounts.NewService(accounts.NewStore(db.NewStore(pool)), m, o, slog.New(slog.NewTextHandler(io.Discard, nil))), m, pool
 }
 
 func create(t *testing.T, s *accounts.Service, email string) accounts.User {

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/google/uuid"
-
-	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/auth"
 	"github.com/acme/orders/internal/emails"
 )
@@ -29,11 +26,20 @@ func CheckPassword(pw string) error {
 	return nil
 }
 
+// hash checks a new password and hashes it, waiting for its turn in the
+// hash queue as long as ctx allows.
+func (s *Service) hash(ctx context.Context, password string) (string, error) {
+	if err := CheckPassword(password); err != nil {
+		return "", err
+	}
+	return s.passwords.Hash(ctx, password)
+}
+
 // Create makes an account (a superuser's doing) and sends its new-account
 // e-mail, which never holds the password. The account stands even when the
 // e-mail cannot be started: that is logged.
 func (s *Service) Create(ctx context.Context, u NewUser) (User, error) {
-	user, err := create(ctx, s.db.Q(), u)
+	user, err := s.create(ctx, u)
 	if err != nil {
 		return User{}, err
 	}
@@ -49,45 +55,19 @@ func (s *Service) Signup(ctx context.Context, email, fullName, password string) 
 	if !s.opts.OpenRegistration {
 		return User{}, ErrRegistrationClosed
 	}
-	return create(ctx, s.db.Q(), NewUser{Email: email, FullName: fullName, Password: password, IsActive: true})
+	return s.create(ctx, NewUser{Email: email, FullName: fullName, Password: password, IsActive: true})
 }
 
-func create(ctx context.Context, q *db.Queries, u NewUser) (User, error) {
+func (s *Service) create(ctx context.Context, u NewUser) (User, error) {
 	email, err := NormalizeEmail(u.Email)
 	if err != nil {
 		return User{}, err
 	}
-	if err := CheckPassword(u.Password); err != nil {
-		return User{}, err
-	}
-	hash, err := auth.HashPassword(u.Password)
+	hash, err := s.hash(ctx, u.Password)
 	if err != nil {
 		return User{}, err
 	}
-	row, err := q.CreateUser(ctx, db.CreateUserParams{
-		Email: email, FullName: u.FullName, PasswordHash: hash, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser,
-	})
-	if db.Violates(err, "users_email_key") {
-		return User{}, ErrEmailTaken
-	}
-	if err != nil {
-		return User{}, err
-	}
-	return userFromDB(row), nil
-}
-
-// setPassword checks and hashes a new password and stores it; storing it
-// revokes every token issued before.
-func setPassword(ctx context.Context, q *db.Queries, id uuid.UUID, password string) error {
-	if err := CheckPassword(password); err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	_, err = q.SetPassword(ctx, db.SetPasswordParams{ID: id, PasswordHash: hash})
-	return err
+	return s.store.create(ctx, record{Email: email, FullName: u.FullName, Hash: hash, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser})
 }
 
 // EnsureSuperuser creates the first superuser if no user has that address;
@@ -101,12 +81,11 @@ func (s *Service) EnsureSuperuser(ctx context.Context, email, password string) (
 	if err := CheckPassword(password); err != nil {
 		return false, fmt.Errorf("FIRST_SUPERUSER_PASSWORD: %w", err)
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := s.passwords.Hash(ctx, password)
 	if err != nil {
 		return false, err
 	}
-	n, err := s.db.Q().CreateUserIfMissing(ctx, db.CreateUserIfMissingParams{Email: email, FullName: "", PasswordHash: hash})
-	return n == 1, err
+	return s.store.createSuperuserIfMissing(ctx, email, hash)
 }
 
 // MakeSuperuser creates an active superuser, or makes an existing account
@@ -116,24 +95,11 @@ func (s *Service) MakeSuperuser(ctx context.Context, email, password string) err
 	if err != nil {
 		return err
 	}
-	if err := CheckPassword(password); err != nil {
+	hash, err := s.hash(ctx, password)
+	if err != nil {
 		return err
 	}
-	return s.db.InTx(ctx, func(q *db.Queries) error {
-		user, err := q.GetUserByEmail(ctx, email)
-		if errors.Is(err, db.ErrNotFound) {
-			_, err = create(ctx, q, NewUser{Email: email, Password: password, IsActive: true, IsSuperuser: true})
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		yes := true
-		if _, err := q.UpdateUser(ctx, db.UpdateUserParams{ID: user.ID, IsActive: &yes, IsSuperuser: &yes}); err != nil {
-			return err
-		}
-		return setPassword(ctx, q, user.ID, password)
-	})
+	return s.store.makeSuperuser(ctx, email, hash)
 }
 
 // send starts an e-mail that follows an action which already succeeded (or

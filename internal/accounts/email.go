@@ -1,11 +1,8 @@
 package accounts
 
 import (
-	"context"
 	"net/mail"
 	"strings"
-
-	"github.com/acme/orders/db"
 )
 
 // maxEmailLen is the users.email column's limit.
@@ -27,14 +24,4 @@ func NormalizeEmail(s string) (string, error) {
 		return "", ErrInvalidEmail
 	}
 	return s, nil
-}
-
-// userByEmail looks a user up by address, in its normal form; an address
-// that has none belongs to no user (db.ErrNotFound).
-func userByEmail(ctx context.Context, q *db.Queries, email string) (db.User, error) {
-	email, err := NormalizeEmail(email)
-	if err != nil {
-		return db.User{}, db.ErrNotFound
-	}
-	return q.GetUserByEmail(ctx, email)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/auth"
 )
 
@@ -12,17 +11,15 @@ import (
 // unknown address costs the time a wrong password costs, and both are
 // ErrBadCredentials. A hash made with older cost parameters is upgraded.
 func (s *Service) Login(ctx context.Context, email, password string) (string, error) {
-	q := s.db.Q()
-	row, err := userByEmail(ctx, q, email)
-	if errors.Is(err, db.ErrNotFound) {
-		auth.BurnVerify(password)
+	user, err := s.byEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		s.passwords.BurnVerify(ctx, password)
 		return "", ErrBadCredentials
 	}
 	if err != nil {
 		return "", err
 	}
-	user := userFromDB(row)
-	ok, err := auth.VerifyPassword(user.passwordHash, password)
+	ok, err := s.passwords.Verify(ctx, user.passwordHash, password)
 	if err != nil {
 		return "", err
 	}
@@ -33,8 +30,8 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, er
 		return "", ErrLoginInactive
 	}
 	if auth.NeedsRehash(user.passwordHash) {
-		if hash, err := auth.HashPassword(password); err == nil {
-			if err := q.RehashPassword(ctx, db.RehashPasswordParams{ID: user.ID, PasswordHash: hash}); err != nil {
+		if hash, err := s.passwords.Hash(ctx, password); err == nil {
+			if err := s.store.rehash(ctx, user.ID, hash); err != nil {
 				s.logger.WarnContext(ctx, "rehash password", "error", err) // the log-in still stands
 			}
 		}
@@ -50,19 +47,26 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 	if err != nil {
 		return User{}, ErrUnauthenticated
 	}
-	row, err := s.db.Q().GetUser(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return User{}, ErrUnauthenticated // deleted since the token was issued
-	}
-	if err != nil {
-		return User{}, err
-	}
-	user := userFromDB(row)
+	user, err := s.store.get(ctx, id)
 	switch {
+	case errors.Is(err, ErrNotFound):
+		return User{}, ErrUnauthenticated // deleted since the token was issued
+	case err != nil:
+		return User{}, err
 	case user.tokenVersion != version:
 		return User{}, ErrUnauthenticated // revoked by a password change
 	case !user.IsActive:
 		return User{}, ErrInactive
 	}
 	return user, nil
+}
+
+// byEmail looks a user up by address, in its normal form; an address that
+// has none belongs to no user (ErrNotFound).
+func (s *Service) byEmail(ctx context.Context, email string) (User, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return User{}, ErrNotFound
+	}
+	return s.store.byEmail(ctx, email)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/auth"
 	"github.com/acme/orders/internal/emails"
 )
@@ -29,14 +28,13 @@ func (s *Service) RecoverPassword(ctx context.Context, email string) {
 }
 
 func (s *Service) sendRecovery(ctx context.Context, email string) error {
-	row, err := userByEmail(ctx, s.db.Q(), email)
-	if errors.Is(err, db.ErrNotFound) || err == nil && !row.IsActive {
+	user, err := s.byEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) || err == nil && !user.IsActive {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	user := userFromDB(row)
 	data, err := s.recoveryData(user)
 	if err != nil {
 		return err
@@ -59,14 +57,11 @@ func (s *Service) recoveryData(u User) (emails.Data, error) {
 // RecoveryEmail renders the password-recovery e-mail a user would get, for
 // a superuser to preview.
 func (s *Service) RecoveryEmail(ctx context.Context, email string) (emails.Rendered, error) {
-	row, err := userByEmail(ctx, s.db.Q(), email)
-	if errors.Is(err, db.ErrNotFound) {
-		return emails.Rendered{}, ErrNotFound
-	}
+	user, err := s.byEmail(ctx, email)
 	if err != nil {
 		return emails.Rendered{}, err
 	}
-	data, err := s.recoveryData(userFromDB(row))
+	data, err := s.recoveryData(user)
 	if err != nil {
 		return emails.Rendered{}, err
 	}
@@ -74,21 +69,15 @@ func (s *Service) RecoveryEmail(ctx context.Context, email string) (emails.Rende
 }
 
 // ResetPassword sets a new password with the token from a recovery e-mail.
-// The token works once: setting the password revokes it, and the row lock
-// keeps two resets with one token from both passing.
+// The token works once: setting the password revokes it.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
 	id, version, err := s.tokens.Parse(token, auth.PurposeReset)
 	if err != nil {
 		return ErrInvalidResetToken
 	}
-	return s.db.InTx(ctx, func(q *db.Queries) error {
-		user, err := q.GetUserForUpdate(ctx, id)
-		if errors.Is(err, db.ErrNotFound) || err == nil && (user.TokenVersion != version || !user.IsActive) {
-			return ErrInvalidResetToken // used once already, or the password changed since
-		}
-		if err != nil {
-			return err
-		}
-		return setPassword(ctx, q, id, password)
-	})
+	hash, err := s.hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	return s.store.resetPassword(ctx, id, version, hash)
 }

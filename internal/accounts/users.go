@@ -2,30 +2,27 @@ package accounts
 
 import (
 	"context"
-	"errors"
 
 	"github.com/google/uuid"
 
-	"github.com/acme/orders/db"
-	"github.com/acme/orders/internal/auth"
+	"github.com/acme/orders/internal/page"
 )
 
-// List returns a page of users, newest first, and how many there are.
-func (s *Service) List(ctx context.Context, skip, limit int32) ([]User, int64, error) {
-	q := s.db.Q()
-	rows, err := q.ListUsers(ctx, db.ListUsersParams{Limit: limit, Offset: skip})
-	if err != nil {
-		return nil, 0, err
+// Filter pages through users, newest first; Count asks for how many there
+// are in all, which costs a count of every row.
+type Filter struct {
+	Page  page.Request
+	Count bool
+}
+
+// List returns a page of users and, when asked, how many there are.
+func (s *Service) List(ctx context.Context, f Filter) (page.Page[User], *int64, error) {
+	users, err := s.store.list(ctx, f.Page)
+	if err != nil || !f.Count {
+		return users, nil, err
 	}
-	count, err := q.CountUsers(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	users := make([]User, len(rows))
-	for i, r := range rows {
-		users[i] = userFromDB(r)
-	}
-	return users, count, nil
+	n, err := s.store.count(ctx)
+	return users, &n, err
 }
 
 // Get returns a user the caller may see: themselves, or anyone for a
@@ -37,14 +34,7 @@ func (s *Service) Get(ctx context.Context, by User, id uuid.UUID) (User, error) 
 	if !by.IsSuperuser {
 		return User{}, ErrNotFound
 	}
-	row, err := s.db.Q().GetUser(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return User{}, ErrNotFound
-	}
-	if err != nil {
-		return User{}, err
-	}
-	return userFromDB(row), nil
+	return s.store.get(ctx, id)
 }
 
 // Change is a change of an account; nil fields stay as they are, the
@@ -57,13 +47,19 @@ type Change struct {
 	IsSuperuser *bool
 }
 
+// demotes tells whether a change could take a superuser away.
+func (c Change) demotes() bool {
+	return c.IsSuperuser != nil && !*c.IsSuperuser || c.IsActive != nil && !*c.IsActive
+}
+
 // UpdateMe changes the caller's own e-mail or name; nothing else.
 func (s *Service) UpdateMe(ctx context.Context, me User, email, fullName *string) (User, error) {
 	return s.Update(ctx, me.ID, Change{Email: email, FullName: fullName})
 }
 
-// Update changes any account (a superuser's doing), in one transaction. A
-// change that would leave no active superuser is ErrLastSuperuser.
+// Update changes any account (a superuser's doing), in one transaction
+// that opens once a new password is hashed. A change that would leave no
+// active superuser is ErrLastSuperuser.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, c Change) (User, error) {
 	if c.Email != nil {
 		email, err := NormalizeEmail(*c.Email)
@@ -72,57 +68,21 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, c Change) (User, err
 		}
 		c.Email = &email
 	}
-	var user User
-	err := s.db.InTx(ctx, func(q *db.Queries) error {
-		if demotes(c) {
-			if err := keepASuperuser(ctx, q, id); err != nil {
-				return err
-			}
+	ch := change{Change: c}
+	if c.Password != nil {
+		hash, err := s.hash(ctx, *c.Password)
+		if err != nil {
+			return User{}, err
 		}
-		row, err := q.UpdateUser(ctx, db.UpdateUserParams{
-			ID: id, Email: c.Email, FullName: c.FullName, IsActive: c.IsActive, IsSuperuser: c.IsSuperuser,
-		})
-		switch {
-		case errors.Is(err, db.ErrNotFound):
-			return ErrNotFound
-		case db.Violates(err, "users_email_key"):
-			return ErrEmailTaken
-		case err != nil:
-			return err
-		}
-		user = userFromDB(row)
-		if c.Password == nil {
-			return nil
-		}
-		return setPassword(ctx, q, id, *c.Password)
-	})
-	return user, err
-}
-
-// demotes tells whether a change could take a superuser away.
-func demotes(c Change) bool {
-	return c.IsSuperuser != nil && !*c.IsSuperuser || c.IsActive != nil && !*c.IsActive
-}
-
-// keepASuperuser refuses (ErrLastSuperuser) to take away the only active
-// superuser, id. It locks every active superuser's row first, so that two
-// superusers demoting each other at once cannot both succeed: the second
-// waits, then counts again.
-func keepASuperuser(ctx context.Context, q *db.Queries, id uuid.UUID) error {
-	ids, err := q.LockActiveSuperusers(ctx)
-	if err != nil {
-		return err
+		ch.Hash = &hash
 	}
-	if len(ids) == 1 && ids[0] == id {
-		return ErrLastSuperuser
-	}
-	return nil
+	return s.store.update(ctx, id, ch)
 }
 
 // ChangePassword sets the caller's new password, given the current one.
 // Every token issued before stops working.
 func (s *Service) ChangePassword(ctx context.Context, me User, current, next string) error {
-	ok, err := auth.VerifyPassword(me.passwordHash, current)
+	ok, err := s.passwords.Verify(ctx, me.passwordHash, current)
 	if err != nil {
 		return err
 	}
@@ -132,7 +92,11 @@ func (s *Service) ChangePassword(ctx context.Context, me User, current, next str
 	if next == current {
 		return ErrSamePassword
 	}
-	return setPassword(ctx, s.db.Q(), me.ID, next)
+	hash, err := s.hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	return s.store.setPassword(ctx, me.ID, hash)
 }
 
 // DeleteMe deletes the caller's own account; superusers may not.
@@ -140,7 +104,7 @@ func (s *Service) DeleteMe(ctx context.Context, me User) error {
 	if me.IsSuperuser {
 		return ErrSuperuserSelfDelete
 	}
-	return s.delete(ctx, me.ID)
+	return s.store.delete(ctx, me.ID)
 }
 
 // Delete deletes another account (a superuser's doing). A user with orders
@@ -149,26 +113,5 @@ func (s *Service) Delete(ctx context.Context, by User, id uuid.UUID) error {
 	if id == by.ID {
 		return ErrSuperuserSelfDelete
 	}
-	return s.delete(ctx, id)
-}
-
-func (s *Service) delete(ctx context.Context, id uuid.UUID) error {
-	var n int64
-	err := s.db.InTx(ctx, func(q *db.Queries) error {
-		if err := keepASuperuser(ctx, q, id); err != nil {
-			return err
-		}
-		var err error
-		n, err = q.DeleteUser(ctx, id)
-		return err
-	})
-	switch {
-	case db.Violates(err, "orders_customer_id_fkey"):
-		return ErrHasOrders
-	case err != nil:
-		return err
-	case n == 0:
-		return ErrNotFound
-	}
-	return nil
+	return s.store.delete(ctx, id)
 }

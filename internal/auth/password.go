@@ -3,6 +3,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -10,6 +11,8 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -39,25 +42,67 @@ const (
 // ErrMalformedHash means a stored hash is not one this package wrote.
 var ErrMalformedHash = errors.New("malformed password hash")
 
-// HashPassword returns a PHC-format Argon2id hash with a random salt.
-func HashPassword(password string) (string, error) {
+// Hasher computes password hashes at most Concurrency at a time: each
+// holds Params.Memory (19 MiB) while it runs, so a burst of log-ins waits
+// its turn instead of growing memory without bound, and finishes no later
+// than it would sharing the CPUs. A caller waits for its turn only as long
+// as its context allows. Hash before opening a transaction: the wait and
+// the work must not count against a statement's time or hold a connection.
+type Hasher struct {
+	slots   chan struct{}
+	waiting atomic.Int64
+}
+
+// NewHasher returns a hasher that runs up to concurrency hashes at once.
+func NewHasher(concurrency int) *Hasher {
+	return &Hasher{slots: make(chan struct{}, max(concurrency, 1))}
+}
+
+// Passwords is the process's hasher: as many hashes at once as it may use CPUs.
+var Passwords = NewHasher(runtime.GOMAXPROCS(0))
+
+// Hold takes one of the hasher's slots, as every hash does, and returns
+// the function that gives it back (once, however often it is called); it
+// waits until one is free or ctx ends.
+func (h *Hasher) Hold(ctx context.Context) (release func(), err error) {
+	select {
+	case h.slots <- struct{}{}:
+		return sync.OnceFunc(func() { <-h.slots }), nil
+	default:
+	}
+	h.waiting.Add(1)
+	defer h.waiting.Add(-1)
+	select {
+	case h.slots <- struct{}{}:
+		return sync.OnceFunc(func() { <-h.slots }), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Waiting is how many callers wait for a slot now.
+func (h *Hasher) Waiting() int { return int(h.waiting.Load()) }
+
+// Hash returns a PHC-format Argon2id hash of password with a random salt.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	return encode(Current, salt, idKey([]byte(password), salt, Current, keyLen)), nil
+	key, err := h.idKey(ctx, []byte(password), salt, Current, keyLen)
+	if err != nil {
+		return "", err
+	}
+	return encode(Current, salt, key), nil
 }
 
-// slots bounds the hashes computed at once to the CPUs the process may use:
-// each holds Memory KiB (19 MiB) while it runs, so a burst of log-ins waits
-// its turn instead of growing memory without bound, and finishes no later
-// than it would sharing the CPUs.
-var slots = make(chan struct{}, runtime.GOMAXPROCS(0))
-
-func idKey(password, salt []byte, p Params, n uint32) []byte {
-	slots <- struct{}{}
-	defer func() { <-slots }()
-	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, n)
+func (h *Hasher) idKey(ctx context.Context, password, salt []byte, p Params, n uint32) ([]byte, error) {
+	release, err := h.Hold(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, n), nil
 }
 
 func encode(p Params, salt, key []byte) string {
@@ -83,13 +128,16 @@ func decode(hash string) (Params, []byte, []byte, error) {
 	return p, salt, key, nil
 }
 
-// VerifyPassword reports whether password matches hash, in constant time.
-func VerifyPassword(hash, password string) (bool, error) {
+// Verify reports whether password matches hash, in constant time.
+func (h *Hasher) Verify(ctx context.Context, hash, password string) (bool, error) {
 	p, salt, key, err := decode(hash)
 	if err != nil {
 		return false, err
 	}
-	got := idKey([]byte(password), salt, p, uint32(len(key)))
+	got, err := h.idKey(ctx, []byte(password), salt, p, uint32(len(key)))
+	if err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
@@ -101,15 +149,9 @@ func NeedsRehash(hash string) bool {
 
 // dummyHash is verified against when a login names no known user, so that
 // the answer takes as long as for a real user with a wrong password.
-var dummyHash = func() string {
-	h, err := HashPassword("timing-equaliser")
-	if err != nil {
-		panic(err)
-	}
-	return h
-}()
+var dummyHash = encode(Current, make([]byte, saltLen), make([]byte, keyLen))
 
-// BurnVerify spends the time of one VerifyPassword and always fails.
-func BurnVerify(password string) {
-	_, _ = VerifyPassword(dummyHash, password)
+// BurnVerify spends the time of one Verify and always fails.
+func (h *Hasher) BurnVerify(ctx context.Context, password string) {
+	_, _ = h.Verify(ctx, dummyHash, password)
 }

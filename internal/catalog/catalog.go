@@ -1,6 +1,7 @@
 // Package catalog is the product catalog and its stock: products with their
 // price, what is on hand and reserved (the database keeps
-// 0 <= reserved <= on_hand), and every operator adjustment, recorded.
+// 0 <= reserved <= on_hand), every operator adjustment, recorded, and what
+// each order holds. Its Store is the only writer of inventory.
 package catalog
 
 import (
@@ -22,6 +23,11 @@ var (
 	ErrStockBelowReserved = errors.New("that would leave less on hand than is reserved by orders (or below zero)")
 	ErrZeroDelta          = errors.New("delta must not be 0")
 	ErrTooMuchStock       = fmt.Errorf("that would put more than %d units on hand", MaxOnHand)
+	// ErrOutOfStock: a line of an order cannot be reserved; nothing was.
+	ErrOutOfStock = errors.New("out of stock")
+
+	// errOrdered: orders reference the product, which is therefore kept.
+	errOrdered = errors.New("orders reference the product")
 )
 
 // Product is a catalog entry with its stock.

@@ -2,6 +2,8 @@ package catalog_test
 
 import (
 	"errors"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/catalog"
+	"github.com/acme/orders/internal/page"
 	"github.com/acme/orders/internal/testenv"
 )
 
@@ -20,7 +23,7 @@ func newService(t *testing.T) (*catalog.Service, *pgxpool.Pool, uuid.UUID) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return catalog.NewService(store), pool, u.ID
+	return catalog.NewService(catalog.NewStore(store)), pool, u.ID
 }
 
 func TestStockIsAdjustedWithinWhatOrdersHold(t *testing.T) {
@@ -82,4 +85,55 @@ func TestDeleteKeepsWhatOrdersReference(t *testing.T) {
 	if _, err := s.Delete(t.Context(), spare.ID); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("delete twice: %v", err)
 	}
+}
+
+// TestSearchPagesEveryMatchNewestFirst pages through searches of a word
+// many products share (served by the walk of the newest products) and of
+// a rare one (served by the trigram index), across more products than the
+// walk covers: every match comes once, newest first.
+func TestSearchPagesEveryMatchNewestFirst(t *testing.T) {
+	s, pool, _ := newService(t)
+	const n = 2600 // more than the search's window of 2000
+	_, err := pool.Exec(t.Context(), `
+		INSERT INTO products (sku, name, price_cents, currency, created_at)
+		SELECT 'P-' || g, CASE WHEN g % 2 = 0 THEN 'Even Mug ' ELSE 'Odd Bowl ' END || g
+		       || CASE WHEN g IN (5, 1300, 2599) THEN ' Zebra' ELSE '' END,
+		       100, 'EUR', now() - make_interval(secs => $1 - g)
+		FROM generate_series(1, $1::int) g`, n)
+	if err == nil {
+		_, err = pool.Exec(t.Context(), `INSERT INTO inventory (product_id, on_hand) SELECT id, 1 FROM products`)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"mug": n / 2, "ZEBRA": 3, "P-13": 1 + 10 + 100, "nothing": 0} {
+		var seen []string
+		f := catalog.Filter{Search: q, Page: page.Request{Limit: 50}}
+		for {
+			found, _, err := s.List(t.Context(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range found.Items {
+				seen = append(seen, p.SKU)
+			}
+			if found.Next == "" {
+				break
+			}
+			f.Page.Cursor = found.Next
+		}
+		if len(seen) != want {
+			t.Fatalf("q=%s: %d matches, want %d", q, len(seen), want)
+		}
+		for i := 1; i < len(seen); i++ {
+			if number(seen[i]) >= number(seen[i-1]) {
+				t.Fatalf("q=%s: %s after %s, not newest first", q, seen[i], seen[i-1])
+			}
+		}
+	}
+}
+
+func number(sku string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(sku, "P-"))
+	return n
 }

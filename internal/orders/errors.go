@@ -16,8 +16,8 @@ var (
 	ErrKeyReused = errors.New("this Idempotency-Key was used for a different order; use a new key")
 	// ErrWorkflowNotStarted: the order is accepted, its workflow not started yet.
 	ErrWorkflowNotStarted = errors.New("the order's workflow has not started yet; try again shortly")
-	// ErrBadCursor: a page cursor this service did not give out.
-	ErrBadCursor = errors.New("cursor is not one this API gave out")
+	// ErrKeyInvalid: no Idempotency-Key, or a longer one than the column holds.
+	ErrKeyInvalid = fmt.Errorf("Idempotency-Key must be 1 to %d characters", MaxKeyLen)
 	// ErrWorkflowClosed is what a Workflows implementation returns when the
 	// order's workflow has already completed.
 	ErrWorkflowClosed = errors.New("the order's workflow has completed")
@@ -25,20 +25,22 @@ var (
 	// the action (a customer approving their own order).
 	ErrNotAllowed = errors.New("you may not ask for this action")
 
-	// ErrOutOfStock: a line cannot be reserved; nothing was.
-	ErrOutOfStock = errors.New("out of stock")
 	// ErrInvalidTransition: the order is not in the status a step expects.
 	ErrInvalidTransition = errors.New("invalid status transition")
 	// ErrNoLines: an order without lines reached a stock step.
 	ErrNoLines = errors.New("order has no lines")
+
+	// errProductGone: a line's product was deleted after it was priced.
+	errProductGone = errors.New("a product of the order was deleted")
 )
 
 // LineProblem is why one line of an order cannot be ordered.
 type LineProblem struct {
-	Index     int // of the line in the request
+	Index     int    // of the line in the request; -1: the lines as a whole
+	Field     string // product_id or quantity; empty for the lines as a whole
 	ProductID uuid.UUID
 	Message   string
-	Value     any // what was wrong: the product ID, or its currency
+	Value     any // what was wrong: the product ID, its currency, the quantity
 }
 
 // LinesError lists every line of an order that cannot be ordered.

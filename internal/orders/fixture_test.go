@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/testenv"
 )
@@ -88,7 +89,7 @@ func newFixture(t *testing.T) *fixture {
 // service is another service over the same database and fake, as a second
 // API process would have.
 func (f *fixture) service() *orders.Service {
-	return orders.NewService(orders.NewStore(f.store), f.wf, opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return orders.NewService(orders.NewStore(f.store), catalog.NewStore(f.store), f.wf, opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 func (f *fixture) user(email string, superuser bool) orders.Viewer {

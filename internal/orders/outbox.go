@@ -58,17 +58,14 @@ func (s *Service) Relay(ctx context.Context) {
 func (s *Service) StartPending(ctx context.Context, minAge time.Duration) (int, error) {
 	started := 0
 	for {
-		rows, err := s.store.db.Q().ClaimUnstartedOrders(ctx, db.ClaimUnstartedOrdersParams{
-			LeaseSeconds: relayLease.Seconds(), MinAgeSeconds: minAge.Seconds(), Limit: relayBatch,
-		})
+		rows, err := s.store.claimUnstarted(ctx, relayLease, minAge, relayBatch)
 		if err != nil {
 			return started, err
 		}
-		slices.SortFunc(rows, func(a, b db.ClaimUnstartedOrdersRow) int { return a.Order.CreatedAt.Compare(b.Order.CreatedAt) })
 		for i, row := range rows {
 			if err := s.relayStart(ctx, row); err != nil {
-				s.logger.WarnContext(ctx, "start order workflow", "order_id", row.Order.ID, "error", err)
-				return started, s.release(ctx, rows[i:])
+				s.logger.WarnContext(ctx, "start order workflow", "order_id", row.order.ID, "error", err)
+				return started, s.store.releaseClaims(context.WithoutCancel(ctx), rows[i:])
 			}
 			started++
 		}
@@ -81,21 +78,56 @@ func (s *Service) StartPending(ctx context.Context, minAge time.Duration) (int, 
 // relayStart starts a leased order's workflow in a trace of its own that
 // links to the request that placed the order: the workflow's spans follow
 // from the relay's, and the link leads back to where the order came from.
-func (s *Service) relayStart(ctx context.Context, row db.ClaimUnstartedOrdersRow) error {
+func (s *Service) relayStart(ctx context.Context, u unstarted) error {
 	if s.opts.Tracer != nil {
 		var span trace.Span
 		ctx, span = s.opts.Tracer.Tracer(meterName).Start(ctx, "outbox: start order workflow",
-			trace.WithNewRoot(), trace.WithLinks(linkedTo(row.Order.TraceContext)...),
-			trace.WithAttributes(attribute.String("order.id", row.Order.ID.String())))
+			trace.WithNewRoot(), trace.WithLinks(linkedTo(u.traceContext)...),
+			trace.WithAttributes(attribute.String("order.id", u.order.ID.String())))
 		defer span.End()
 	}
-	return s.start(ctx, orderFromDB(row.Order), row.CustomerEmail, int(row.LineCount))
+	return s.start(ctx, u.order, u.customerEmail, u.lines)
 }
 
-func (s *Service) release(ctx context.Context, rows []db.ClaimUnstartedOrdersRow) error {
+// unstarted is an order the relay leased, with what its workflow's start
+// needs.
+type unstarted struct {
+	order         Order
+	customerEmail string
+	lines         int
+	traceContext  *string // of the request that placed it
+}
+
+// claimUnstarted leases up to limit orders older than minAge whose workflow
+// has not started, oldest first, for lease.
+func (s *Store) claimUnstarted(ctx context.Context, lease, minAge time.Duration, limit int32) ([]unstarted, error) {
+	rows, err := s.db.Q().ClaimUnstartedOrders(ctx, db.ClaimUnstartedOrdersParams{
+		LeaseSeconds: lease.Seconds(), MinAgeSeconds: minAge.Seconds(), Limit: limit,
+	})
+	if err != nil {
+		return nil, dbErrors.Of(err)
+	}
+	out := make([]unstarted, len(rows))
+	for i, r := range rows {
+		out[i] = unstarted{order: orderFromDB(r.Order), customerEmail: r.CustomerEmail, lines: int(r.LineCount), traceContext: r.Order.TraceContext}
+	}
+	slices.SortFunc(out, func(a, b unstarted) int { return a.order.CreatedAt.Compare(b.order.CreatedAt) })
+	return out, nil
+}
+
+// releaseClaims gives back the leases of orders a relay pass could not
+// start, so the next pass retries them without waiting for the leases to end.
+func (s *Store) releaseClaims(ctx context.Context, rows []unstarted) error {
 	ids := make([]uuid.UUID, len(rows))
 	for i, r := range rows {
-		ids[i] = r.Order.ID
+		ids[i] = r.order.ID
 	}
-	return s.store.db.Q().ReleaseOrderClaims(context.WithoutCancel(ctx), ids)
+	return dbErrors.Of(s.db.Q().ReleaseOrderClaims(ctx, ids))
+}
+
+// outboxBacklog is how many orders wait for their workflow, and how long
+// the oldest has waited.
+func (s *Store) outboxBacklog(ctx context.Context) (orders int64, oldest time.Duration, err error) {
+	row, err := s.db.Q().OutboxBacklog(ctx)
+	return row.Orders, time.Duration(row.OldestSeconds * float64(time.Second)), dbErrors.Of(err)
 }

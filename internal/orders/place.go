@@ -40,14 +40,21 @@ func (r PlaceRequest) hash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Place accepts an order: priced from the catalog as it is now, committed
-// with its lines and its "placed" event in one statement together with the
-// intent to start its workflow, which then starts at once, or later through
-// the relay when Temporal is down. A retry under the same key gets the
-// order the first request placed; a different request under that key is
-// ErrKeyReused; lines that cannot be ordered are a *LinesError. A new key
-// costs no lookup: the key is looked up only when the insert finds it taken.
+// Place accepts an order: its lines checked (CheckLines) and priced from
+// the catalog as it is now, committed with its lines and its "placed" event
+// in one statement together with the intent to start its workflow, which
+// then starts at once, or later through the relay when Temporal is down. A
+// retry under the same key gets the order the first request placed; a
+// different request under that key is ErrKeyReused; lines that cannot be
+// ordered are a *LinesError. A new key costs no lookup: the key is looked up
+// only when the insert finds it taken.
 func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, error) {
+	if r.IdempotencyKey == "" || len(r.IdempotencyKey) > MaxKeyLen {
+		return Order{}, ErrKeyInvalid
+	}
+	if err := CheckLines(r.Lines); err != nil {
+		return Order{}, err
+	}
 	hash := r.hash()
 	lines, currency, total, err := s.price(ctx, r.Lines)
 	var linesErr *LinesError
@@ -74,16 +81,16 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 		p.ProductIds, p.Skus, p.Names = append(p.ProductIds, l.ProductID), append(p.Skus, l.SKU), append(p.Names, l.Name)
 		p.UnitPricesCents, p.Quantities = append(p.UnitPricesCents, l.UnitPriceCents), append(p.Quantities, l.Quantity)
 	}
-	row, err := s.store.db.Q().PlaceOrder(ctx, p)
+	order, taken, err := s.store.place(ctx, p)
 	switch {
-	case errors.Is(err, db.ErrNotFound): // the key was taken, by an earlier or a concurrent request
+	case taken: // by an earlier or a concurrent request
 		o, used, err := s.replay(ctx, by.ID, r.IdempotencyKey, hash)
 		if !used {
 			return Order{}, errors.New("idempotency key conflict, but no order holds the key")
 		}
 		return o, err
-	case db.Violates(err, "order_lines_product_id_fkey"):
-		// A product was deleted since it was priced: price again to name it.
+	case errors.Is(err, errProductGone):
+		// Deleted since it was priced: price again to name it.
 		if _, _, _, perr := s.price(ctx, r.Lines); perr != nil {
 			return Order{}, perr
 		}
@@ -91,7 +98,6 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 	case err != nil:
 		return Order{}, err
 	}
-	order := orderFromDB(db.Order(row))
 	order.Lines = lines
 	s.opts.Metrics.Placed(ctx)
 	// Committed: the order is safe. If Temporal is down, the relay starts
@@ -106,16 +112,16 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 // it placed, or ErrKeyReused for a different request. used is false for a
 // new key.
 func (s *Service) replay(ctx context.Context, customer uuid.UUID, key, hash string) (o Order, used bool, err error) {
-	row, err := s.store.db.Q().GetOrderByIdempotencyKey(ctx, db.GetOrderByIdempotencyKeyParams{CustomerID: customer, IdempotencyKey: key})
-	if errors.Is(err, db.ErrNotFound) {
+	id, placedHash, err := s.store.byIdempotencyKey(ctx, customer, key)
+	if errors.Is(err, ErrNotFound) {
 		return Order{}, false, nil
 	}
 	if err != nil {
 		return Order{}, true, err
 	}
-	if row.RequestHash != hash {
+	if placedHash != hash {
 		return Order{}, true, ErrKeyReused
 	}
-	o, err = s.store.Get(ctx, row.ID)
+	o, err = s.store.Get(ctx, id)
 	return o, true, err
 }

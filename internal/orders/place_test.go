@@ -3,6 +3,7 @@ package orders_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -131,5 +132,46 @@ func TestPlaceIsIdempotentPerCustomerAndKey(t *testing.T) {
 	}
 	if n := f.count("SELECT count(*) FROM orders WHERE idempotency_key = 'key-2'"); n != 1 {
 		t.Fatalf("%d orders for one key", n)
+	}
+}
+
+// TestPlaceEnforcesEveryLineRule: whoever calls Place (not only HTTP) gets
+// a domain error naming each broken rule, and nothing is written.
+func TestPlaceEnforcesEveryLineRule(t *testing.T) {
+	f := newFixture(t)
+	mug := f.product(1290, "EUR", 10)
+	many := make([]orders.LineRequest, orders.MaxLines+1)
+	for i := range many {
+		many[i] = orders.LineRequest{ProductID: uuid.New(), Quantity: 1}
+	}
+	for name, c := range map[string]struct {
+		lines []orders.LineRequest
+		want  []orders.LineProblem
+	}{
+		"no lines":       {nil, []orders.LineProblem{{Index: -1}}},
+		"too many lines": {many, []orders.LineProblem{{Index: -1}}},
+		"quantity 0":     {[]orders.LineRequest{{ProductID: mug, Quantity: 0}}, []orders.LineProblem{{Index: 0, Field: "quantity"}}},
+		"quantity above": {[]orders.LineRequest{{ProductID: mug, Quantity: orders.MaxQuantity + 1}}, []orders.LineProblem{{Index: 0, Field: "quantity"}}},
+		"a product twice": {[]orders.LineRequest{{ProductID: mug, Quantity: 1}, {ProductID: mug, Quantity: 2}},
+			[]orders.LineProblem{{Index: 1, Field: "product_id"}}},
+	} {
+		_, err := f.svc.Place(t.Context(), f.customer, request(uuid.NewString(), c.lines...))
+		var lines *orders.LinesError
+		if !errors.As(err, &lines) || len(lines.Problems) != len(c.want) {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i, p := range lines.Problems {
+			if p.Index != c.want[i].Index || p.Field != c.want[i].Field || p.Message == "" {
+				t.Errorf("%s: problem %+v, want at %d %s", name, p, c.want[i].Index, c.want[i].Field)
+			}
+		}
+	}
+	for _, key := range []string{"", strings.Repeat("k", orders.MaxKeyLen+1)} {
+		if _, err := f.svc.Place(t.Context(), f.customer, request(key, orders.LineRequest{ProductID: mug, Quantity: 1})); !errors.Is(err, orders.ErrKeyInvalid) {
+			t.Fatalf("key of %d characters: %v", len(key), err)
+		}
+	}
+	if n := f.count("SELECT count(*) FROM orders"); n != 0 {
+		t.Fatalf("%d orders written", n)
 	}
 }

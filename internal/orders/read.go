@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/acme/orders/internal/page"
 )
 
 // Get returns an order the viewer may see, with its lines.
@@ -54,44 +56,18 @@ type Filter struct {
 	CustomerID  *uuid.UUID // heeded for superusers; customers always see their own
 	CreatedFrom time.Time  // inclusive
 	CreatedTo   time.Time  // exclusive
-	Cursor      string     // Page.NextCursor of the previous page
-	Limit       int32
+	Page        page.Request
 }
 
-// Page is a page of orders, newest first, and the cursor of the next page
-// ("" on the last).
-type Page struct {
-	Orders     []Order
-	NextCursor string
-}
-
-// List pages through the orders the viewer may see, newest first. A cursor
-// this service did not give out is ErrBadCursor.
-func (s *Service) List(ctx context.Context, by Viewer, f Filter) (Page, error) {
-	lq := listQuery{Status: f.Status, CreatedFrom: f.CreatedFrom, CreatedTo: f.CreatedTo, Limit: f.Limit + 1} // one more tells whether there is a next page
+// List pages through the orders the viewer may see, newest first, each with
+// its lines. A cursor this API did not give out is page.ErrBadCursor.
+func (s *Service) List(ctx context.Context, by Viewer, f Filter) (page.Page[Order], error) {
+	lq := listQuery{Status: f.Status, CreatedFrom: f.CreatedFrom, CreatedTo: f.CreatedTo, Page: f.Page}
 	switch {
 	case !by.Superuser:
 		lq.CustomerID = &by.ID
 	case f.CustomerID != nil:
 		lq.CustomerID = f.CustomerID
 	}
-	if f.Cursor != "" {
-		pos, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return Page{}, err
-		}
-		lq.After = &pos
-	}
-	orders, err := s.store.list(ctx, lq)
-	if err != nil {
-		return Page{}, err
-	}
-	var page Page
-	if len(orders) > int(f.Limit) {
-		orders = orders[:f.Limit]
-		last := orders[len(orders)-1]
-		page.NextCursor = encodeCursor(position{CreatedAt: last.CreatedAt, ID: last.ID})
-	}
-	page.Orders = orders
-	return page, nil
+	return s.store.list(ctx, lq)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/internal/orders"
+	"github.com/acme/orders/internal/page"
 )
 
 func TestOrdersAreVisibleToTheirCustomerAndSuperusers(t *testing.T) {
@@ -37,19 +38,22 @@ func TestListPagesNewestFirstWithinWhatTheViewerMaySee(t *testing.T) {
 	theirs := f.place(f.operator, orders.LineRequest{ProductID: mug, Quantity: 1})
 
 	var seen []uuid.UUID
-	filter := orders.Filter{Limit: 2}
+	filter := orders.Filter{Page: page.Request{Limit: 2}}
 	for {
-		page, err := f.svc.List(t.Context(), f.customer, filter)
+		found, err := f.svc.List(t.Context(), f.customer, filter)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, o := range page.Orders {
+		for _, o := range found.Items {
 			seen = append(seen, o.ID)
+			if len(o.Lines) != 1 {
+				t.Fatalf("a listed order has %d lines", len(o.Lines))
+			}
 		}
-		if page.NextCursor == "" {
+		if found.Next == "" {
 			break
 		}
-		filter.Cursor = page.NextCursor
+		filter.Page.Cursor = found.Next
 	}
 	if len(seen) != 5 {
 		t.Fatalf("the customer saw %d orders, want their 5", len(seen))
@@ -59,25 +63,25 @@ func TestListPagesNewestFirstWithinWhatTheViewerMaySee(t *testing.T) {
 			t.Fatalf("order %d is %s, want %s (newest first)", i, seen[i], mine[4-i])
 		}
 	}
-	all, err := f.svc.List(t.Context(), f.operator, orders.Filter{Limit: 100})
-	if err != nil || len(all.Orders) != 6 {
-		t.Fatalf("a superuser sees %d, %v", len(all.Orders), err)
+	all, err := f.svc.List(t.Context(), f.operator, orders.Filter{Page: page.Request{Limit: 100}})
+	if err != nil || len(all.Items) != 6 {
+		t.Fatalf("a superuser sees %d, %v", len(all.Items), err)
 	}
-	only, err := f.svc.List(t.Context(), f.operator, orders.Filter{Limit: 100, CustomerID: &f.operator.ID})
-	if err != nil || len(only.Orders) != 1 || only.Orders[0].ID != theirs.ID {
-		t.Fatalf("customer filter: %+v %v", only.Orders, err)
+	only, err := f.svc.List(t.Context(), f.operator, orders.Filter{Page: page.Request{Limit: 100}, CustomerID: &f.operator.ID})
+	if err != nil || len(only.Items) != 1 || only.Items[0].ID != theirs.ID {
+		t.Fatalf("customer filter: %+v %v", only.Items, err)
 	}
 	// A customer cannot widen the list to someone else's orders.
-	own, err := f.svc.List(t.Context(), f.customer, orders.Filter{Limit: 100, CustomerID: &f.operator.ID})
-	if err != nil || len(own.Orders) != 5 {
-		t.Fatalf("customer with another's filter sees %d, %v", len(own.Orders), err)
+	own, err := f.svc.List(t.Context(), f.customer, orders.Filter{Page: page.Request{Limit: 100}, CustomerID: &f.operator.ID})
+	if err != nil || len(own.Items) != 5 {
+		t.Fatalf("customer with another's filter sees %d, %v", len(own.Items), err)
 	}
-	none, err := f.svc.List(t.Context(), f.operator, orders.Filter{Limit: 100, Status: orders.StatusFailed})
-	if err != nil || len(none.Orders) != 0 {
-		t.Fatalf("status filter: %d %v", len(none.Orders), err)
+	none, err := f.svc.List(t.Context(), f.operator, orders.Filter{Page: page.Request{Limit: 100}, Status: orders.StatusFailed})
+	if err != nil || len(none.Items) != 0 {
+		t.Fatalf("status filter: %d %v", len(none.Items), err)
 	}
 	for _, bad := range []string{"not-a-cursor", "bm8tc2VwYXJhdG9y"} {
-		if _, err := f.svc.List(t.Context(), f.customer, orders.Filter{Limit: 2, Cursor: bad}); !errors.Is(err, orders.ErrBadCursor) {
+		if _, err := f.svc.List(t.Context(), f.customer, orders.Filter{Page: page.Request{Limit: 2, Cursor: bad}}); !errors.Is(err, page.ErrBadCursor) {
 			t.Errorf("cursor %q: %v", bad, err)
 		}
 	}

@@ -19,7 +19,7 @@ func (s *Store) Payment(ctx context.Context, orderID uuid.UUID) (p Payment, ok b
 		return Payment{}, false, nil
 	}
 	if err != nil {
-		return Payment{}, false, err
+		return Payment{}, false, dbErrors.Of(err)
 	}
 	return paymentFromDB(row), true, nil
 }
@@ -27,14 +27,14 @@ func (s *Store) Payment(ctx context.Context, orderID uuid.UUID) (p Payment, ok b
 // RecordAuthorization stores a new authorization; a second one for the same
 // order is ignored.
 func (s *Store) RecordAuthorization(ctx context.Context, orderID uuid.UUID, p Payment) error {
-	return s.db.Q().CreatePayment(ctx, db.CreatePaymentParams{
+	return dbErrors.Of(s.db.Q().CreatePayment(ctx, db.CreatePaymentParams{
 		OrderID: orderID, AmountCents: p.AmountCents, Currency: p.Currency, Gateway: p.Gateway, GatewayRef: p.GatewayRef,
-	})
+	}))
 }
 
 // SetPaymentStatus records what happened to the payment since.
 func (s *Store) SetPaymentStatus(ctx context.Context, orderID uuid.UUID, status PaymentStatus) error {
-	return s.db.Q().SetPaymentStatus(ctx, db.SetPaymentStatusParams{OrderID: orderID, Status: string(status)})
+	return dbErrors.Of(s.db.Q().SetPaymentStatus(ctx, db.SetPaymentStatusParams{OrderID: orderID, Status: string(status)}))
 }
 
 // Shipment returns the order's shipment; ok is false when none was requested.
@@ -44,7 +44,7 @@ func (s *Store) Shipment(ctx context.Context, orderID uuid.UUID) (sh Shipment, o
 		return Shipment{}, false, nil
 	}
 	if err != nil {
-		return Shipment{}, false, err
+		return Shipment{}, false, dbErrors.Of(err)
 	}
 	return shipmentFromDB(row), true, nil
 }
@@ -52,10 +52,10 @@ func (s *Store) Shipment(ctx context.Context, orderID uuid.UUID) (sh Shipment, o
 // RecordShipmentRequest stores a new request to the carrier; a second one for
 // the same order is ignored.
 func (s *Store) RecordShipmentRequest(ctx context.Context, orderID uuid.UUID, sh Shipment) error {
-	return s.db.Q().CreateShipment(ctx, db.CreateShipmentParams{OrderID: orderID, Carrier: sh.Carrier, CarrierRef: sh.CarrierRef})
+	return dbErrors.Of(s.db.Q().CreateShipment(ctx, db.CreateShipmentParams{OrderID: orderID, Carrier: sh.Carrier, CarrierRef: sh.CarrierRef}))
 }
 
 // SetShipmentStatus records the shipment's progress.
 func (s *Store) SetShipmentStatus(ctx context.Context, orderID uuid.UUID, status ShipmentStatus) error {
-	return s.db.Q().SetShipmentStatus(ctx, db.SetShipmentStatusParams{OrderID: orderID, Status: string(status)})
+	return dbErrors.Of(s.db.Q().SetShipmentStatus(ctx, db.SetShipmentStatusParams{OrderID: orderID, Status: string(status)}))
 }

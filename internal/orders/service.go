@@ -75,14 +75,15 @@ type Viewer struct {
 // Service is what the API does with orders.
 type Service struct {
 	store     *Store
+	catalog   Catalog
 	workflows Workflows
 	opts      Options
 	logger    *slog.Logger
 }
 
 // NewService returns the order service.
-func NewService(store *Store, workflows Workflows, opts Options, logger *slog.Logger) *Service {
-	return &Service{store: store, workflows: workflows, opts: opts, logger: logger}
+func NewService(store *Store, catalog Catalog, workflows Workflows, opts Options, logger *slog.Logger) *Service {
+	return &Service{store: store, catalog: catalog, workflows: workflows, opts: opts, logger: logger}
 }
 
 // startTimeout bounds one attempt to start a workflow: the client would
@@ -103,5 +104,5 @@ func (s *Service) start(ctx context.Context, o Order, customer string, lines int
 	if err != nil {
 		return err
 	}
-	return s.store.db.Q().MarkWorkflowStarted(ctx, o.ID)
+	return s.store.markWorkflowStarted(ctx, o.ID)
 }

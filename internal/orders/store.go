@@ -8,11 +8,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/page"
 )
 
-// Store holds the order's tables: every read, and every write in the
-// transaction that keeps its rules. The API's Service and the lifecycle's
-// activities both go through it.
+// Store holds the order's tables (orders and their lines, the timeline,
+// payments and shipments): every read, and every write in the transaction
+// that keeps its rules. The API's Service and the lifecycle's activities
+// both go through it, and its errors are the order's own.
 type Store struct {
 	db *db.Store
 }
@@ -20,41 +22,56 @@ type Store struct {
 // NewStore returns the order store over a database.
 func NewStore(s *db.Store) *Store { return &Store{db: s} }
 
+// dbErrors turns the database's refusals into the order's errors.
+var dbErrors = db.Translation{NotFound: ErrNotFound, Refusals: map[string]error{
+	"order_lines_product_id_fkey": errProductGone,
+}}
+
 // Get returns the order with its lines, in one round trip.
 func (s *Store) Get(ctx context.Context, id uuid.UUID) (Order, error) {
 	row, err := s.db.Q().GetOrderWithLines(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return Order{}, ErrNotFound
-	}
 	if err != nil {
-		return Order{}, err
+		return Order{}, dbErrors.Of(err)
 	}
-	o := orderFromDB(row.Order)
-	o.Lines = make([]Line, len(row.ProductIds))
+	return withLines(orderFromDB(row.Order), row.ProductIds, row.Skus, row.Names, row.UnitPricesCents, row.Quantities), nil
+}
+
+// withLines gives the order the lines read as arrays, in line order.
+func withLines(o Order, products []uuid.UUID, skus, names []string, prices []int64, quantities []int32) Order {
+	o.Lines = make([]Line, len(products))
 	for i := range o.Lines {
-		o.Lines[i] = Line{ProductID: row.ProductIds[i], SKU: row.Skus[i], Name: row.Names[i],
-			UnitPriceCents: row.UnitPricesCents[i], Quantity: row.Quantities[i]}
+		o.Lines[i] = Line{ProductID: products[i], SKU: skus[i], Name: names[i], UnitPriceCents: prices[i], Quantity: quantities[i]}
 	}
-	return o, nil
+	return o
 }
 
 // order returns the order without its lines.
 func (s *Store) order(ctx context.Context, id uuid.UUID) (Order, error) {
 	row, err := s.db.Q().GetOrder(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return Order{}, ErrNotFound
-	}
+	return orderFromDB(row), dbErrors.Of(err)
+}
+
+// Lines returns the order's lines; an order without any is ErrNoLines.
+func (s *Store) Lines(ctx context.Context, id uuid.UUID) ([]Line, error) {
+	rows, err := s.db.Q().GetOrderLines(ctx, id)
 	if err != nil {
-		return Order{}, err
+		return nil, dbErrors.Of(err)
 	}
-	return orderFromDB(row), nil
+	if len(rows) == 0 {
+		return nil, ErrNoLines
+	}
+	lines := make([]Line, len(rows))
+	for i, l := range rows {
+		lines[i] = Line{ProductID: l.ProductID, SKU: l.Sku, Name: l.Name, UnitPriceCents: l.UnitPriceCents, Quantity: l.Quantity}
+	}
+	return lines, nil
 }
 
 // Events is the order's whole timeline, oldest first.
 func (s *Store) Events(ctx context.Context, id uuid.UUID) ([]Event, error) {
 	rows, err := s.db.Q().ListOrderEvents(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, dbErrors.Of(err)
 	}
 	events := make([]Event, len(rows))
 	for i, e := range rows {
@@ -66,10 +83,7 @@ func (s *Store) Events(ctx context.Context, id uuid.UUID) ([]Event, error) {
 // CustomerEmail is where the order's e-mails go.
 func (s *Store) CustomerEmail(ctx context.Context, id uuid.UUID) (string, error) {
 	email, err := s.db.Q().GetCustomerEmail(ctx, id)
-	if errors.Is(err, db.ErrNotFound) {
-		return "", ErrNotFound
-	}
-	return email, err
+	return email, dbErrors.Of(err)
 }
 
 // listQuery selects a keyset page of orders, newest first; zero fields do
@@ -79,12 +93,15 @@ type listQuery struct {
 	Status      Status
 	CreatedFrom time.Time
 	CreatedTo   time.Time
-	After       *position
-	Limit       int32
+	Page        page.Request
 }
 
-func (s *Store) list(ctx context.Context, lq listQuery) ([]Order, error) {
-	p := db.ListOrdersParams{CustomerID: lq.CustomerID, Limit: lq.Limit}
+func (s *Store) list(ctx context.Context, lq listQuery) (page.Page[Order], error) {
+	after, err := lq.Page.After()
+	if err != nil {
+		return page.Page[Order]{}, err
+	}
+	p := db.ListOrdersParams{CustomerID: lq.CustomerID, Limit: lq.Page.Fetch()}
 	if lq.Status != "" {
 		st := string(lq.Status)
 		p.Status = &st
@@ -95,16 +112,41 @@ func (s *Store) list(ctx context.Context, lq listQuery) ([]Order, error) {
 	if !lq.CreatedTo.IsZero() {
 		p.CreatedTo = &lq.CreatedTo
 	}
-	if lq.After != nil {
-		p.AfterCreated, p.AfterID = &lq.After.CreatedAt, &lq.After.ID
+	if after != nil {
+		p.AfterCreated, p.AfterID = &after.CreatedAt, &after.ID
 	}
 	rows, err := s.db.Q().ListOrders(ctx, p)
 	if err != nil {
-		return nil, err
+		return page.Page[Order]{}, dbErrors.Of(err)
 	}
 	out := make([]Order, len(rows))
 	for i, r := range rows {
-		out[i] = orderFromDB(r)
+		out[i] = withLines(orderFromDB(r.Order), r.ProductIds, r.Skus, r.Names, r.UnitPricesCents, r.Quantities)
 	}
-	return out, nil
+	return page.Of(out, lq.Page, func(o Order) page.Position { return page.Position{CreatedAt: o.CreatedAt, ID: o.ID} }), nil
+}
+
+// place writes the order, its lines and its "placed" event in one
+// statement; taken is true, and nothing written, when the customer already
+// used the idempotency key.
+func (s *Store) place(ctx context.Context, p db.PlaceOrderParams) (o Order, taken bool, err error) {
+	row, err := s.db.Q().PlaceOrder(ctx, p)
+	switch {
+	case errors.Is(err, db.ErrNotFound):
+		return Order{}, true, nil
+	case err != nil:
+		return Order{}, false, dbErrors.Of(err)
+	}
+	return orderFromDB(db.Order(row)), false, nil
+}
+
+// byIdempotencyKey returns the ID of the order the customer placed under
+// the key and the hash of its request.
+func (s *Store) byIdempotencyKey(ctx context.Context, customer uuid.UUID, key string) (id uuid.UUID, hash string, err error) {
+	row, err := s.db.Q().GetOrderByIdempotencyKey(ctx, db.GetOrderByIdempotencyKeyParams{CustomerID: customer, IdempotencyKey: key})
+	return row.ID, row.RequestHash, dbErrors.Of(err)
+}
+
+func (s *Store) markWorkflowStarted(ctx context.Context, id uuid.UUID) error {
+	return dbErrors.Of(s.db.Q().MarkWorkflowStarted(ctx, id))
 }

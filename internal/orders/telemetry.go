@@ -82,12 +82,12 @@ func (s *Service) ObserveOutbox(mp metric.MeterProvider) error {
 	_, err = m.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
-		row, err := s.store.db.Q().OutboxBacklog(ctx)
+		n, oldest, err := s.store.outboxBacklog(ctx)
 		if err != nil {
 			return err
 		}
-		o.ObserveInt64(backlog, row.Orders)
-		o.ObserveFloat64(age, row.OldestSeconds)
+		o.ObserveInt64(backlog, n)
+		o.ObserveFloat64(age, oldest.Seconds())
 		return nil
 	}, backlog, age)
 	return err

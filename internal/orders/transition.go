@@ -65,5 +65,5 @@ func (s *Store) Transition(ctx context.Context, t Transition) (to Status, moved 
 			Actor: actor, Detail: t.Detail, DedupeKey: from + "->" + next,
 		})
 	})
-	return to, moved && err == nil, err
+	return to, moved && err == nil, dbErrors.Of(err)
 }

@@ -1,0 +1,4 @@
+package catalog
+
+// DBErrors is what the tests check of the store's translation.
+var DBErrors = dbErrors
