@@ -62,9 +62,12 @@ func (e *Emails) SendEmail(ctx context.Context, req EmailRequest) error {
 		Subject:   r.Subject,
 		Text:      r.Text,
 		HTML:      r.HTML,
-		MessageID: fmt.Sprintf("<%s.%s@orders>", info.WorkflowExecution.ID, info.WorkflowExecution.RunID),
+		MessageID: fmt.Sprintf("%s.%s@orders", info.WorkflowExecution.ID, info.WorkflowExecution.RunID),
 	}
 	err = e.Mailer.Send(ctx, m)
+	if errors.Is(err, ErrUndeliverable) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "Undeliverable", err)
+	}
 	if errors.Is(err, ErrNoRelay) {
 		// Started before the relay was unset, or by an old order: done, unsent.
 		activity.GetLogger(ctx).Info("e-mail skipped: no mail relay configured", "template", req.Template)
