@@ -76,7 +76,7 @@ func serveHTTP(ctx context.Context, e env, handler http.Handler) error {
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR %s: %w", c.Addr, err)
 	}
-	e.logger.Info("API listening", "addr", ln.Addr().String(), "config", e.cfg)
+	e.logger.Info("API listening", "addr", ln.Addr().String(), "environment", e.cfg.Environment)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -107,6 +107,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	logger := newLogger(cfg, stdout)
 	slog.SetDefault(logger)
+	for _, setting := range cfg.Settings() { // LOG_LEVEL=debug shows them, one per line
+		logger.Debug("setting", setting)
+	}
 	tel := telemetry.Disabled()
 	if cmd.service != "" {
 		if tel, err = telemetry.Setup(ctx, cfg.Telemetry, cmd.service); err != nil {

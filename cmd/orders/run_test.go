@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -222,4 +223,41 @@ func TestAPIWaitsForTheSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitHTTP(t, "http://"+addr+"/api/v1/utils/health-check", http.StatusOK, 30*time.Second)
+}
+
+// settingKey is a setting's name on a log line, as " DATABASE_URL=".
+var settingKey = regexp.MustCompile(` [A-Z][A-Z0-9_]+=`)
+
+// TestSettingsAreLoggedOnePerLineAtDebug: a start-up log a person can read:
+// each setting on a line of its own, only at debug level, secrets masked.
+func TestSettingsAreLoggedOnePerLineAtDebug(t *testing.T) {
+	dbURL := testenv.NewDatabase(t)
+	for level, want := range map[string]bool{"debug": true, "info": false} {
+		kv := platformEnv("127.0.0.1:1", dbURL, "q")
+		kv["LOG_LEVEL"], kv["SECRET_KEY"] = level, "a-secret-nobody-may-read"
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"orders", "migrate", "version"}, envOf(kv), nil, &out); err != nil {
+			t.Fatal(err)
+		}
+		var settings []string
+		for _, line := range strings.Split(out.String(), "\n") {
+			if strings.Contains(line, "msg=setting") {
+				settings = append(settings, line)
+			}
+		}
+		if !want {
+			if len(settings) > 0 {
+				t.Errorf("LOG_LEVEL=%s logs the settings: %s", level, settings[0])
+			}
+			continue
+		}
+		if len(settings) < 30 || strings.Contains(out.String(), "a-secret-nobody-may-read") {
+			t.Fatalf("LOG_LEVEL=debug: %d setting lines, or a secret shown:\n%s", len(settings), out.String())
+		}
+		for _, line := range settings {
+			if n := len(settingKey.FindAllString(line, -1)); n != 1 {
+				t.Errorf("%d settings on a line: %s", n, line)
+			}
+		}
+	}
 }

@@ -42,10 +42,15 @@ func Variables() []string {
 }
 
 // LogValue prints every setting by its variable's name, secrets masked.
-func (c Config) LogValue() slog.Value {
+func (c Config) LogValue() slog.Value { return slog.GroupValue(c.Settings()...) }
+
+// Settings are every setting by its variable's name (DATABASE_URL), secrets
+// masked, in the order of the Config struct: what a process logs, one line
+// each, at debug level when it starts.
+func (c Config) Settings() []slog.Attr {
 	var attrs []slog.Attr
 	walk(&c, func(v variable) {
-		key := strings.ToLower(v.name)
+		key := v.name
 		switch val := v.value.Interface().(type) {
 		case string:
 			switch v.tag.Get("secret") {
@@ -63,7 +68,7 @@ func (c Config) LogValue() slog.Value {
 			attrs = append(attrs, slog.Any(key, val))
 		}
 	})
-	return slog.GroupValue(attrs...)
+	return attrs
 }
 
 func (c Config) String() string { return c.LogValue().String() }
