@@ -60,17 +60,20 @@ func TestSwarmStackLoads(t *testing.T) {
 		t.Skip("no docker client to check the stack with")
 	}
 	dir := stackDir(t, repoRoot(t))
-	args := []string{"stack", "config"}
-	for _, f := range composeSets["swarm"] {
-		args = append(args, "-c", f)
+	files := exec.Command("bash", "-c", `source deploy/scripts/lib/swarm.sh && swarm_files && printf '%s\n' "${swarm_args[@]}"`)
+	files.Dir = dir
+	out, err := files.Output()
+	if err != nil {
+		t.Fatalf("swarm_files: %v", err)
 	}
+	args := append([]string{"stack", "config"}, strings.Fields(string(out))...)
 	cmd := exec.Command(docker, args...)
 	cmd.Dir = dir
 	cmd.Env = os.Environ()
 	for k := range envExampleVariables(t, dir) {
 		cmd.Env = append(cmd.Env, k+"="+envExampleValue(t, dir, k))
 	}
-	out, err := cmd.CombinedOutput()
+	out, err = cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("docker stack config: %v\n%s", err, out)
 	}
@@ -438,4 +441,28 @@ func versionAtLeast(have, want string) bool {
 		}
 	}
 	return true
+}
+
+// TestTemporalWaitsForItsSchema: in compose, the Temporal server starts
+// only once its schema job has completed, and the Swarm copy (which has no
+// depends_on, ignored there) keeps every service.
+func TestTemporalWaitsForItsSchema(t *testing.T) {
+	p := loadCompose(t, repoRoot(t), composeSets["compose"])
+	temporal, err := p.GetService("temporal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dep := temporal.DependsOn["temporal-schema"]; dep.Condition != types.ServiceConditionCompletedSuccessfully {
+		t.Fatalf("temporal depends on temporal-schema with %+v", dep)
+	}
+	dir := stackDir(t, repoRoot(t))
+	cmd := exec.Command("bash", "-c", `source deploy/scripts/lib/swarm.sh && swarm_files && cat "$swarm_base"`)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte("\n    depends_on:")) || bytes.Count(out, []byte("\n  api:")) != 1 || !bytes.Contains(out, []byte("\n  temporal-schema:")) {
+		t.Fatalf("the Swarm copy:\n%s", out)
+	}
 }

@@ -7,8 +7,10 @@
 # their labels; this script says which are missing before it deploys.
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"
+source "$(dirname "$0")/lib/swarm.sh"
 : "${STACK_NAME:?set STACK_NAME in .env}" "${DOMAIN:?set DOMAIN in .env}"
-files=(-c docker-compose.yml -c deploy/swarm/docker-compose.swarm.yml)
+trap 'rm -f "$swarm_base"' EXIT
+swarm_files
 
 if ! docker network inspect traefik-public >/dev/null 2>&1; then
 	echo "no network traefik-public: docker network create --driver=overlay traefik-public" >&2
@@ -24,6 +26,6 @@ for label in $(grep -o 'node\.labels\.[^ ]* == true' deploy/swarm/docker-compose
 done
 ((missing == 0)) || exit 1
 
-docker stack config "${files[@]}" >/dev/null # the stack loader's own check, before anything changes
-docker stack deploy --with-registry-auth --detach=false "${files[@]}" "$STACK_NAME"
+docker stack config "${swarm_args[@]}" >/dev/null # the stack loader's own check, before anything changes
+docker stack deploy --with-registry-auth --detach=false "${swarm_args[@]}" "$STACK_NAME"
 docker stack services "$STACK_NAME"
