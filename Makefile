@@ -10,13 +10,14 @@ STATICCHECK_VERSION := v0.8.2
 WORKFLOWCHECK_VERSION := v0.6.0
 JAEGER_VERSION := v1.75.0
 TEMPORAL_SERVER_VERSION := v1.29.1
+AIR_VERSION := v1.67.4
 
-.PHONY: docs docs-check dev test test-unit test-cluster fuzz bench chaos tools cluster-tools release build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
+.PHONY: docs docs-check cover dev test test-unit test-cluster fuzz bench chaos tools cluster-tools release build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
 
 REDOCLY_VERSION := 2.77.0
 
 ## dev: run the platform locally (Temporal dev server + UI, Mailpit, PostgreSQL,
-## Jaeger for traces, API and worker)
+## Jaeger for traces, API and worker, rebuilt and restarted when the code changes)
 dev: tools bin/jaeger build
 	@deploy/scripts/dev.sh
 
@@ -29,6 +30,14 @@ test: tools
 	CLUSTER_TESTS=skip $(GO) test -race -count=1 -parallel 8 ./...
 	@if [[ -x bin/temporal-server ]]; then $(MAKE) --no-print-directory test-cluster; \
 	else echo "cluster tests skipped: make cluster-tools builds the Temporal server they need"; fi
+
+## cover: both tiers with coverage over every package (-coverpkg=./...), as
+## the old stack's --cov-report=html: coverage.html, and the total printed
+cover: tools
+	CLUSTER_TESTS=skip $(GO) test -count=1 -parallel 8 -coverpkg=./... -coverprofile=coverage.out ./...
+	$(GO) tool cover -html=coverage.out -o coverage.html
+	@$(GO) tool cover -func=coverage.out | tail -1 | sed 's/^total:[[:space:]]*(statements)[[:space:]]*/total coverage: /'
+	@echo "per line: coverage.html"
 
 ## test-unit: the fast tier alone (handlers over fakes, domain logic on PostgreSQL,
 ## workflows on the test suite); no Temporal server, Mailpit or browser
@@ -84,7 +93,7 @@ bin/temporal-schema:
 	chmod -R u+w $@.tmp && mv $@.tmp $@ # the SQL only: a .go file here would join ./...
 
 ## tools: build the pinned developer tools into bin/ (only those missing)
-tools: bin/temporal bin/sqlc bin/mailpit bin/staticcheck bin/workflowcheck
+tools: bin/temporal bin/sqlc bin/mailpit bin/staticcheck bin/workflowcheck bin/air
 
 bin/temporal:
 	$(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
@@ -94,6 +103,9 @@ bin/sqlc:
 
 bin/mailpit:
 	$(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+
+bin/air:
+	$(GO) install github.com/air-verse/air@$(AIR_VERSION)
 
 bin/staticcheck:
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)

@@ -112,7 +112,11 @@ bin/orders migrate up >/dev/null
 if [[ ${DEMO_DATA:-true} != false ]]; then
 	bin/orders seed # DEMO_DATA=false make dev skips it
 fi
-bin/orders dev &
+if [[ ${LIVE_RELOAD:-true} != false ]]; then
+	bin/air -c .air.toml & # rebuilds and restarts `orders dev` when the code changes
+else
+	bin/orders dev &
+fi
 pids+=($!)
 
 api_port=${HTTP_ADDR##*:}
@@ -134,6 +138,8 @@ cat <<URLS
   Mail catcher   $mail_ui
   Metrics        $base/metrics
   Traces         $traces
+
+  Live reload    $( [[ ${LIVE_RELOAD:-true} != false ]] && echo "on: a change of Go code rebuilds and restarts the API and the worker" || echo "off (LIVE_RELOAD=false)")
 
 URLS
 wait -n "${pids[@]}"
