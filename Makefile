@@ -56,7 +56,7 @@ fuzz:
 ## bench: the platform under load beside its baselines (bare StartWorkflow,
 ## a bare 3-activity workflow, a bare INSERT) in one run, on its own private
 ## PostgreSQL, in-memory Temporal dev server and Mailpit; prints min/median/max
-## over ROUNDS and each figure's ratio to its baseline (README, Performance)
+## over ROUNDS and each figure's ratio to its baseline (docs/performance.md)
 ROUNDS ?= 3
 DURATION ?= 10s
 bench: tools build
@@ -147,7 +147,7 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-## imports: the dependency rules of DESIGN.md (which package may import which)
+## imports: the dependency rules of docs/architecture.md (which package may import which, and which writes each table)
 imports:
 	$(GO) test -count=1 ./internal/archtest/
 

@@ -2,11 +2,9 @@ package activities
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/google/uuid"
 
-	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/orders"
 )
 
@@ -43,25 +41,4 @@ type MarkShipmentInput struct {
 // MarkShipment records the shipment's progress.
 func (o *Orders) MarkShipment(ctx context.Context, in MarkShipmentInput) error {
 	return o.Store.SetShipmentStatus(ctx, in.OrderID, in.Status)
-}
-
-// confirmationEmail reads the order and its customer's address into the
-// order-confirmation e-mail.
-func confirmationEmail(ctx context.Context, store *orders.Store, projectName string, orderID uuid.UUID) (EmailRequest, error) {
-	order, err := store.Get(ctx, orderID)
-	if err != nil {
-		return EmailRequest{}, err
-	}
-	email, err := store.CustomerEmail(ctx, orderID)
-	if err != nil {
-		return EmailRequest{}, err
-	}
-	summary := make([]string, len(order.Lines))
-	for i, l := range order.Lines {
-		summary[i] = fmt.Sprintf("%d x %s (%s) at %s", l.Quantity, l.Name, l.SKU, emails.Money(l.UnitPriceCents, order.Currency))
-	}
-	return EmailRequest{To: email, Template: emails.OrderConfirmation, Data: emails.Data{
-		ProjectName: projectName, Email: email, OrderID: orderID.String(),
-		Total: emails.Money(order.TotalCents, order.Currency), Lines: summary,
-	}}, nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/acme/orders/internal/testenv"
 )
 
-// TestOperatorsCLI runs the README's `temporal` commands against the dev
+// TestOperatorsCLI runs the `temporal` commands of docs/operations.md against the dev
 // server and checks their effect through the API.
 func TestOperatorsCLI(t *testing.T) {
 	t.Parallel()

@@ -18,7 +18,7 @@ import (
 
 // TestOperatorsFindOrdersBySearchAttributes: at every status an order goes
 // through, `temporal workflow list --query` finds it by each of its search
-// attributes, as the README's recipes do; the workflow reads like the order
+// attributes, as the recipes of docs/operations.md do; the workflow reads like the order
 // in the UI (static summary, current details).
 func TestOperatorsFindOrdersBySearchAttributes(t *testing.T) {
 	t.Parallel()
@@ -101,17 +101,17 @@ func (p *platform) findOrder(orderID, query string) {
 	})
 }
 
-// runRecipe runs the README's command line under "# name" (with the
+// runRecipe runs docs/operations.md's command line under "# name" (with the
 // replacements) against this platform's Temporal until it lists the order.
 func (p *platform) runRecipe(name string, replace map[string]string, orderID string) {
 	p.t.Helper()
-	readme, err := os.ReadFile(filepath.Join(testenv.RepoRoot(p.t), "README.md"))
+	doc, err := os.ReadFile(filepath.Join(testenv.RepoRoot(p.t), "docs", "operations.md"))
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	_, after, ok := strings.Cut(string(readme), "\n# "+name+"\n")
+	_, after, ok := strings.Cut(string(doc), "\n# "+name+"\n")
 	if !ok {
-		p.t.Fatalf("README has no recipe %q", name)
+		p.t.Fatalf("docs/operations.md has no recipe %q", name)
 	}
 	line, _, _ := strings.Cut(after, "\n")
 	for from, to := range replace {

@@ -361,3 +361,19 @@ func TestOrderWorkflowCancelDuringAStep(t *testing.T) {
 	}
 	e.wantCalls("ReserveStock", "AuthorizePayment", "->confirmed", "ReversePayment", "ReleaseStock", "->cancelled")
 }
+
+// TestOrderTakesOneAskedActionAtATime: while an approval runs (the payment
+// is being authorized), a cancel is refused; once the order is confirmed,
+// it is accepted.
+func TestOrderTakesOneAskedActionAtATime(t *testing.T) {
+	e := newOrderEnv(t, map[string]time.Duration{"AuthorizePayment": time.Hour})
+	e.at(time.Hour, workflows.UpdateApprove, false)
+	e.at(90*time.Minute, workflows.UpdateCancel, true) // the approval is under way
+	e.at(3*time.Hour, workflows.UpdateCancel, false)   // confirmed: allowed
+	st, err := e.finish(input(50_000))
+	if err != nil || st.Status != orders.StatusCancelled {
+		t.Fatalf("state %+v, err %v", st, err)
+	}
+	e.wantCalls("ReserveStock", "->awaiting_approval", "AuthorizePayment", "->confirmed", "RequestShipment",
+		"CancelShipment", "ReversePayment", "ReleaseStock", "->cancelled")
+}

@@ -1,7 +1,7 @@
 // Command loadgen drives the order platform's HTTP API under load and, in
 // the same run, the same PostgreSQL and Temporal server without the
 // platform (the baselines), then prints each figure beside its baseline as a
-// ratio. `make bench` runs it; README "Performance" says what each figure means.
+// ratio. `make bench` runs it; docs/performance.md says what each figure means.
 package main
 
 import (

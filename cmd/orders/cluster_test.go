@@ -104,7 +104,7 @@ func TestClusterTemporalOutage(t *testing.T) {
 // stock, and one worker is killed with SIGKILL mid-stream. Every accepted
 // order reaches its final state exactly once: exactly the stock is
 // confirmed, the rest failed, nothing duplicated, lost or stuck. The
-// figures are logged (go test -v; README, Deployment).
+// figures are logged (go test -v; deploy/README.md).
 func TestClusterScaleOut(t *testing.T) {
 	server := testenv.SharedTemporalServer(t)
 	p := startClusterPlatform(t, server.HostPort(), 2, 2, nil)

@@ -3,7 +3,7 @@
 #   TAG=1.4.0 deploy/scripts/deploy.sh
 # The image must be in a registry the nodes can pull from (build-push.sh).
 # The network traefik-public and the cluster's main Traefik exist already
-# (README, Deployment: Swarm), and the nodes that keep the volumes carry
+# (deploy/README.md, Docker Swarm), and the nodes that keep the volumes carry
 # their labels; this script says which are missing before it deploys.
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"

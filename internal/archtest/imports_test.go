@@ -25,7 +25,7 @@ var (
 	pgx     = "github.com/jackc/pgx"
 )
 
-// The rules of DESIGN.md: cmd wires everything; api calls the domain
+// The rules of docs/architecture.md: cmd wires everything; api calls the domain
 // packages; workflows use activities; activities use db; the domain imports
 // none of them; pgx stays in db.
 var rules = []rule{

@@ -97,7 +97,7 @@ type Temporal struct {
 	// WorkflowCacheSize is how many workflows a worker keeps in memory
 	// between their tasks (the sticky cache); one evicted replays its
 	// history when it next has work. It bounds the worker's memory: about
-	// 20 KiB per cached order (README, Performance).
+	// 20 KiB per cached order (docs/performance.md).
 	WorkflowCacheSize int `env:"TEMPORAL_WORKFLOW_CACHE_SIZE" default:"10000" min:"1" max:"1000000"`
 }
 

@@ -108,7 +108,7 @@ platform_prepare() {
 	"$ORDERS_BIN" migrate up >>"$work/migrate.log" 2>&1
 	"$ORDERS_BIN" register-search-attributes >>"$work/migrate.log" 2>&1
 }
-api_start() { # GOMEMLIMIT: as production should run it (README, Performance)
+api_start() { # GOMEMLIMIT: as production should run it (docs/performance.md)
 	GOMEMLIMIT=${API_GOMEMLIMIT:-48MiB} DEBUG_ADDR=127.0.0.1:$((PORT_BASE + 60)) start api "$ORDERS_BIN" api
 	wait_for "the API" 30 curl -fs "$API/api/v1/utils/health-check"
 }
