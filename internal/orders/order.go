@@ -9,8 +9,8 @@ import (
 	"github.com/acme/orders/db"
 )
 
-// Order is an order as the platform knows it. Lines is filled when one order
-// is read, not in lists.
+// Order is an order as the platform knows it, with its lines (an order the
+// outbox relay leases is read without them).
 type Order struct {
 	ID              uuid.UUID
 	CustomerID      uuid.UUID

@@ -1,8 +1,9 @@
-// Package orders is the order's domain: its types and status vocabulary, the
-// rules of placing one (pricing, checks, idempotency, the transaction with
-// the intent to start its workflow), reading and acting on it, the outbox
-// relay that starts workflows Temporal was down for, and the transactions the
-// lifecycle's activities run. It knows nothing of HTTP or of Temporal: what
+// Package orders is the order's domain: its lifecycle table (lifecycle.go),
+// types and status vocabulary, the rules of placing one (line rules,
+// pricing, idempotency, the transaction with the intent to start its
+// workflow), reading and acting on it, the outbox relay that starts
+// workflows Temporal was down for, and, through its Store, the transactions
+// the lifecycle's activities run. It knows nothing of HTTP or of Temporal: what
 // it needs of the workflow engine is the Workflows interface, which cmd
 // satisfies with workflowclient.Client.
 package orders
