@@ -36,7 +36,7 @@ type Address struct {
 // OrderLineInput is one product and how many.
 type OrderLineInput struct {
 	ProductID uuid.UUID `json:"product_id"`
-	Quantity  int32     `json:"quantity" minimum:"1" maximum:"1000" doc:"orders.MaxQuantity at most"`
+	Quantity  int32     `json:"quantity" minimum:"1" maximum:"1000"`
 }
 
 // PlaceOrderBody is what a customer orders.

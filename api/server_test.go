@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/acme/orders/internal/orders"
 )
 
 // newServer serves the real handler; only routes that need no service are
@@ -258,4 +260,41 @@ func slicesContain(xs []any, want string) bool {
 		}
 	}
 	return false
+}
+
+// TestTheDocumentStatesTheOrdersLineRules: the bounds the document shows
+// are the ones Place enforces (orders.CheckLines), so that a client that
+// keeps to the document is never refused by the domain.
+func TestTheDocumentStatesTheOrdersLineRules(t *testing.T) {
+	api := NewAPI(Deps{Options: Options{MaxBodyBytes: 1 << 20}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	schemas := api.OpenAPI().Components.Schemas.Map()
+	body, line := schemas["PlaceOrderBody"], schemas["OrderLineInput"]
+	if body == nil || line == nil {
+		t.Fatalf("no PlaceOrderBody or OrderLineInput schema")
+	}
+	lines := body.Properties["lines"]
+	if lines.MinItems == nil || *lines.MinItems != 1 || lines.MaxItems == nil || *lines.MaxItems != orders.MaxLines {
+		t.Errorf("lines: %v to %v items, want 1 to %d", lines.MinItems, lines.MaxItems, orders.MaxLines)
+	}
+	q := line.Properties["quantity"]
+	if q.Minimum == nil || *q.Minimum != 1 || q.Maximum == nil || *q.Maximum != float64(orders.MaxQuantity) {
+		t.Errorf("quantity: %v to %v, want 1 to %d", q.Minimum, q.Maximum, orders.MaxQuantity)
+	}
+	found := false
+	for path, item := range api.OpenAPI().Paths {
+		if item.Post == nil || item.Post.OperationID != "place-order" {
+			continue
+		}
+		for _, p := range item.Post.Parameters {
+			if p.Name == "Idempotency-Key" {
+				found = true
+				if p.Schema.MaxLength == nil || *p.Schema.MaxLength != orders.MaxKeyLen {
+					t.Errorf("%s Idempotency-Key: at most %v characters, want %d", path, p.Schema.MaxLength, orders.MaxKeyLen)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Fatal("place-order has no Idempotency-Key")
+	}
 }

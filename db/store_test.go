@@ -117,12 +117,11 @@ func TestListsArePlannedForTheirArguments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var prepared []string
 	rows, err := pool.Query(t.Context(), "SELECT statement FROM pg_prepared_statements", pgx.QueryExecModeSimpleProtocol)
 	if err != nil {
 		t.Fatal(err)
 	}
-	prepared, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	prepared, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		t.Fatal(err)
 	}
