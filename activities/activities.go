@@ -29,7 +29,7 @@ type Deps struct {
 func Register(r worker.ActivityRegistry, d Deps) {
 	r.RegisterActivity(&Utils{})
 	r.RegisterActivity(&Emails{Mailer: d.Mailer, Orders: d.Orders, ProjectName: d.ProjectName})
-	r.RegisterActivity(&Orders{Store: d.Orders, Stock: d.Stock, Payments: d.Payments, Carrier: d.Carrier, ProjectName: d.ProjectName, Metrics: d.Metrics})
+	r.RegisterActivity(&Orders{Store: d.Orders, Stock: d.Stock, Payments: d.Payments, Carrier: d.Carrier, Metrics: d.Metrics})
 }
 
 // Application error types the workflows tell apart. All are non-retryable:

@@ -37,7 +37,7 @@ type EmailRequest struct {
 // logged, not retried for a day.
 func (e *Emails) SendEmail(ctx context.Context, req EmailRequest) error {
 	if req.OrderID != uuid.Nil {
-		built, err := confirmationEmail(ctx, e.Orders, e.ProjectName, req.OrderID)
+		built, err := e.confirmationEmail(ctx, req.OrderID)
 		if err != nil {
 			return failure(err)
 		}
@@ -83,12 +83,12 @@ func (e *Emails) SendEmail(ctx context.Context, req EmailRequest) error {
 
 // confirmationEmail reads the order and its customer's address into the
 // order-confirmation e-mail.
-func confirmationEmail(ctx context.Context, store *orders.Store, projectName string, orderID uuid.UUID) (EmailRequest, error) {
-	order, err := store.Get(ctx, orderID)
+func (e *Emails) confirmationEmail(ctx context.Context, orderID uuid.UUID) (EmailRequest, error) {
+	order, err := e.Orders.Get(ctx, orderID)
 	if err != nil {
 		return EmailRequest{}, err
 	}
-	email, err := store.CustomerEmail(ctx, orderID)
+	email, err := e.Orders.CustomerEmail(ctx, orderID)
 	if err != nil {
 		return EmailRequest{}, err
 	}
@@ -97,7 +97,7 @@ func confirmationEmail(ctx context.Context, store *orders.Store, projectName str
 		summary[i] = fmt.Sprintf("%d x %s (%s) at %s", l.Quantity, l.Name, l.SKU, emails.Money(l.UnitPriceCents, order.Currency))
 	}
 	return EmailRequest{To: email, Template: emails.OrderConfirmation, Data: emails.Data{
-		ProjectName: projectName, Email: email, OrderID: orderID.String(),
+		ProjectName: e.ProjectName, Email: email, OrderID: orderID.String(),
 		Total: emails.Money(order.TotalCents, order.Currency), Lines: summary,
 	}}, nil
 }

@@ -13,12 +13,11 @@ import (
 // the order store, the stock through the catalog's, the payment gateway and
 // the carrier.
 type Orders struct {
-	Store       *orders.Store
-	Stock       *catalog.Store
-	Payments    PaymentGateway
-	Carrier     Carrier
-	ProjectName string          // for the e-mails it builds
-	Metrics     *orders.Metrics // transitions, declines, refusals; nil: none
+	Store    *orders.Store
+	Stock    *catalog.Store
+	Payments PaymentGateway
+	Carrier  Carrier
+	Metrics  *orders.Metrics // transitions, declines, refusals; nil: none
 }
 
 // TransitionInput is an action that moves an order's read model from its

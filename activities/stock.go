@@ -13,10 +13,7 @@ import (
 // non-retryable failure with nothing reserved; a retry after success does
 // nothing.
 func (o *Orders) ReserveStock(ctx context.Context, orderID uuid.UUID) error {
-	holds, err := o.holds(ctx, orderID)
-	if err == nil {
-		err = o.Stock.Reserve(ctx, orderID, holds)
-	}
+	err := o.onStock(ctx, orderID, o.Stock.Reserve)
 	if errors.Is(err, catalog.ErrOutOfStock) {
 		o.Metrics.StockRefused(ctx)
 	}
@@ -25,31 +22,24 @@ func (o *Orders) ReserveStock(ctx context.Context, orderID uuid.UUID) error {
 
 // ReleaseStock gives back what the order holds; a no-op when it holds nothing.
 func (o *Orders) ReleaseStock(ctx context.Context, orderID uuid.UUID) error {
-	holds, err := o.holds(ctx, orderID)
-	if err == nil {
-		err = o.Stock.Release(ctx, orderID, holds)
-	}
-	return failure(err)
+	return failure(o.onStock(ctx, orderID, o.Stock.Release))
 }
 
 // CommitStock takes shipped goods off the shelf: reserved and on hand both drop.
 func (o *Orders) CommitStock(ctx context.Context, orderID uuid.UUID) error {
-	holds, err := o.holds(ctx, orderID)
-	if err == nil {
-		err = o.Stock.Commit(ctx, orderID, holds)
-	}
-	return failure(err)
+	return failure(o.onStock(ctx, orderID, o.Stock.Commit))
 }
 
-// holds are the order's lines as claims on the stock.
-func (o *Orders) holds(ctx context.Context, orderID uuid.UUID) ([]catalog.Hold, error) {
+// onStock hands the order's lines, as claims on the stock, to one of the
+// catalog's stock steps.
+func (o *Orders) onStock(ctx context.Context, orderID uuid.UUID, step func(context.Context, uuid.UUID, []catalog.Hold) error) error {
 	lines, err := o.Store.Lines(ctx, orderID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	holds := make([]catalog.Hold, len(lines))
 	for i, l := range lines {
 		holds[i] = catalog.Hold{ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, Quantity: l.Quantity}
 	}
-	return holds, nil
+	return step(ctx, orderID, holds)
 }

@@ -72,7 +72,7 @@ func actionDescription(a orders.Action) string {
 			from = append(from, fmt.Sprintf("`%s` (the order becomes `%s`)", r.Status, r.Next))
 		}
 	}
-	for _, p := range orders.Decide("", a).By {
+	for _, p := range orders.Parties(a) {
 		parties = append(parties, string(p))
 	}
 	return fmt.Sprintf("Allowed from %s. Who may ask: %s (a customer only of their own order). "+

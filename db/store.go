@@ -87,10 +87,7 @@ func (t translating) Exec(ctx context.Context, sql string, args ...any) (pgconn.
 
 func (t translating) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	ctx, cancel := t.bound(ctx)
-	if plannedPerCall(sql) {
-		args = append([]any{pgx.QueryExecModeCacheDescribe}, args...)
-	}
-	rows, err := t.db.Query(ctx, sql, args...)
+	rows, err := t.db.Query(ctx, sql, planned(sql, args)...)
 	if err != nil {
 		cancel()
 		return nil, translate(err)
@@ -100,20 +97,21 @@ func (t translating) Query(ctx context.Context, sql string, args ...any) (pgx.Ro
 
 func (t translating) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	ctx, cancel := t.bound(ctx)
-	if plannedPerCall(sql) {
-		args = append([]any{pgx.QueryExecModeCacheDescribe}, args...)
-	}
-	return translatedRow{row: t.db.QueryRow(ctx, sql, args...), cancel: cancel}
+	return translatedRow{row: t.db.QueryRow(ctx, sql, planned(sql, args)...), cancel: cancel}
 }
 
-// plannedPerCall tells the lists (sqlc's List... and Count... queries):
-// their filters are optional (sqlc.narg IS NULL OR ...), so a plan made
-// for no filter (a walk of the newest-first index) would be a full scan for
-// a rare search, and one made for a search would be slow without one. They
-// run as unnamed statements, which PostgreSQL plans for the arguments of
-// each call; the other queries keep their prepared, cached plans.
-func plannedPerCall(sql string) bool {
-	return strings.HasPrefix(sql, "-- name: List") || strings.HasPrefix(sql, "-- name: Count")
+// planned is a statement's arguments as pgx takes them. The lists (sqlc's
+// List... and Count... queries) have optional filters (sqlc.narg IS NULL OR
+// ...), so a plan made for no filter (a walk of the newest-first index)
+// would be a full scan for a rare search, and one made for a search would
+// be slow without one: they run as unnamed statements, which PostgreSQL
+// plans for the arguments of each call. The other queries keep their
+// prepared, cached plans.
+func planned(sql string, args []any) []any {
+	if strings.HasPrefix(sql, "-- name: List") || strings.HasPrefix(sql, "-- name: Count") {
+		return append([]any{pgx.QueryExecModeCacheDescribe}, args...)
+	}
+	return args
 }
 
 // translatedRow ends the statement's bound once it is read.

@@ -64,13 +64,10 @@ func (s *Store) byEmail(ctx context.Context, email string) (User, error) {
 }
 
 func (s *Store) list(ctx context.Context, r page.Request) (page.Page[User], error) {
-	after, err := r.After()
-	if err != nil {
-		return page.Page[User]{}, err
-	}
 	p := db.ListUsersParams{Skip: r.Skip, Limit: r.Fetch()}
-	if after != nil {
-		p.AfterCreated, p.AfterID = &after.CreatedAt, &after.ID
+	var err error
+	if p.AfterCreated, p.AfterID, err = r.After(); err != nil {
+		return page.Page[User]{}, err
 	}
 	rows, err := s.db.Q().ListUsers(ctx, p)
 	if err != nil {

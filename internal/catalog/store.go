@@ -39,13 +39,10 @@ const searchWindow = 2000
 // less than a page does it search the trigram indexes, which read every
 // match (the cost of a search follows its matches, not the catalog).
 func (s *Store) listProducts(ctx context.Context, f Filter) (page.Page[Product], error) {
-	after, err := f.Page.After()
-	if err != nil {
-		return page.Page[Product]{}, err
-	}
 	p := db.ListProductsParams{Active: f.Active, Search: f.search(), Skip: f.Page.Skip, Limit: f.Page.Fetch()}
-	if after != nil {
-		p.AfterCreated, p.AfterID = &after.CreatedAt, &after.ID
+	var err error
+	if p.AfterCreated, p.AfterID, err = f.Page.After(); err != nil {
+		return page.Page[Product]{}, err
 	}
 	var rows []db.ListProductsRow
 	if p.Search != nil && p.Skip == 0 {

@@ -158,9 +158,17 @@ func Askable() []Action {
 	return out
 }
 
+// Parties are who may ask for the action, in any status that allows it.
+func Parties(a Action) []Party {
+	if i := slices.IndexFunc(actions, func(x action) bool { return x.action == a }); i >= 0 {
+		return actions[i].by
+	}
+	return nil
+}
+
 // MayAsk reports whether the party may ask for the action (in a status
 // that allows it).
-func MayAsk(p Party, a Action) bool { return slices.Contains(Decide("", a).By, p) }
+func MayAsk(p Party, a Action) bool { return slices.Contains(Parties(a), p) }
 
 // Allows reports whether an order in status s allows the action.
 func (s Status) Allows(a Action) bool { return Decide(s, a).Allowed }

@@ -97,11 +97,11 @@ type listQuery struct {
 }
 
 func (s *Store) list(ctx context.Context, lq listQuery) (page.Page[Order], error) {
-	after, err := lq.Page.After()
-	if err != nil {
+	p := db.ListOrdersParams{CustomerID: lq.CustomerID, Limit: lq.Page.Fetch()}
+	var err error
+	if p.AfterCreated, p.AfterID, err = lq.Page.After(); err != nil {
 		return page.Page[Order]{}, err
 	}
-	p := db.ListOrdersParams{CustomerID: lq.CustomerID, Limit: lq.Page.Fetch()}
 	if lq.Status != "" {
 		st := string(lq.Status)
 		p.Status = &st
@@ -111,9 +111,6 @@ func (s *Store) list(ctx context.Context, lq listQuery) (page.Page[Order], error
 	}
 	if !lq.CreatedTo.IsZero() {
 		p.CreatedTo = &lq.CreatedTo
-	}
-	if after != nil {
-		p.AfterCreated, p.AfterID = &after.CreatedAt, &after.ID
 	}
 	rows, err := s.db.Q().ListOrders(ctx, p)
 	if err != nil {

@@ -34,16 +34,17 @@ type Request struct {
 	Limit  int32
 }
 
-// After decodes the cursor; nil for the first page.
-func (r Request) After() (*Position, error) {
+// After decodes the cursor into the keyset a query pages after, as sqlc's
+// nullable arguments take it; both nil for the first page.
+func (r Request) After() (createdAt *time.Time, id *uuid.UUID, err error) {
 	if r.Cursor == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	p, err := decode(r.Cursor)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &p, nil
+	return &p.CreatedAt, &p.ID, nil
 }
 
 // Fetch is how many rows to read: one more than the page, which tells

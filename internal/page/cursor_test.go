@@ -16,18 +16,18 @@ func TestPagesEndWhereTheNextBegins(t *testing.T) {
 	if len(p.Items) != 2 || p.Next == "" {
 		t.Fatalf("first page %+v", p)
 	}
-	after, err := Request{Cursor: p.Next}.After()
-	if err != nil || *after != rows[1] {
-		t.Fatalf("cursor leads to %+v (%v), want %+v", after, err, rows[1])
+	after, id, err := Request{Cursor: p.Next}.After()
+	if err != nil || !after.Equal(rows[1].CreatedAt) || *id != rows[1].ID {
+		t.Fatalf("cursor leads to %v %v (%v), want %+v", after, id, err, rows[1])
 	}
 	if last := Of(rows[2:], r, func(p Position) Position { return p }); last.Next != "" {
 		t.Fatalf("the last page has a next cursor %q", last.Next)
 	}
-	if after, err := (Request{}).After(); after != nil || err != nil {
-		t.Fatalf("the first page starts after %v (%v)", after, err)
+	if after, id, err := (Request{}).After(); after != nil || id != nil || err != nil {
+		t.Fatalf("the first page starts after %v %v (%v)", after, id, err)
 	}
 	for _, bad := range []string{"%%%", "bm8tc2VwYXJhdG9y", "eHx5"} {
-		if _, err := (Request{Cursor: bad}).After(); !errors.Is(err, ErrBadCursor) {
+		if _, _, err := (Request{Cursor: bad}).After(); !errors.Is(err, ErrBadCursor) {
 			t.Errorf("cursor %q: %v", bad, err)
 		}
 	}
