@@ -22,6 +22,7 @@ type Deps struct {
 	Mailer      Mailer
 	ProjectName string          // shown in e-mails
 	Metrics     *orders.Metrics // nil: none recorded
+	Webhooks    Webhooks        // the endpoints' deliveries and the feed's retention
 }
 
 // Register adds every activity to a worker (or a test environment): the one
@@ -29,6 +30,8 @@ type Deps struct {
 func Register(r worker.ActivityRegistry, d Deps) {
 	r.RegisterActivity(&Utils{})
 	r.RegisterActivity(&Emails{Mailer: d.Mailer, Orders: d.Orders, ProjectName: d.ProjectName})
+	hooks := d.Webhooks
+	r.RegisterActivity(&hooks)
 	r.RegisterActivity(&Orders{Store: d.Orders, Stock: d.Stock, Payments: d.Payments, Carrier: d.Carrier, Metrics: d.Metrics})
 }
 

@@ -9,6 +9,9 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/acme/orders/internal/events"
+	"github.com/acme/orders/internal/orders"
 )
 
 // The OpenAPI document is a contract generated clients trust: every answer
@@ -111,6 +114,30 @@ func (uuidText) Schema(huma.Registry) *huma.Schema {
 
 func registerUUID(r huma.Registry) {
 	r.RegisterTypeAlias(reflect.TypeFor[uuid.UUID](), reflect.TypeFor[uuidText]())
+}
+
+// registerDomainTypes documents the domain's types that answers show as
+// the API's own: a status as the enum, an address as the input's.
+func registerDomainTypes(r huma.Registry) {
+	r.RegisterTypeAlias(reflect.TypeFor[orders.Status](), reflect.TypeFor[OrderStatus]())
+	r.RegisterTypeAlias(reflect.TypeFor[orders.Address](), reflect.TypeFor[Address]())
+}
+
+// schemaNames are the document's names of the domain's views, which the API
+// shows as they are.
+var schemaNames = map[reflect.Type]string{
+	reflect.TypeFor[orders.View]():     "OrderPublic",
+	reflect.TypeFor[orders.LineView](): "OrderLine",
+	reflect.TypeFor[events.Envelope](): "Event",
+	reflect.TypeFor[events.Data]():     "EventData",
+}
+
+// schemaName names a schema by its type, as huma does, but for the views.
+func schemaName(t reflect.Type, hint string) string {
+	if name, ok := schemaNames[t]; ok {
+		return name
+	}
+	return huma.DefaultSchemaNamer(t, hint)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -11,6 +11,7 @@ import (
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/emails"
+	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/page"
 )
@@ -32,6 +33,11 @@ var problems = []struct {
 	{accounts.ErrNotFound, http.StatusNotFound, ""},
 	{catalog.ErrNotFound, http.StatusNotFound, ""},
 	{orders.ErrNotFound, http.StatusNotFound, ""},
+	{events.ErrNotFound, http.StatusNotFound, ""},
+	{events.ErrEndpointNotFound, http.StatusNotFound, ""},
+	{events.ErrDeliveryNotFound, http.StatusNotFound, ""},
+	{events.ErrEndpointDisabled, http.StatusConflict, ""},
+	{events.ErrUnknownType, http.StatusUnprocessableEntity, "body.event_types"},
 
 	{accounts.ErrBadCredentials, http.StatusBadRequest, ""},
 	{accounts.ErrLoginInactive, http.StatusBadRequest, ""},
@@ -81,6 +87,7 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		status   huma.StatusError
 		lines    *orders.LinesError
 		rejected *orders.RejectedError
+		badURL   *events.URLError
 	)
 	switch {
 	case errors.As(err, &status):
@@ -89,6 +96,8 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		return huma.Error422UnprocessableEntity("some lines cannot be ordered", lineDetails(lines, nil)...)
 	case errors.As(err, &rejected):
 		return huma.Error409Conflict(rejected.Reason)
+	case errors.As(err, &badURL):
+		return huma.Error422UnprocessableEntity(events.ErrBadURL.Error(), &huma.ErrorDetail{Location: "body.url", Message: badURL.Reason})
 	}
 	var down outage
 	if errors.As(err, &down) && down.Unavailable() {

@@ -65,30 +65,9 @@ type PlaceOrderInput struct {
 	Body           PlaceOrderBody
 }
 
-// OrderLine is a line as ordered: SKU, name and price as they were then.
-type OrderLine struct {
-	ProductID      uuid.UUID `json:"product_id"`
-	SKU            string    `json:"sku"`
-	Name           string    `json:"name"`
-	UnitPriceCents int64     `json:"unit_price_cents"`
-	Quantity       int32     `json:"quantity"`
-	LineTotalCents int64     `json:"line_total_cents"`
-}
-
-// OrderPublic is an order as the API shows it (never its payment token).
-type OrderPublic struct {
-	ID              uuid.UUID   `json:"id"`
-	CustomerID      uuid.UUID   `json:"customer_id"`
-	Status          OrderStatus `json:"status"`
-	Currency        string      `json:"currency"`
-	TotalCents      int64       `json:"total_cents"`
-	ShippingAddress Address     `json:"shipping_address"`
-	Lines           []OrderLine `json:"lines" nullable:"false"`
-	FailureReason   string      `json:"failure_reason,omitempty" doc:"Why it was cancelled or failed"`
-	Version         int32       `json:"version"`
-	CreatedAt       time.Time   `json:"created_at"`
-	UpdatedAt       time.Time   `json:"updated_at"`
-}
+// OrderPublic is an order as the API shows it, the orders' own View (the
+// object of its events too); the document names it OrderPublic.
+type OrderPublic = orders.View
 
 // OrderOutput is one order, with where to find it.
 type OrderOutput struct {

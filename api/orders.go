@@ -61,18 +61,4 @@ func orderOutput(o orders.Order, status int) *OrderOutput {
 	return &OrderOutput{Status: status, Location: BasePath + "/orders/" + o.ID.String(), Body: publicOrder(o)}
 }
 
-func publicOrder(o orders.Order) OrderPublic {
-	p := OrderPublic{
-		ID: o.ID, CustomerID: o.CustomerID, Status: OrderStatus(o.Status), Currency: o.Currency, TotalCents: o.TotalCents,
-		ShippingAddress: Address(o.ShippingAddress), FailureReason: o.FailureReason, Version: o.Version,
-		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
-	}
-	p.Lines = make([]OrderLine, 0, len(o.Lines))
-	for _, l := range o.Lines {
-		p.Lines = append(p.Lines, OrderLine{
-			ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, UnitPriceCents: l.UnitPriceCents,
-			Quantity: l.Quantity, LineTotalCents: l.TotalCents(),
-		})
-	}
-	return p
-}
+func publicOrder(o orders.Order) OrderPublic { return orders.ViewOf(o) }

@@ -29,11 +29,16 @@ type Deps struct {
 	Accounts  Accounts
 	Catalog   Catalog
 	Orders    Orders
+	Events    Events
+	Webhooks  Webhooks
 	Jobs      Jobs
 	Checks    []Check // what /utils/ready reports on
 	RateLog   RateLog // logs the attempts at rate-limited operations; nil: in this process alone
 	Options   Options
 	Telemetry Telemetry
+	// Done closes when the server shuts down: the event streams end then,
+	// so that they do not hold the shutdown up. nil: never.
+	Done <-chan struct{}
 }
 
 // Options are the HTTP layer's own settings.
@@ -73,7 +78,9 @@ func HumaConfig() huma.Config {
 			}},
 		},
 	}
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	registerUUID(cfg.Components.Schemas)
+	registerDomainTypes(cfg.Components.Schemas)
 	cfg.Formats = map[string]huma.Format{
 		"application/json":                  huma.DefaultJSONFormat,
 		"json":                              huma.DefaultJSONFormat,
@@ -107,6 +114,8 @@ func Register(api huma.API, d Deps) {
 	h.registerUsers(v1)
 	h.registerProducts(v1)
 	h.registerOrders(v1)
+	h.registerEvents(v1)
+	h.registerWebhooks(v1)
 	documentHeaders(api.OpenAPI())
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/emails"
+	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/page"
 )
@@ -58,6 +59,28 @@ type Orders interface {
 	List(ctx context.Context, by orders.Viewer, f orders.Filter) (page.Page[orders.Order], error)
 	Events(ctx context.Context, by orders.Viewer, id uuid.UUID) ([]orders.Event, error)
 	Act(ctx context.Context, by orders.Viewer, id uuid.UUID, a orders.Action, reason string) (o orders.Order, done bool, err error)
+}
+
+// Events is the feed and its live streams.
+type Events interface {
+	List(ctx context.Context, f events.Filter) (page.Page[events.Event], *int64, error)
+	Get(ctx context.Context, id uuid.UUID) (events.Event, error)
+	After(ctx context.Context, seq int64, orderID *uuid.UUID) ([]events.Event, error)
+	LastSeq(ctx context.Context) (int64, error)
+	Subscribe(orderID *uuid.UUID) (wake <-chan struct{}, stop func())
+}
+
+// Webhooks is the endpoints and their deliveries.
+type Webhooks interface {
+	Create(ctx context.Context, n events.NewEndpoint) (events.Endpoint, error)
+	Get(ctx context.Context, id uuid.UUID) (events.Endpoint, error)
+	List(ctx context.Context, r page.Request) (page.Page[events.Endpoint], int64, error)
+	Update(ctx context.Context, id uuid.UUID, c events.EndpointChange) (events.Endpoint, error)
+	Delete(ctx context.Context, id uuid.UUID) error
+	RotateSecret(ctx context.Context, id uuid.UUID) (events.Endpoint, error)
+	SendTest(ctx context.Context, id uuid.UUID) (events.Delivery, error)
+	Deliveries(ctx context.Context, id uuid.UUID, f events.DeliveryFilter) (page.Page[events.Delivery], int64, error)
+	Redeliver(ctx context.Context, id, delivery uuid.UUID) (events.Delivery, error)
 }
 
 // Jobs starts the operators' background work directly.

@@ -10,6 +10,16 @@ import (
 	"github.com/google/uuid"
 )
 
+type Event struct {
+	Seq          int64
+	ID           uuid.UUID
+	Type         string
+	OrderID      *uuid.UUID
+	Data         []byte
+	TraceContext *string
+	CreatedAt    time.Time
+}
+
 type Inventory struct {
 	ProductID uuid.UUID
 	OnHand    int32
@@ -118,4 +128,32 @@ type User struct {
 	TokenVersion int32
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+type WebhookDelivery struct {
+	ID            uuid.UUID
+	EndpointID    uuid.UUID
+	EventSeq      int64
+	OrderID       *uuid.UUID
+	State         string
+	Attempts      []byte
+	NextAttemptAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type WebhookEndpoint struct {
+	ID                      uuid.UUID
+	Url                     string
+	Description             string
+	EventTypes              []string
+	Enabled                 bool
+	DisabledReason          string
+	Secret                  string
+	PreviousSecret          *string
+	PreviousSecretExpiresAt *time.Time
+	FailingSince            *time.Time
+	Idle                    bool
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
 }

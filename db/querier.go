@@ -12,8 +12,17 @@ import (
 )
 
 type Querier interface {
+	// What a disabled or deleted endpoint was still to get.
+	AbandonDeliveries(ctx context.Context, endpointID uuid.UUID) (int64, error)
+	ActiveSuperuserEmails(ctx context.Context) ([]string, error)
+	// The event, a pending delivery to every enabled endpoint that takes its
+	// type, and a notification at commit (LISTEN events: "seq order_id"), in one
+	// statement of the transaction that made the change.
+	AddEvent(ctx context.Context, arg AddEventParams) (AddEventRow, error)
 	// Idempotent: a retried activity writes its event once.
 	AddOrderEvent(ctx context.Context, arg AddOrderEventParams) error
+	// A webhook.test event, delivered to one endpoint only.
+	AddTestEvent(ctx context.Context, arg AddTestEventParams) (AddTestEventRow, error)
 	// The table's check constraint refuses an adjustment below what is reserved.
 	AdjustOnHand(ctx context.Context, arg AdjustOnHandParams) (Inventory, error)
 	// For the outbox relay: leases orders whose workflow is not started yet,
@@ -23,9 +32,12 @@ type Querier interface {
 	ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]ClaimUnstartedOrdersRow, error)
 	// Shipped: the goods leave the warehouse.
 	CommitStock(ctx context.Context, arg CommitStockParams) error
+	CountDeliveries(ctx context.Context, arg CountDeliveriesParams) (int64, error)
+	CountEvents(ctx context.Context, arg CountEventsParams) (int64, error)
 	// Every match, when a client asks for the count: it reads them all.
 	CountProducts(ctx context.Context, arg CountProductsParams) (int64, error)
 	CountUsers(ctx context.Context) (int64, error)
+	CountWebhooks(ctx context.Context) (int64, error)
 	CreateInventory(ctx context.Context, arg CreateInventoryParams) error
 	CreatePayment(ctx context.Context, arg CreatePaymentParams) error
 	CreateProduct(ctx context.Context, arg CreateProductParams) (Product, error)
@@ -35,12 +47,24 @@ type Querier interface {
 	CreateUser(ctx context.Context, arg CreateUserParams) (User, error)
 	// The first superuser: created once, never overwritten at a later start.
 	CreateUserIfMissing(ctx context.Context, arg CreateUserIfMissingParams) (int64, error)
+	CreateWebhook(ctx context.Context, arg CreateWebhookParams) (WebhookEndpoint, error)
 	// Refused by order_lines_product_id_fkey when orders reference the product.
 	DeleteProduct(ctx context.Context, id uuid.UUID) (int64, error)
 	// Forgets the clients whose latest attempt is older than @age_seconds.
 	DeleteRateLimitLogsBefore(ctx context.Context, ageSeconds float64) (int64, error)
 	DeleteUser(ctx context.Context, id uuid.UUID) (int64, error)
+	DeleteWebhook(ctx context.Context, id uuid.UUID) (int64, error)
+	// No row when it was disabled already: the one who disables it tells.
+	DisableWebhook(ctx context.Context, arg DisableWebhookParams) (WebhookEndpoint, error)
+	// The endpoint's deliveries due at now, each the oldest pending one of its
+	// order (an order's events go out in order), with their events.
+	DueDeliveries(ctx context.Context, arg DueDeliveriesParams) ([]DueDeliveriesRow, error)
+	EnabledWebhookIDs(ctx context.Context) ([]uuid.UUID, error)
+	// For the streams: the events after seq, oldest first, of one order or all.
+	EventsAfter(ctx context.Context, arg EventsAfterParams) ([]Event, error)
 	GetCustomerEmail(ctx context.Context, id uuid.UUID) (string, error)
+	GetDelivery(ctx context.Context, arg GetDeliveryParams) (GetDeliveryRow, error)
+	GetEvent(ctx context.Context, id uuid.UUID) (Event, error)
 	GetInventory(ctx context.Context, productID uuid.UUID) (Inventory, error)
 	GetOrder(ctx context.Context, id uuid.UUID) (Order, error)
 	GetOrderByIdempotencyKey(ctx context.Context, arg GetOrderByIdempotencyKeyParams) (Order, error)
@@ -56,6 +80,11 @@ type Querier interface {
 	GetUserByEmail(ctx context.Context, email string) (User, error)
 	// Locks the row: two resets with one token cannot both pass the version check.
 	GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error)
+	GetWebhook(ctx context.Context, id uuid.UUID) (WebhookEndpoint, error)
+	LastEventSeq(ctx context.Context) (int64, error)
+	ListDeliveries(ctx context.Context, arg ListDeliveriesParams) ([]ListDeliveriesRow, error)
+	// A keyset page, newest first; every filter is optional.
+	ListEvents(ctx context.Context, arg ListEventsParams) ([]Event, error)
 	ListOrderEvents(ctx context.Context, orderID uuid.UUID) ([]OrderEvent, error)
 	// A keyset page in a stable order (newest first, id breaking ties), each
 	// order with its lines as arrays in line order; every filter is optional.
@@ -76,12 +105,18 @@ type Querier interface {
 	// A page of users, newest first: after a keyset position (the cursor; NULL
 	// for the first page) or past skip rows (old clients' offset paging).
 	ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error)
+	ListWebhooks(ctx context.Context, arg ListWebhooksParams) ([]WebhookEndpoint, error)
 	// Held while a change could take a superuser away, so that the check that
 	// one remains and the change are one step.
 	LockActiveSuperusers(ctx context.Context) ([]uuid.UUID, error)
 	// Holds the row for an adjustment decided on what is on hand now.
 	LockInventory(ctx context.Context, productID uuid.UUID) (Inventory, error)
 	MarkWorkflowStarted(ctx context.Context, id uuid.UUID) error
+	// When the endpoint's next delivery that is not waiting behind its order's
+	// earlier one is due; no row when nothing is pending.
+	NextDueDelivery(ctx context.Context, endpointID uuid.UUID) (time.Time, error)
+	// How long the oldest undelivered delivery has waited, in seconds (0: none).
+	OldestPendingDelivery(ctx context.Context) (float64, error)
 	// The orders whose workflow is not started yet, and how long the oldest has
 	// waited (0 when none): the outbox metrics.
 	OutboxBacklog(ctx context.Context) (OutboxBacklogRow, error)
@@ -91,6 +126,11 @@ type Querier interface {
 	// trip, atomic). Returns no row when the customer already used the
 	// idempotency key: then nothing is written.
 	PlaceOrder(ctx context.Context, arg PlaceOrderParams) (PlaceOrderRow, error)
+	// Removes up to max_rows events older than before, with their deliveries.
+	PurgeEvents(ctx context.Context, arg PurgeEventsParams) (int64, error)
+	// Appends an attempt and sets where the delivery stands; no row when it is
+	// no longer pending (abandoned meanwhile).
+	RecordAttempt(ctx context.Context, arg RecordAttemptParams) (int64, error)
 	// Logs one attempt by client at bucket, keeping its latest @keep attempts;
 	// returns those made within @window_seconds of it, in the order logged, this
 	// one last. The time is taken once the row is locked (clock_timestamp, not
@@ -98,6 +138,8 @@ type Querier interface {
 	// times.
 	RecordRateLimitAttempt(ctx context.Context, arg RecordRateLimitAttemptParams) ([]time.Time, error)
 	RecordStockAdjustment(ctx context.Context, arg RecordStockAdjustmentParams) (StockAdjustment, error)
+	// The delivery's event again, as a new delivery due now.
+	Redeliver(ctx context.Context, arg RedeliverParams) (uuid.UUID, error)
 	// A stronger hash of the same password: tokens stay valid.
 	RehashPassword(ctx context.Context, arg RehashPasswordParams) error
 	// Gives back the leases of orders a relay pass could not start, so the next
@@ -106,20 +148,33 @@ type Querier interface {
 	ReleaseStock(ctx context.Context, arg ReleaseStockParams) error
 	// Reserves only when enough is free; 0 rows means out of stock.
 	ReserveStock(ctx context.Context, arg ReserveStockParams) (int64, error)
+	// The new secret signs from now on; the old one signs beside it until
+	// previous_secret_expires_at.
+	RotateWebhookSecret(ctx context.Context, arg RotateWebhookSecretParams) (WebhookEndpoint, error)
 	// Any password change revokes every token issued before it.
 	SetPassword(ctx context.Context, arg SetPasswordParams) (User, error)
 	SetPaymentStatus(ctx context.Context, arg SetPaymentStatusParams) error
 	// Moves a held reservation on; 0 rows when it was already moved (retries).
 	SetReservationState(ctx context.Context, arg SetReservationStateParams) (int64, error)
 	SetShipmentStatus(ctx context.Context, arg SetShipmentStatusParams) error
+	SetWebhookIdle(ctx context.Context, arg SetWebhookIdleParams) error
 	// Moves the order from one status to the next; no row when it is not in
 	// the expected status (a retry that already moved it, or a conflict).
 	TransitionOrder(ctx context.Context, arg TransitionOrderParams) (Order, error)
 	UpdateProduct(ctx context.Context, arg UpdateProductParams) (Product, error)
 	// Only the fields given change; the password never changes here.
 	UpdateUser(ctx context.Context, arg UpdateUserParams) (User, error)
+	// Changes what is given; enabling clears the reason it was disabled and the
+	// run of failures that led there.
+	UpdateWebhook(ctx context.Context, arg UpdateWebhookParams) (WebhookEndpoint, error)
 	// Demo data: idempotent by sku.
 	UpsertProductBySKU(ctx context.Context, arg UpsertProductBySKUParams) (Product, error)
+	// Endpoints whose workflow sleeps while a delivery is due: marked awake,
+	// so that one waker signals each once.
+	WakeIdleWebhooks(ctx context.Context) ([]uuid.UUID, error)
+	// Starts the endpoint's run of failures at now, unless one runs already.
+	WebhookFailed(ctx context.Context, arg WebhookFailedParams) (time.Time, error)
+	WebhookSucceeded(ctx context.Context, id uuid.UUID) error
 }
 
 var _ Querier = (*Queries)(nil)

@@ -12,6 +12,30 @@ import (
 	"github.com/google/uuid"
 )
 
+const activeSuperuserEmails = `-- name: ActiveSuperuserEmails :many
+SELECT email FROM users WHERE is_superuser AND is_active ORDER BY email
+`
+
+func (q *Queries) ActiveSuperuserEmails(ctx context.Context) ([]string, error) {
+	rows, err := q.db.Query(ctx, activeSuperuserEmails)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var email string
+		if err := rows.Scan(&email); err != nil {
+			return nil, err
+		}
+		items = append(items, email)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countUsers = `-- name: CountUsers :one
 SELECT count(*) FROM users
 `

@@ -56,7 +56,7 @@ func serveAPI(ctx context.Context, e env, d *deps) error {
 	}
 	// Orders accepted while Temporal was unreachable get their workflow here.
 	go ord.Relay(ctx)
-	return serveHTTP(ctx, e, api.NewHandler(d.apiDeps(e, ord)))
+	return serveHTTP(ctx, e, api.NewHandler(d.apiDeps(e, ord, ctx.Done())))
 }
 
 // serveHTTP listens on HTTP_ADDR until ctx ends, then stops accepting and

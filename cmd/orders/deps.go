@@ -8,6 +8,7 @@ import (
 
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/config"
+	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/telemetry"
 	"github.com/acme/orders/internal/temporalconn"
@@ -16,11 +17,16 @@ import (
 
 // deps are the long-lived connections the API and the worker share.
 type deps struct {
-	pool      *pgxpool.Pool
-	store     *db.Store
-	temporal  client.Client
-	workflows *workflowclient.Client
-	metrics   *orders.Metrics
+	pool         *pgxpool.Pool
+	store        *db.Store
+	temporal     client.Client
+	workflows    *workflowclient.Client
+	metrics      *orders.Metrics
+	eventMetrics *events.Metrics
+	// listener tells the event streams and the webhook pumps of committed
+	// events (LISTEN/NOTIFY); it runs until openDeps' ctx ends.
+	listener *db.Listener
+	events   *events.Store
 }
 
 func openDeps(ctx context.Context, e env) (*deps, error) {
@@ -39,8 +45,19 @@ func openDeps(ctx context.Context, e env) (*deps, error) {
 		pool.Close()
 		return nil, err
 	}
+	eventMetrics, err := events.NewMetrics(e.tel.Meter)
+	if err != nil {
+		tc.Close()
+		pool.Close()
+		return nil, err
+	}
 	wf := workflowclient.NewClient(tc, workflowclient.ClientOptions{TaskQueue: e.cfg.Temporal.TaskQueue, EmailsEnabled: e.cfg.SMTP.Enabled()})
-	return &deps{pool: pool, store: store, temporal: tc, workflows: wf, metrics: metrics}, nil
+	listener := db.NewListener(pool, e.logger)
+	go listener.Run(ctx)
+	return &deps{
+		pool: pool, store: store, temporal: tc, workflows: wf, metrics: metrics, eventMetrics: eventMetrics,
+		listener: listener, events: events.NewStore(store, listener),
+	}, nil
 }
 
 // openDatabase opens a pool of maxConns connections and the Store over it,

@@ -11,6 +11,7 @@ import (
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/config"
+	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/telemetry"
 	"github.com/acme/orders/internal/temporalconn"
@@ -57,11 +58,18 @@ func (d *deps) orders(e env) *orders.Service {
 	return orders.NewService(orders.NewStore(d.store), catalog.NewStore(d.store), d.workflows, opts, e.logger)
 }
 
-// apiDeps is what the API's handlers call.
-func (d *deps) apiDeps(e env, ord *orders.Service) api.Deps {
+// urlGuard checks webhook URLs as WEBHOOK_ALLOW_PRIVATE_URLS says.
+func urlGuard(c config.Config) events.URLGuard {
+	return events.URLGuard{AllowPrivate: c.Events.WebhookAllowPrivateURLs}
+}
+
+// apiDeps is what the API's handlers call; the event streams end when done
+// closes.
+func (d *deps) apiDeps(e env, ord *orders.Service, done <-chan struct{}) api.Deps {
 	acc := d.accounts(e)
 	return api.Deps{
 		Logger: e.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(d.store)), Orders: ord, Jobs: d.workflows,
+		Events: d.events, Webhooks: events.NewEndpoints(d.events, urlGuard(e.cfg), d.workflows, e.logger), Done: done,
 		Checks: []api.Check{
 			{Name: "postgres", Ping: d.store.Ping},
 			{Name: "temporal", Ping: func(ctx context.Context) error { return temporalconn.Ping(ctx, d.temporal) }},
@@ -78,6 +86,7 @@ func (d *deps) apiDeps(e env, ord *orders.Service) api.Deps {
 func (d *deps) newWorker(e env) sdkworker.Worker {
 	sdkworker.SetStickyWorkflowCacheSize(e.cfg.Temporal.WorkflowCacheSize)
 	w := sdkworker.New(d.temporal, e.cfg.Temporal.TaskQueue, sdkworker.Options{})
+	ev := e.cfg.Events
 	workflows.Register(w)
 	activities.Register(w, activities.Deps{
 		Orders:      orders.NewStore(d.store),
@@ -87,6 +96,12 @@ func (d *deps) newWorker(e env) sdkworker.Worker {
 		Mailer:      activities.NewSMTPMailer(e.cfg.SMTP),
 		ProjectName: e.cfg.Accounts.ProjectName,
 		Metrics:     d.metrics,
+		Webhooks: activities.Webhooks{
+			Store: d.events, Accounts: accounts.NewStore(d.store),
+			Sender:  activities.NewWebhookSender(ev.WebhookTimeout, ev.WebhookAllowPrivateURLs),
+			Policy:  events.Policy{Schedule: ev.WebhookRetrySchedule, DisableAfter: ev.WebhookDisableAfter},
+			Metrics: d.eventMetrics, Tracer: e.tel.Tracer,
+		},
 	})
 	return w
 }

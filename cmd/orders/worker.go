@@ -42,6 +42,9 @@ func runWorker(ctx context.Context, e env, _ []string) error {
 // start or to record its status. polling is true while the worker polls
 // (the readiness its side listener reports).
 func serveWorker(ctx context.Context, e env, d *deps, polling *atomic.Bool) error {
+	if err := d.events.ObserveBacklog(e.tel.Meter); err != nil {
+		return fmt.Errorf("webhook metrics: %w", err)
+	}
 	wait := time.Second
 	for {
 		err := checkSearchAttributes(ctx, e, d)
@@ -56,6 +59,7 @@ func serveWorker(ctx context.Context, e env, d *deps, polling *atomic.Bool) erro
 		if err == nil {
 			e.logger.Info("worker polling", "task_queue", e.cfg.Temporal.TaskQueue, "namespace", e.cfg.Temporal.Namespace)
 			polling.Store(true)
+			startBackgroundWork(ctx, e, d)
 			<-ctx.Done()
 			polling.Store(false)
 			e.logger.Info("worker stopping")
@@ -70,6 +74,19 @@ func serveWorker(ctx context.Context, e env, d *deps, polling *atomic.Bool) erro
 		case <-time.After(wait):
 		}
 		wait = min(wait*2, 30*time.Second)
+	}
+}
+
+// startBackgroundWork keeps the webhook endpoints' delivery workflows
+// going (WebhookWaker) and the events' retention Schedule in place, until
+// ctx ends.
+func startBackgroundWork(ctx context.Context, e env, d *deps) {
+	waker := &workflowclient.WebhookWaker{Client: d.workflows, Store: d.events, Logger: e.logger}
+	go waker.Run(ctx)
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := d.workflows.EnsurePurgeSchedule(sctx, e.cfg.Events.Retention); err != nil {
+		e.logger.Warn("events' retention schedule not set; the next worker start sets it", "error", err)
 	}
 }
 

@@ -58,3 +58,6 @@ SELECT * FROM users WHERE id = $1 FOR UPDATE;
 -- Held while a change could take a superuser away, so that the check that
 -- one remains and the change are one step.
 SELECT id FROM users WHERE is_superuser AND is_active ORDER BY id FOR UPDATE;
+
+-- name: ActiveSuperuserEmails :many
+SELECT email FROM users WHERE is_superuser AND is_active ORDER BY email;

@@ -202,3 +202,10 @@ func (s *Store) delete(ctx context.Context, id uuid.UUID) error {
 	}
 	return dbErrors.Of(err)
 }
+
+// SuperuserEmails are the addresses of the active superusers: who is told
+// what needs an operator.
+func (s *Store) SuperuserEmails(ctx context.Context) ([]string, error) {
+	emails, err := s.db.Q().ActiveSuperuserEmails(ctx)
+	return emails, dbErrors.Of(err)
+}

@@ -27,6 +27,9 @@ var owners = map[string]string{
 	"order_events":        "internal/orders",
 	"payments":            "internal/orders",
 	"shipments":           "internal/orders",
+	"events":              "internal/events",
+	"webhook_endpoints":   "internal/events",
+	"webhook_deliveries":  "internal/events",
 	"rate_limit_attempts": "db",
 	// The addresses migration 6 made bare, kept for a manual recovery; no
 	// code writes it.

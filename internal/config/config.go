@@ -31,6 +31,7 @@ type Config struct {
 	Accounts  Accounts
 	SMTP      SMTP
 	Orders    Orders
+	Events    Events
 	Telemetry Telemetry
 	Debug     Debug
 }
@@ -176,6 +177,22 @@ type Orders struct {
 	ApprovalThresholdCents int64         `env:"ORDER_APPROVAL_THRESHOLD_CENTS" default:"100000" min:"0" max:"4611686018427387904"` // orders above wait for an operator
 	ApprovalTimeout        time.Duration `env:"ORDER_APPROVAL_TIMEOUT" default:"48h"`                                              // then they are cancelled
 	WorkflowRetryInterval  time.Duration `env:"ORDER_WORKFLOW_RETRY_INTERVAL" default:"5s"`                                        // how often unstarted order workflows are retried
+}
+
+// Events are the event feed and the webhooks that push it.
+type Events struct {
+	Retention time.Duration `env:"EVENT_RETENTION" default:"720h" min:"1h"` // how long the feed keeps an event, and its deliveries
+	// WebhookTimeout bounds one delivery attempt, connecting included.
+	WebhookTimeout time.Duration `env:"WEBHOOK_TIMEOUT" default:"15s" min:"1s" max:"60s"`
+	// WebhookRetrySchedule is the wait before each retry of a failed
+	// delivery (±10 % jitter): about 3 days in all.
+	WebhookRetrySchedule []time.Duration `env:"WEBHOOK_RETRY_SCHEDULE" default:"5s,5m,30m,2h,5h,10h,14h,20h,24h" min:"100ms" max:"168h"`
+	// WebhookDisableAfter disables an endpoint whose every delivery failed
+	// for this long (superusers are e-mailed).
+	WebhookDisableAfter time.Duration `env:"WEBHOOK_DISABLE_AFTER" default:"120h" min:"1m"`
+	// WebhookAllowPrivateURLs lets endpoints use http and private or
+	// loopback addresses: for a local set-up only.
+	WebhookAllowPrivateURLs bool `env:"WEBHOOK_ALLOW_PRIVATE_URLS" default:"false"`
 }
 
 // ErrInvalid marks every configuration error, so callers can tell them apart.

@@ -58,6 +58,11 @@ func (r *reader) set(v variable, raw string) {
 		v.value.SetInt(r.integer(v, raw))
 	case *time.Duration:
 		*ptr = r.duration(v, raw)
+	case *[]time.Duration:
+		*ptr = nil
+		for _, part := range list(raw) {
+			*ptr = append(*ptr, r.duration(v, part))
+		}
 	case *slog.Level:
 		if err := ptr.UnmarshalText([]byte(raw)); err != nil {
 			r.fail(v.name, "%q is not one of debug, info, warn, error", raw)

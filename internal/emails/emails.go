@@ -22,6 +22,9 @@ const (
 	TestEmail     Template = "test_email"
 	// OrderConfirmation is sent when an order is confirmed (paid, stock held).
 	OrderConfirmation Template = "order_confirmation"
+	// WebhookDisabled tells the superusers that the platform disabled a
+	// webhook endpoint.
+	WebhookDisabled Template = "webhook_disabled"
 )
 
 // Data is everything a template may show. No template receives a password.
@@ -35,6 +38,10 @@ type Data struct {
 	OrderID string   `json:"order_id,omitempty"`
 	Total   string   `json:"total,omitempty"`
 	Lines   []string `json:"lines,omitempty"`
+
+	WebhookID  string `json:"webhook_id,omitempty"`
+	WebhookURL string `json:"webhook_url,omitempty"`
+	Reason     string `json:"reason,omitempty"`
 }
 
 // Rendered is a ready-to-send e-mail body.

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/tracectx"
 )
 
 // An order and the intent to start its workflow commit together
@@ -82,7 +83,7 @@ func (s *Service) relayStart(ctx context.Context, u unstarted) error {
 	if s.opts.Tracer != nil {
 		var span trace.Span
 		ctx, span = s.opts.Tracer.Tracer(meterName).Start(ctx, "outbox: start order workflow",
-			trace.WithNewRoot(), trace.WithLinks(linkedTo(u.traceContext)...),
+			trace.WithNewRoot(), trace.WithLinks(tracectx.Links(u.traceContext, "placed the order")...),
 			trace.WithAttributes(attribute.String("order.id", u.order.ID.String())))
 		defer span.End()
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/tracectx"
 )
 
 // PlaceRequest is what a customer orders, once per idempotency key.
@@ -75,13 +76,13 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 		ID: uuid.New(), CustomerID: by.ID, Currency: currency, TotalCents: total, ShippingAddress: address,
 		PaymentToken: r.PaymentToken, IdempotencyKey: r.IdempotencyKey, RequestHash: hash,
 		Actor: by.Email, Detail: fmt.Sprintf("%d lines, total %d %s", len(lines), total, currency),
-		TraceContext: traceContext(ctx),
+		TraceContext: tracectx.Of(ctx),
 	}
 	for _, l := range lines {
 		p.ProductIds, p.Skus, p.Names = append(p.ProductIds, l.ProductID), append(p.Skus, l.SKU), append(p.Names, l.Name)
 		p.UnitPricesCents, p.Quantities = append(p.UnitPricesCents, l.UnitPriceCents), append(p.Quantities, l.Quantity)
 	}
-	order, taken, err := s.store.place(ctx, p)
+	order, taken, err := s.store.place(ctx, p, lines)
 	switch {
 	case taken: // by an earlier or a concurrent request
 		o, used, err := s.replay(ctx, by.ID, r.IdempotencyKey, hash)
@@ -98,7 +99,6 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 	case err != nil:
 		return Order{}, err
 	}
-	order.Lines = lines
 	s.opts.Metrics.Placed(ctx)
 	// Committed: the order is safe. If Temporal is down, the relay starts
 	// its workflow when it is back.

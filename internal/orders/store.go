@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/page"
 )
 
@@ -53,12 +54,21 @@ func (s *Store) order(ctx context.Context, id uuid.UUID) (Order, error) {
 
 // Lines returns the order's lines; an order without any is ErrNoLines.
 func (s *Store) Lines(ctx context.Context, id uuid.UUID) ([]Line, error) {
-	rows, err := s.db.Q().GetOrderLines(ctx, id)
+	lines, err := linesOf(ctx, s.db.Q(), id)
 	if err != nil {
 		return nil, dbErrors.Of(err)
 	}
-	if len(rows) == 0 {
+	if len(lines) == 0 {
 		return nil, ErrNoLines
+	}
+	return lines, nil
+}
+
+// linesOf reads the order's lines through q (a transaction's, or none).
+func linesOf(ctx context.Context, q *db.Queries, id uuid.UUID) ([]Line, error) {
+	rows, err := q.GetOrderLines(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	lines := make([]Line, len(rows))
 	for i, l := range rows {
@@ -123,18 +133,26 @@ func (s *Store) list(ctx context.Context, lq listQuery) (page.Page[Order], error
 	return page.Of(out, lq.Page, func(o Order) page.Position { return page.Position{CreatedAt: o.CreatedAt, ID: o.ID} }), nil
 }
 
-// place writes the order, its lines and its "placed" event in one
-// statement; taken is true, and nothing written, when the customer already
-// used the idempotency key.
-func (s *Store) place(ctx context.Context, p db.PlaceOrderParams) (o Order, taken bool, err error) {
-	row, err := s.db.Q().PlaceOrder(ctx, p)
+// place writes the order, its lines, its "placed" timeline entry (one
+// statement) and its order.placed event, in one transaction; taken is true,
+// and nothing written, when the customer already used the idempotency key.
+func (s *Store) place(ctx context.Context, p db.PlaceOrderParams, lines []Line) (o Order, taken bool, err error) {
+	err = s.db.InTx(ctx, func(q *db.Queries) error {
+		row, err := q.PlaceOrder(ctx, p)
+		if err != nil {
+			return err
+		}
+		o = orderFromDB(db.Order(row))
+		o.Lines = lines
+		return events.Record(ctx, q, events.TypeOrderPlaced, o.ID, ViewOf(o))
+	})
 	switch {
 	case errors.Is(err, db.ErrNotFound):
 		return Order{}, true, nil
 	case err != nil:
 		return Order{}, false, dbErrors.Of(err)
 	}
-	return orderFromDB(db.Order(row)), false, nil
+	return o, false, nil
 }
 
 // byIdempotencyKey returns the ID of the order the customer placed under

@@ -7,8 +7,6 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
-	"go.opentelemetry.io/otel/propagation"
-	"go.opentelemetry.io/otel/trace"
 )
 
 // Metrics are the order counters operators watch, by their Prometheus
@@ -91,29 +89,4 @@ func (s *Service) ObserveOutbox(mp metric.MeterProvider) error {
 		return nil
 	}, backlog, age)
 	return err
-}
-
-// traceContext is ctx's W3C traceparent, stored with the order so that a
-// workflow the relay starts later links to the request that placed it.
-func traceContext(ctx context.Context) *string {
-	if !trace.SpanContextFromContext(ctx).IsValid() {
-		return nil
-	}
-	carrier := propagation.MapCarrier{}
-	propagation.TraceContext{}.Inject(ctx, carrier)
-	tp := carrier.Get("traceparent")
-	return &tp
-}
-
-// linkedTo is a span link to the stored trace context, if any.
-func linkedTo(stored *string) []trace.Link {
-	if stored == nil {
-		return nil
-	}
-	ctx := propagation.TraceContext{}.Extract(context.Background(), propagation.MapCarrier{"traceparent": *stored})
-	sc := trace.SpanContextFromContext(ctx)
-	if !sc.IsValid() {
-		return nil
-	}
-	return []trace.Link{{SpanContext: sc, Attributes: []attribute.KeyValue{attribute.String("link.reason", "placed the order")}}}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/events"
 )
 
 // Transition is an action that moves the read model from one status to the
@@ -20,7 +21,8 @@ type Transition struct {
 	Detail  string // the reason, kept as the failure reason of a cancelled or failed order
 }
 
-// Transition writes the next status and its event in one transaction and
+// Transition writes the next status, its timeline entry and its event (the
+// order as it then reads) in one transaction and
 // returns the status; moved says it wrote them. Retried after a commit, it
 // finds the order already moved and succeeds without a second event (moved
 // false). An action the table does not allow from From, or an order in
@@ -36,7 +38,7 @@ func (s *Store) Transition(ctx context.Context, t Transition) (to Status, moved 
 		if to.Ended() {
 			reason = &t.Detail
 		}
-		_, err := q.TransitionOrder(ctx, db.TransitionOrderParams{
+		row, err := q.TransitionOrder(ctx, db.TransitionOrderParams{
 			ID: t.OrderID, FromStatus: string(t.From), ToStatus: string(to), FailureReason: reason,
 		})
 		if errors.Is(err, db.ErrNotFound) {
@@ -60,10 +62,17 @@ func (s *Store) Transition(ctx context.Context, t Transition) (to Status, moved 
 		}
 		from, next := string(t.From), string(to)
 		moved = true
-		return q.AddOrderEvent(ctx, db.AddOrderEventParams{
+		if err := q.AddOrderEvent(ctx, db.AddOrderEventParams{
 			OrderID: t.OrderID, Type: "status_changed", FromStatus: &from, ToStatus: &next,
 			Actor: actor, Detail: t.Detail, DedupeKey: from + "->" + next,
-		})
+		}); err != nil {
+			return err
+		}
+		o := orderFromDB(row)
+		if o.Lines, err = linesOf(ctx, q, o.ID); err != nil {
+			return err
+		}
+		return events.Record(ctx, q, events.OrderType(next), o.ID, ViewOf(o))
 	})
 	return to, moved && err == nil, dbErrors.Of(err)
 }

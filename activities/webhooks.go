@@ -1,0 +1,231 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.temporal.io/sdk/activity"
+
+	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/events"
+	"github.com/acme/orders/internal/tracectx"
+)
+
+// Webhooks delivers the events queued for an endpoint: its delivery
+// workflow runs Pump again and again.
+type Webhooks struct {
+	Store    *events.Store
+	Accounts *accounts.Store // who is told of a disabled endpoint
+	Sender   *WebhookSender
+	Policy   events.Policy
+	Metrics  *events.Metrics      // nil: none recorded
+	Tracer   trace.TracerProvider // nil: no spans
+}
+
+// PumpInput is one run of an endpoint's pump.
+type PumpInput struct {
+	EndpointID uuid.UUID
+	// Now is the workflow's clock when it scheduled the run: the delivery
+	// log's times and the retries' due times count from it, so that the
+	// workflow's tests can skip time.
+	Now time.Time
+	// Linger is how long the pump waits for more work before it returns
+	// idle, and the workflow sleeps until the next retry or a wake-up.
+	Linger time.Duration
+	// MaxRun bounds the run; the workflow starts the next at once.
+	MaxRun time.Duration
+}
+
+// PumpResult is why a run ended.
+type PumpResult struct {
+	Idle    bool       // nothing to do until NextDue or a wake-up
+	NextDue *time.Time // the next retry, by the workflow's clock; nil: none
+	Gone    bool       // the endpoint was deleted
+	// Disabled: the endpoint is off; DisabledNow: this run turned it off
+	// (410, or failing for WEBHOOK_DISABLE_AFTER), for Reason.
+	Disabled    bool
+	DisabledNow bool
+	Reason      string
+}
+
+const (
+	pumpBatch     = 32              // deliveries read at a time
+	pumpParallel  = 8               // attempts in flight per endpoint
+	pumpHeartbeat = 5 * time.Second // at most this long between heartbeats
+)
+
+// Pump delivers what is due to the endpoint, each order's events in order
+// and up to pumpParallel orders at once, waking on every committed event,
+// until nothing has come for Linger (idle), MaxRun has passed, or the
+// endpoint is gone or off. It heartbeats; a worker that dies mid-run leaves
+// the deliveries pending, and the retried run sends them (a receiver may
+// see an event twice, never miss one: webhook-id tells repeats).
+func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
+	base := in.Now
+	if st := activity.GetInfo(ctx).StartedTime; st.After(base) {
+		base = st // a retried run starts later than its workflow scheduled it
+	}
+	started := time.Now()
+	clock := func() time.Time { return base.Add(time.Since(started)) }
+	wake, stop := w.Store.Subscribe(nil)
+	defer stop()
+	if err := w.Store.SetIdle(ctx, in.EndpointID, false); err != nil {
+		return PumpResult{}, err
+	}
+	lastWork := time.Now()
+	for {
+		activity.RecordHeartbeat(ctx)
+		ep, err := w.Store.Endpoint(ctx, in.EndpointID)
+		switch {
+		case errors.Is(err, events.ErrEndpointNotFound):
+			return PumpResult{Gone: true}, nil
+		case err != nil:
+			return PumpResult{}, err
+		case !ep.Enabled:
+			return PumpResult{Disabled: true, Reason: ep.DisabledReason}, nil
+		}
+		due, err := w.Store.Due(ctx, ep.ID, clock(), pumpBatch)
+		if err != nil {
+			return PumpResult{}, err
+		}
+		if len(due) > 0 {
+			if res := w.deliver(ctx, ep, due, clock); res != nil {
+				return *res, nil
+			}
+			lastWork = time.Now()
+			continue
+		}
+		next, err := w.Store.NextDue(ctx, ep.ID)
+		if err != nil {
+			return PumpResult{}, err
+		}
+		if time.Since(started) >= in.MaxRun {
+			return PumpResult{NextDue: next}, nil
+		}
+		if time.Since(lastWork) >= in.Linger {
+			// Idle from here: a delivery that commits after this is seen
+			// by the waker, one that committed before by this look.
+			if err := w.Store.SetIdle(ctx, ep.ID, true); err != nil {
+				return PumpResult{}, err
+			}
+			if due, err := w.Store.Due(ctx, ep.ID, clock(), 1); err != nil || len(due) > 0 {
+				if err := w.Store.SetIdle(ctx, ep.ID, false); err != nil {
+					return PumpResult{}, err
+				}
+				continue
+			}
+			return PumpResult{Idle: true, NextDue: next}, nil
+		}
+		wait := min(in.Linger-time.Since(lastWork), pumpHeartbeat)
+		if next != nil {
+			wait = min(wait, next.Sub(clock()))
+		}
+		select {
+		case <-ctx.Done():
+			return PumpResult{}, ctx.Err()
+		case <-wake:
+		case <-time.After(max(wait, time.Millisecond)):
+		}
+	}
+}
+
+// deliver attempts the due deliveries, pumpParallel at a time (each of a
+// different order), and records each; it returns a result when the
+// endpoint was disabled meanwhile.
+func (w *Webhooks) deliver(ctx context.Context, ep events.Endpoint, due []events.Due, clock func() time.Time) *PumpResult {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		disabled *PumpResult
+		slots    = make(chan struct{}, pumpParallel)
+	)
+	stop := heartbeating(ctx)
+	defer stop()
+	for _, d := range due {
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			if res := w.attempt(ctx, ep, d, clock); res != nil {
+				mu.Lock()
+				disabled = res
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return disabled
+}
+
+// heartbeating heartbeats every second until stopped, while attempts, each
+// up to WEBHOOK_TIMEOUT long, hold the run.
+func heartbeating(ctx context.Context) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx)
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// attempt sends one delivery, records the attempt and where it stands, and
+// disables the endpoint when the policy says so.
+func (w *Webhooks) attempt(ctx context.Context, ep events.Endpoint, d events.Due, clock func() time.Time) *PumpResult {
+	if w.Tracer != nil {
+		var span trace.Span
+		ctx, span = w.Tracer.Tracer("github.com/acme/orders/activities").Start(ctx, "webhook: deliver",
+			trace.WithNewRoot(), trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithLinks(tracectx.Links(d.Event.TraceContext, "the change that made the event")...),
+			trace.WithAttributes(attribute.String("webhook.endpoint_id", ep.ID.String()), attribute.String("event.id", d.Event.ID.String()),
+				attribute.String("event.type", d.Event.Type), attribute.Int("webhook.attempt", d.Attempts+1)))
+		defer span.End()
+		if d.Event.OrderID != nil {
+			span.SetAttributes(attribute.String("order.id", d.Event.OrderID.String()))
+		}
+	}
+	now := clock()
+	res := w.Sender.Send(ctx, ep.URL, ep.Secrets, d.Event, now)
+	state, next := w.Policy.Next(d.Attempts+1, res.outcome, res.retryAfter, now)
+	if span := trace.SpanFromContext(ctx); span.IsRecording() {
+		span.SetAttributes(attribute.Int("http.response.status_code", res.attempt.StatusCode), attribute.String("webhook.state", string(state)))
+		if state != events.DeliverySucceeded {
+			span.SetStatus(codes.Error, res.attempt.Error)
+		}
+	}
+	w.Metrics.Attempted(ctx, state, time.Duration(res.attempt.LatencyMS)*time.Millisecond)
+	failingSince, err := w.Store.Settle(context.WithoutCancel(ctx), ep.ID, d.DeliveryID, res.attempt, state, next, now)
+	if err != nil {
+		activity.GetLogger(ctx).Warn("record webhook attempt; it is retried", "delivery_id", d.DeliveryID, "error", err)
+		return nil
+	}
+	reason := ""
+	switch {
+	case res.outcome == events.Gone:
+		reason = "the endpoint answered 410 Gone"
+	case state != events.DeliverySucceeded && w.Policy.Disable(failingSince, now):
+		reason = fmt.Sprintf("every delivery failed since %s", failingSince.UTC().Format(time.RFC3339))
+	default:
+		return nil
+	}
+	first, err := w.Store.Disable(context.WithoutCancel(ctx), ep.ID, reason)
+	if err != nil {
+		activity.GetLogger(ctx).Warn("disable webhook endpoint", "endpoint_id", ep.ID, "error", err)
+		return nil
+	}
+	return &PumpResult{Disabled: true, DisabledNow: first, Reason: reason}
+}
