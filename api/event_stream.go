@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -64,6 +65,12 @@ func (h *handlers) registerStreams(api huma.API, tags []string) {
 	})
 }
 
+// lastStatus tells whether an order's status is one nothing follows.
+func lastStatus(s string) bool {
+	st := orders.Status(s)
+	return slices.Contains(orders.Statuses(), st) && st.Terminal()
+}
+
 // resumeAfter is the seq a stream starts after: Last-Event-ID's event, or,
 // without one (or one no longer kept), the order's beginning or the feed's
 // latest events.
@@ -111,7 +118,7 @@ func (h *handlers) stream(after int64, order *uuid.UUID) *huma.StreamResponse {
 					return
 				}
 				after = e.Seq
-				if order != nil && e.Terminal(func(s string) bool { return orders.Status(s).Terminal() }) {
+				if order != nil && e.Terminal(lastStatus) {
 					_ = rc.Flush()
 					return
 				}

@@ -26,6 +26,7 @@ import (
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/config"
+	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/temporalconn"
 	"github.com/acme/orders/internal/testenv"
@@ -54,6 +55,10 @@ type settings struct {
 	ownDatabase bool          // a PostgreSQL server of its own, which the test may stop or freeze
 	dbTimeout   time.Duration // DATABASE_TIMEOUT
 	noWorker    bool          // nothing polls the task queue: workflows start and wait
+	// webhooks is the delivery policy; privateURLs lets endpoints use
+	// http and loopback addresses (the test receivers').
+	webhooks    events.Policy
+	privateURLs bool
 	// tracer records the platform's spans (HTTP, SQL, Temporal); nil: none.
 	tracer trace.TracerProvider
 	logger *slog.Logger // the platform's log; nil: quiet
@@ -69,6 +74,11 @@ func defaultSettings() settings {
 		http:      api.Options{MaxBodyBytes: 1 << 20},
 		emails:    true,
 		dbTimeout: db.DefaultTimeout,
+		webhooks: events.Policy{
+			Schedule:     []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second},
+			DisableAfter: time.Hour,
+		},
+		privateURLs: true,
 	}
 }
 
@@ -80,10 +90,13 @@ type platform struct {
 	api      humatest.TestAPI
 	settings settings
 	pool     *pgxpool.Pool
+	store    *db.Store
+	events   *events.Store
 	mail     *testenv.Mailpit
 	temporal *testenv.Temporal
 	cluster  *testenv.Cluster // with ownDatabase
 	client   client.Client
+	deps     api.Deps // what the API was built with
 	queue    string // the worker's task queue
 	admin    string // the first superuser's token
 	domain   string // every address this test mails to ends in it
@@ -117,6 +130,11 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 	t.Cleanup(pool.Close)
 	p.pool = pool
 	store := db.NewStore(p.pool).WithTimeout(s.dbTimeout)
+	listener := db.NewListener(pool, s.logger)
+	listenCtx, stopListening := context.WithCancel(context.Background())
+	t.Cleanup(stopListening)
+	go listener.Run(listenCtx)
+	p.store, p.events = store, events.NewStore(store, listener)
 	if s.ownTemporal {
 		p.temporal = testenv.StartTemporal(t)
 	} else {
@@ -153,11 +171,17 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 		activities.Register(w, activities.Deps{
 			Orders: orders.NewStore(store), Stock: catalog.NewStore(store), Payments: activities.NewSimulatedGateway(), Carrier: activities.SimulatedCarrier{},
 			Mailer: activities.NewSMTPMailer(smtp), ProjectName: s.accounts.ProjectName,
+			Webhooks: activities.Webhooks{
+				Store: p.events, Accounts: accounts.NewStore(store), Policy: s.webhooks, Tracer: s.tracer,
+				Sender: activities.NewWebhookSender(5*time.Second, s.privateURLs),
+			},
 		})
 		if err := w.Start(); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(w.Stop)
+		waker := &workflowclient.WebhookWaker{Client: wf, Store: p.events, Logger: s.logger, Reconcile: time.Second}
+		go waker.Run(listenCtx)
 	}
 
 	ordOpts := s.orders
@@ -171,10 +195,12 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 	if _, err := acc.EnsureSuperuser(t.Context(), adminEmail, adminPassword); err != nil {
 		t.Fatal(err)
 	}
-	p.api = newTestAPI(t, api.Deps{
+	p.deps = api.Deps{
 		Logger: s.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(store)), Orders: ord, Jobs: wf,
+		Events: p.events, Webhooks: events.NewEndpoints(p.events, events.URLGuard{AllowPrivate: s.privateURLs}, wf, s.logger),
 		RateLog: db.NewRateLog(store), Options: s.http, Telemetry: api.Telemetry{Tracer: s.tracer},
-	})
+	}
+	p.api = newTestAPI(t, p.deps)
 	p.admin = p.login(adminEmail, adminPassword)
 	return p
 }
