@@ -97,9 +97,9 @@ type platform struct {
 	cluster  *testenv.Cluster // with ownDatabase
 	client   client.Client
 	deps     api.Deps // what the API was built with
-	queue    string // the worker's task queue
-	admin    string // the first superuser's token
-	domain   string // every address this test mails to ends in it
+	queue    string   // the worker's task queue
+	admin    string   // the first superuser's token
+	domain   string   // every address this test mails to ends in it
 }
 
 func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
