@@ -47,7 +47,8 @@ func (c *Client) endpointOptions(id uuid.UUID) client.StartWorkflowOptions {
 // idle endpoint's workflow when one of its deliveries commits (each
 // endpoint by one waker, however many workers run one), and every
 // reconcile it starts the workflow of any enabled endpoint that has none
-// (one whose start failed while Temporal was down). Every worker runs one.
+// (one whose start failed while Temporal was down) and wakes again those a
+// failed signal left asleep. Every worker runs one.
 type WebhookWaker struct {
 	Client    *Client
 	Store     *events.Store
@@ -72,6 +73,7 @@ func (w *WebhookWaker) Run(ctx context.Context) {
 			return
 		case <-reconcile.C:
 			w.reconcile(ctx)
+			w.wake(ctx) // a wake-up lost while Temporal was down
 		case <-notes:
 			w.wake(ctx)
 		}

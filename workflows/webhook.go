@@ -36,8 +36,8 @@ const (
 	// the endpoint lives.
 	pumpMaxRun  = 5 * time.Minute
 	pumpsPerRun = 100
-	// idleSleep is the longest an idle workflow sleeps without a wake-up:
-	// a lost wake-up delays an event at most this long.
+	// idleSleep is how long an idle workflow with nothing pending sleeps
+	// without a wake-up: a lost wake-up delays an event at most this long.
 	idleSleep = time.Hour
 )
 
@@ -88,7 +88,7 @@ func WebhookEndpoint(ctx workflow.Context, in WebhookEndpointInput) error {
 		if res.Idle {
 			sleep := idleSleep
 			if res.NextDue != nil {
-				sleep = max(min(sleep, res.NextDue.Sub(workflow.Now(ctx))), time.Millisecond)
+				sleep = max(res.NextDue.Sub(workflow.Now(ctx)), time.Millisecond)
 			}
 			timerCtx, stopTimer := workflow.WithCancel(ctx)
 			sel := workflow.NewSelector(ctx)
