@@ -59,11 +59,11 @@ func TestClusterWebhookSurvivesAWorkerKill(t *testing.T) {
 	}
 
 	// Kill the worker whose pump holds the delivery.
-	desc, err := tc.DescribeWorkflowExecution(context.Background(), "webhook-endpoint-"+hook.ID, "")
-	if err != nil || len(desc.PendingActivities) == 0 {
+	desc, err := tc.DescribeWorkflow(context.Background(), "webhook-endpoint-"+hook.ID, "")
+	if err != nil || len(desc.RawResponse.PendingActivities) == 0 {
 		t.Fatalf("the endpoint's workflow: %v %v", desc, err)
 	}
-	identity := desc.PendingActivities[0].LastWorkerIdentity
+	identity := desc.RawResponse.PendingActivities[0].LastWorkerIdentity
 	pid, _ := strconv.Atoi(strings.Split(identity, "@")[0])
 	i := slices.IndexFunc(p.workers, func(w *proc) bool { return w.cmd.Process.Pid == pid })
 	if i < 0 {
