@@ -37,7 +37,7 @@ func TestOperatorsFindOrdersBySearchAttributes(t *testing.T) {
 	}
 	p.waitStatus(token, o.ID, "failed")
 	p.findOrder(o.ID, byEvery(o, "failed"))
-	p.runRecipe("failed orders today", nil, o.ID)
+	p.runRecipe("failed orders today", nil, "order-"+o.ID)
 
 	code, o = p.place(token, orderBody("tok_approve", line(desk.ID, 2)))
 	if code != http.StatusCreated {
@@ -45,10 +45,10 @@ func TestOperatorsFindOrdersBySearchAttributes(t *testing.T) {
 	}
 	p.waitStatus(token, o.ID, "awaiting_approval")
 	p.findOrder(o.ID, byEvery(o, "awaiting_approval"))
-	p.runRecipe("orders awaiting approval", nil, o.ID)
-	p.runRecipe("one customer's orders", map[string]string{"alice@example.com": u.Email}, o.ID)
+	p.runRecipe("orders awaiting approval", nil, "order-"+o.ID)
+	p.runRecipe("one customer's orders", map[string]string{"alice@example.com": u.Email}, "order-"+o.ID)
 	// An hour is too long to wait: "stuck" since a minute from now.
-	p.runRecipe("orders stuck in one status for more than an hour", map[string]string{"1 hour ago": "1 minute"}, o.ID)
+	p.runRecipe("orders stuck in one status for more than an hour", map[string]string{"1 hour ago": "1 minute"}, "order-"+o.ID)
 	if got := p.summary(o.ID); got != "Order 1 line, 1200.00 EUR, "+u.Email {
 		t.Fatalf("static summary %q", got)
 	}
@@ -95,15 +95,15 @@ func TestAnOrderIsFoundPendingBeforeAWorkerTakesIt(t *testing.T) {
 // order's workflow (visibility is updated a moment after the workflow).
 func (p *platform) findOrder(orderID, query string) {
 	p.t.Helper()
-	p.waitListed(fmt.Sprintf("temporal workflow list --query %q", query), orderID, func() *exec.Cmd {
+	p.waitListed(fmt.Sprintf("temporal workflow list --query %q", query), "order-"+orderID, func() *exec.Cmd {
 		return exec.Command(testenv.TemporalCLI(p.t), "workflow", "list", "--address", p.temporal.HostPort(),
 			"--query", query, "--output", "json")
 	})
 }
 
-// runRecipe runs docs/operations.md's command line under "# name" (with the
-// replacements) against this platform's Temporal until it lists the order.
-func (p *platform) runRecipe(name string, replace map[string]string, orderID string) {
+// recipe is docs/operations.md's command line under "# name", with the
+// replacements made.
+func (p *platform) recipe(name string, replace map[string]string) string {
 	p.t.Helper()
 	doc, err := os.ReadFile(filepath.Join(testenv.RepoRoot(p.t), "docs", "operations.md"))
 	if err != nil {
@@ -117,7 +117,15 @@ func (p *platform) runRecipe(name string, replace map[string]string, orderID str
 	for from, to := range replace {
 		line = strings.ReplaceAll(line, from, to)
 	}
-	p.waitListed(fmt.Sprintf("recipe %q (%s)", name, line), orderID, func() *exec.Cmd {
+	return line
+}
+
+// runRecipe runs the recipe name, a `temporal workflow list`, against this
+// platform's Temporal until it lists the workflow.
+func (p *platform) runRecipe(name string, replace map[string]string, workflowID string) {
+	p.t.Helper()
+	line := p.recipe(name, replace)
+	p.waitListed(fmt.Sprintf("recipe %q (%s)", name, line), workflowID, func() *exec.Cmd {
 		cmd := exec.Command("bash", "-c", line+" --output json --address "+p.temporal.HostPort())
 		cmd.Dir = testenv.RepoRoot(p.t)
 		return cmd
@@ -125,10 +133,9 @@ func (p *platform) runRecipe(name string, replace map[string]string, orderID str
 }
 
 // waitListed runs list (a `temporal workflow list --output json`) until the
-// workflows it lists include the order's, for at most 20 seconds.
-func (p *platform) waitListed(what, orderID string, list func() *exec.Cmd) {
+// workflows it lists include want (or one it starts), for at most 20 seconds.
+func (p *platform) waitListed(what, want string, list func() *exec.Cmd) {
 	p.t.Helper()
-	want := "order-" + orderID
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		out, err := list().Output()
@@ -148,7 +155,7 @@ func (p *platform) waitListed(what, orderID string, list func() *exec.Cmd) {
 			p.t.Fatalf("%s: output %s: %v", what, out, err)
 		}
 		for _, w := range listed {
-			if w.Execution.WorkflowID == want {
+			if strings.HasPrefix(w.Execution.WorkflowID, want) { // a scheduled run's ID is the schedule's and a time
 				return
 			}
 		}

@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
+	"os/exec"
 	"reflect"
 	"slices"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/acme/orders/internal/events"
+	"github.com/acme/orders/internal/testenv"
+	"github.com/acme/orders/workflowclient"
 )
 
 // An order's whole lifecycle reaches a registered receiver: each event
@@ -321,4 +324,31 @@ func TestWebhookEventTypesFilter(t *testing.T) {
 			t.Errorf("the event lacks %s: %v", k, e)
 		}
 	}
+}
+
+// The operators' recipes for webhooks work as docs/operations.md gives
+// them: the endpoints' workflows, the retention schedule, a purge on demand.
+func TestWebhookOperatorRecipes(t *testing.T) {
+	t.Parallel()
+	p := newPlatform(t)
+	rc := newReceiver(t, nil)
+	hook := p.registerWebhook(rc.url())
+	p.runRecipe("the endpoints' delivery workflows", nil, "webhook-endpoint-"+hook.ID)
+
+	wf := workflowclient.NewClient(p.client, workflowclient.ClientOptions{TaskQueue: p.queue})
+	for range 2 { // created, then updated in place
+		if err := wf.EnsurePurgeSchedule(p.ctx(), 720*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"the events' retention schedule and its next runs", "purge now"} {
+		line := p.recipe(name, nil)
+		cmd := exec.Command("bash", "-c", line+" --address "+p.temporal.HostPort())
+		cmd.Dir = testenv.RepoRoot(t)
+		out, err := cmd.CombinedOutput()
+		if err != nil || name != "purge now" && !strings.Contains(string(out), "purge-events") {
+			t.Fatalf("recipe %q (%s): %v\n%s", name, line, err, out)
+		}
+	}
+	p.runRecipe("the purges that ran", nil, "purge-events")
 }

@@ -55,6 +55,9 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"lock bound past the statement's", "DATABASE_LOCK_TIMEOUT", "6s", "DATABASE_LOCK_TIMEOUT"},
 		{"proxy not an address", "TRUSTED_PROXIES", "10.0.0.0/8,traefik", `TRUSTED_PROXIES: "traefik"`},
 		{"proxy prefix too long", "TRUSTED_PROXIES", "10.0.0.0/33", "TRUSTED_PROXIES"},
+		{"retry wait not a duration", "WEBHOOK_RETRY_SCHEDULE", "5s,soon,1h", `WEBHOOK_RETRY_SCHEDULE: "soon"`},
+		{"retry wait too long", "WEBHOOK_RETRY_SCHEDULE", "5s,200h", "WEBHOOK_RETRY_SCHEDULE"},
+		{"attempt bound too long", "WEBHOOK_TIMEOUT", "2m", "WEBHOOK_TIMEOUT"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,6 +68,21 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 				t.Fatalf("want error naming %q, got %v", tc.want, err)
 			}
 		})
+	}
+}
+
+func TestWebhookRetryScheduleIsAListOfWaits(t *testing.T) {
+	c, err := Load(env(valid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Events.WebhookRetrySchedule; len(s) != 9 || s[0] != 5*time.Second || s[8] != 24*time.Hour {
+		t.Fatalf("default schedule %v", s)
+	}
+	kv := valid()
+	kv["WEBHOOK_RETRY_SCHEDULE"] = "1s, 2m ,3h"
+	if c, err = Load(env(kv)); err != nil || len(c.Events.WebhookRetrySchedule) != 3 || c.Events.WebhookRetrySchedule[1] != 2*time.Minute {
+		t.Fatalf("%v %v", c.Events.WebhookRetrySchedule, err)
 	}
 }
 
