@@ -180,6 +180,46 @@ var scenarios = map[string]func(l *live) string{
 		}
 		return id
 	},
+	"webhook_endpoint_disabled": func(l *live) string {
+		id := uuid.New()
+		due := time.Now().Add(time.Second)
+		l.hooks.script(id,
+			activities.PumpResult{Idle: true, NextDue: &due}, // a retry due in a second: a timer
+			activities.PumpResult{Idle: true},                // nothing pending: asleep until woken
+			activities.PumpResult{Disabled: true, DisabledNow: true, Reason: "the endpoint answered 410 Gone"})
+		if err := l.orders.WakeEndpoint(l.t.Context(), id); err != nil { // starts it
+			l.t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for l.hooks.pumped(id) < 2 {
+			if time.Now().After(deadline) {
+				l.t.Fatalf("%d pumps in 20s, want 2", l.hooks.pumped(id))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err := l.orders.WakeEndpoint(l.t.Context(), id); err != nil { // a delivery committed
+			l.t.Fatal(err)
+		}
+		if err := l.client.GetWorkflow(l.t.Context(), workflows.WebhookEndpointID(id), "").Get(l.t.Context(), nil); err != nil {
+			l.t.Fatal(err)
+		}
+		if n := l.hooks.pumped(id); n != 3 {
+			l.t.Fatalf("%d pumps, want 3", n)
+		}
+		return workflows.WebhookEndpointID(id)
+	},
+	"purge_events": func(l *live) string {
+		run, err := l.client.ExecuteWorkflow(l.t.Context(), client.StartWorkflowOptions{ID: "purge-events-" + uuid.NewString(), TaskQueue: l.queue},
+			workflows.PurgeEventsName, 720*time.Hour)
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		var n int64
+		if err := run.Get(l.t.Context(), &n); err != nil || n != 3 {
+			l.t.Fatalf("purged %d: %v", n, err)
+		}
+		return run.GetID()
+	},
 	"test_workflow": func(l *live) string {
 		id, _, err := l.orders.StartTestWorkflow(l.t.Context(), "hello")
 		if err != nil {
@@ -198,7 +238,7 @@ var scenarios = map[string]func(l *live) string{
 // it, so that the scenarios record the new code into testdata/<release>/
 // beside the histories of every earlier release, which are never recorded
 // again: they stand for the workflows already running when the code changes.
-const historyRelease = "1.0"
+const historyRelease = "1.1"
 
 // TestScenarios runs every scenario live; with RECORD_HISTORIES set
 // (`make histories`) it records the history of each one this release lacks.
@@ -243,6 +283,9 @@ func (l *live) record(name, workflowID string) {
 	}
 	out, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
 	if err != nil {
+		l.t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil { // a new release's first
 		l.t.Fatal(err)
 	}
 	if err := os.WriteFile(path, append(out, '\n'), 0o644); err != nil {

@@ -92,19 +92,24 @@ func (l *live) bringTo(s orders.Status) (id uuid.UUID, release func()) {
 	return id, func() {}
 }
 
-// TestStubsStandInForEveryActivity: the stubs have every order activity,
+// TestStubsStandInForEveryActivity: the stubs have every order and webhook activity,
 // under its name, so the live tests run the workflow's every step.
 func TestStubsStandInForEveryActivity(t *testing.T) {
-	real, stub := reflect.TypeFor[*activities.Orders](), reflect.TypeFor[*stubOrders]()
-	for i := range real.NumMethod() {
-		m := real.Method(i)
-		s, ok := stub.MethodByName(m.Name)
-		if !ok {
-			t.Errorf("no stub for activity %s", m.Name)
-			continue
-		}
-		if s.Type.NumIn() != m.Type.NumIn() || s.Type.In(2) != m.Type.In(2) {
-			t.Errorf("stub %s takes %s, the activity %s", m.Name, s.Type, m.Type)
+	for _, pair := range [][2]reflect.Type{
+		{reflect.TypeFor[*activities.Orders](), reflect.TypeFor[*stubOrders]()},
+		{reflect.TypeFor[*activities.Webhooks](), reflect.TypeFor[*stubWebhooks]()},
+	} {
+		real, stub := pair[0], pair[1]
+		for i := range real.NumMethod() {
+			m := real.Method(i)
+			s, ok := stub.MethodByName(m.Name)
+			if !ok {
+				t.Errorf("no stub for activity %s", m.Name)
+				continue
+			}
+			if s.Type.NumIn() != m.Type.NumIn() || s.Type.In(2) != m.Type.In(2) || s.Type.Out(0) != m.Type.Out(0) {
+				t.Errorf("stub %s is %s, the activity %s", m.Name, s.Type, m.Type)
+			}
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/acme/orders/activities"
+	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/testenv"
 	"github.com/acme/orders/workflowclient"
@@ -34,6 +35,7 @@ type live struct {
 	orders *workflowclient.Client // as the API starts and acts on orders
 	silent *workflowclient.Client // the same, with no mail relay configured
 	stubs  *stubOrders
+	hooks  *stubWebhooks
 	queue  string
 }
 
@@ -48,11 +50,13 @@ func newLive(t *testing.T) *live {
 	l := &live{t: t, client: c, queue: queue, stubs: &stubOrders{gates: map[uuid.UUID]chan struct{}{}, fails: map[uuid.UUID]map[string]error{}, flaky: map[uuid.UUID]int{}},
 		orders: workflowclient.NewClient(c, workflowclient.ClientOptions{TaskQueue: queue, EmailsEnabled: true}),
 		silent: workflowclient.NewClient(c, workflowclient.ClientOptions{TaskQueue: queue}),
+		hooks:  &stubWebhooks{scripts: map[uuid.UUID][]activities.PumpResult{}, pumps: map[uuid.UUID]int{}},
 	}
 	w := worker.New(c, queue, worker.Options{})
 	workflows.Register(w)
 	w.RegisterActivity(l.stubs)
 	w.RegisterActivity(&stubEmails{})
+	w.RegisterActivity(l.hooks)
 	w.RegisterActivity(&activities.Utils{})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
@@ -279,3 +283,45 @@ func (*stubOrders) MarkShipment(context.Context, activities.MarkShipmentInput) e
 type stubEmails struct{}
 
 func (*stubEmails) SendEmail(context.Context, activities.EmailRequest) error { return nil }
+
+// stubWebhooks stands in for activities.Webhooks: each endpoint's pumps
+// answer what its script says, in turn, then idle with nothing due.
+type stubWebhooks struct {
+	mu      sync.Mutex
+	scripts map[uuid.UUID][]activities.PumpResult
+	pumps   map[uuid.UUID]int
+	emails  int
+}
+
+func (s *stubWebhooks) script(id uuid.UUID, results ...activities.PumpResult) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scripts[id] = results
+}
+
+func (s *stubWebhooks) pumped(id uuid.UUID) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pumps[id]
+}
+
+func (s *stubWebhooks) Pump(_ context.Context, in activities.PumpInput) (activities.PumpResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pumps[in.EndpointID]++
+	script := s.scripts[in.EndpointID]
+	if len(script) == 0 {
+		return activities.PumpResult{Idle: true}, nil
+	}
+	s.scripts[in.EndpointID] = script[1:]
+	return script[0], nil
+}
+
+func (s *stubWebhooks) DisabledEmails(context.Context, activities.WebhookDisabled) ([]activities.EmailRequest, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emails++
+	return []activities.EmailRequest{{To: "ops@example.com", Template: emails.WebhookDisabled}}, nil
+}
+
+func (*stubWebhooks) PurgeEvents(context.Context, time.Duration) (int64, error) { return 3, nil }
