@@ -56,10 +56,23 @@ type PumpResult struct {
 }
 
 const (
-	pumpBatch     = 32              // deliveries read at a time
-	pumpParallel  = 8               // attempts in flight per endpoint
-	pumpHeartbeat = 5 * time.Second // at most this long between heartbeats
+	pumpBatch     = 32                    // deliveries read at a time
+	pumpParallel  = 8                     // attempts in flight per endpoint
+	pumpHeartbeat = 5 * time.Second       // at most this long between heartbeats
+	pumpGather    = 25 * time.Millisecond // after a wake-up, for more events to commit
+	endpointAge   = time.Second           // how stale the pump's copy of its endpoint may be
 )
+
+// pump is one run's state.
+type pump struct {
+	*Webhooks
+	in      PumpInput
+	clock   func() time.Time // the workflow's time
+	ep      events.Endpoint
+	readAt  time.Time
+	mu      sync.Mutex
+	failing *time.Time // since when every attempt failed; nil while it answers
+}
 
 // Pump delivers what is due to the endpoint, each order's events in order
 // and up to pumpParallel orders at once, waking on every committed event,
@@ -73,7 +86,7 @@ func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
 		base = st // a retried run starts later than its workflow scheduled it
 	}
 	started := time.Now()
-	clock := func() time.Time { return base.Add(time.Since(started)) }
+	p := &pump{Webhooks: w, in: in, clock: func() time.Time { return base.Add(time.Since(started)) }}
 	wake, stop := w.Store.Subscribe(nil)
 	defer stop()
 	if err := w.Store.SetIdle(ctx, in.EndpointID, false); err != nil {
@@ -82,27 +95,21 @@ func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
 	lastWork := time.Now()
 	for {
 		activity.RecordHeartbeat(ctx)
-		ep, err := w.Store.Endpoint(ctx, in.EndpointID)
-		switch {
-		case errors.Is(err, events.ErrEndpointNotFound):
-			return PumpResult{Gone: true}, nil
-		case err != nil:
-			return PumpResult{}, err
-		case !ep.Enabled:
-			return PumpResult{Disabled: true, Reason: ep.DisabledReason}, nil
+		if res, err := p.refresh(ctx); res != nil || err != nil {
+			return *res, err
 		}
-		due, err := w.Store.Due(ctx, ep.ID, clock(), pumpBatch)
+		due, err := w.Store.Due(ctx, in.EndpointID, p.clock(), pumpBatch)
 		if err != nil {
 			return PumpResult{}, err
 		}
 		if len(due) > 0 {
-			if res := w.deliver(ctx, ep, due, clock); res != nil {
+			if res := p.deliver(ctx, due); res != nil {
 				return *res, nil
 			}
 			lastWork = time.Now()
 			continue
 		}
-		next, err := w.Store.NextDue(ctx, ep.ID)
+		next, err := w.Store.NextDue(ctx, in.EndpointID)
 		if err != nil {
 			return PumpResult{}, err
 		}
@@ -112,11 +119,11 @@ func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
 		if time.Since(lastWork) >= in.Linger {
 			// Idle from here: a delivery that commits after this is seen
 			// by the waker, one that committed before by this look.
-			if err := w.Store.SetIdle(ctx, ep.ID, true); err != nil {
+			if err := w.Store.SetIdle(ctx, in.EndpointID, true); err != nil {
 				return PumpResult{}, err
 			}
-			if due, err := w.Store.Due(ctx, ep.ID, clock(), 1); err != nil || len(due) > 0 {
-				if err := w.Store.SetIdle(ctx, ep.ID, false); err != nil {
+			if due, err := w.Store.Due(ctx, in.EndpointID, p.clock(), 1); err != nil || len(due) > 0 {
+				if err := w.Store.SetIdle(ctx, in.EndpointID, false); err != nil {
 					return PumpResult{}, err
 				}
 				continue
@@ -125,21 +132,44 @@ func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
 		}
 		wait := min(in.Linger-time.Since(lastWork), pumpHeartbeat)
 		if next != nil {
-			wait = min(wait, next.Sub(clock()))
+			wait = min(wait, next.Sub(p.clock()))
 		}
 		select {
 		case <-ctx.Done():
 			return PumpResult{}, ctx.Err()
 		case <-wake:
+			time.Sleep(pumpGather) // one read for the events committing together
 		case <-time.After(max(wait, time.Millisecond)):
 		}
 	}
 }
 
+// refresh rereads the endpoint when the copy is older than endpointAge; a
+// result says the run ends (the endpoint is gone or off).
+func (p *pump) refresh(ctx context.Context) (*PumpResult, error) {
+	if time.Since(p.readAt) < endpointAge {
+		return nil, nil
+	}
+	ep, err := p.Store.Endpoint(ctx, p.in.EndpointID)
+	switch {
+	case errors.Is(err, events.ErrEndpointNotFound):
+		return &PumpResult{Gone: true}, nil
+	case err != nil:
+		return &PumpResult{}, err
+	case !ep.Enabled:
+		return &PumpResult{Disabled: true, Reason: ep.DisabledReason}, nil
+	}
+	p.ep, p.readAt = ep, time.Now()
+	p.mu.Lock()
+	p.failing = ep.FailingSince
+	p.mu.Unlock()
+	return nil, nil
+}
+
 // deliver attempts the due deliveries, pumpParallel at a time (each of a
 // different order), and records each; it returns a result when the
 // endpoint was disabled meanwhile.
-func (w *Webhooks) deliver(ctx context.Context, ep events.Endpoint, due []events.Due, clock func() time.Time) *PumpResult {
+func (p *pump) deliver(ctx context.Context, due []events.Due) *PumpResult {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -153,7 +183,7 @@ func (w *Webhooks) deliver(ctx context.Context, ep events.Endpoint, due []events
 		wg.Add(1)
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			if res := w.attempt(ctx, ep, d, clock); res != nil {
+			if res := p.attempt(ctx, d); res != nil {
 				mu.Lock()
 				disabled = res
 				mu.Unlock()
@@ -185,10 +215,11 @@ func heartbeating(ctx context.Context) (stop func()) {
 
 // attempt sends one delivery, records the attempt and where it stands, and
 // disables the endpoint when the policy says so.
-func (w *Webhooks) attempt(ctx context.Context, ep events.Endpoint, d events.Due, clock func() time.Time) *PumpResult {
-	if w.Tracer != nil {
+func (p *pump) attempt(ctx context.Context, d events.Due) *PumpResult {
+	ep := p.ep
+	if p.Tracer != nil {
 		var span trace.Span
-		ctx, span = w.Tracer.Tracer("github.com/acme/orders/activities").Start(ctx, "webhook: deliver",
+		ctx, span = p.Tracer.Tracer("github.com/acme/orders/activities").Start(ctx, "webhook: deliver",
 			trace.WithNewRoot(), trace.WithSpanKind(trace.SpanKindClient),
 			trace.WithLinks(tracectx.Links(d.Event.TraceContext, "the change that made the event")...),
 			trace.WithAttributes(attribute.String("webhook.endpoint_id", ep.ID.String()), attribute.String("event.id", d.Event.ID.String()),
@@ -198,31 +229,39 @@ func (w *Webhooks) attempt(ctx context.Context, ep events.Endpoint, d events.Due
 			span.SetAttributes(attribute.String("order.id", d.Event.OrderID.String()))
 		}
 	}
-	now := clock()
-	res := w.Sender.Send(ctx, ep.URL, ep.Secrets, d.Event, now)
-	state, next := w.Policy.Next(d.Attempts+1, res.outcome, res.retryAfter, now)
+	now := p.clock()
+	res := p.Sender.Send(ctx, ep.URL, ep.Secrets, d.Event, now)
+	state, next := p.Policy.Next(d.Attempts+1, res.outcome, res.retryAfter, now)
 	if span := trace.SpanFromContext(ctx); span.IsRecording() {
 		span.SetAttributes(attribute.Int("http.response.status_code", res.attempt.StatusCode), attribute.String("webhook.state", string(state)))
 		if state != events.DeliverySucceeded {
 			span.SetStatus(codes.Error, res.attempt.Error)
 		}
 	}
-	w.Metrics.Attempted(ctx, state, time.Duration(res.attempt.LatencyMS)*time.Millisecond)
-	failingSince, err := w.Store.Settle(context.WithoutCancel(ctx), ep.ID, d.DeliveryID, res.attempt, state, next, now)
-	if err != nil {
+	p.Metrics.Attempted(ctx, state, time.Duration(res.attempt.LatencyMS)*time.Millisecond)
+	ctx = context.WithoutCancel(ctx) // what was sent is recorded
+	if err := p.Store.Settle(ctx, d.DeliveryID, res.attempt, state, next); err != nil {
 		activity.GetLogger(ctx).Warn("record webhook attempt; it is retried", "delivery_id", d.DeliveryID, "error", err)
 		return nil
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	failing, err := p.Store.Answered(ctx, ep.ID, res.outcome == events.Delivered, p.failing, now)
+	if err != nil {
+		activity.GetLogger(ctx).Warn("record webhook endpoint's answer", "endpoint_id", ep.ID, "error", err)
+		return nil
+	}
+	p.failing = failing
 	reason := ""
 	switch {
 	case res.outcome == events.Gone:
 		reason = "the endpoint answered 410 Gone"
-	case state != events.DeliverySucceeded && w.Policy.Disable(failingSince, now):
-		reason = fmt.Sprintf("every delivery failed since %s", failingSince.UTC().Format(time.RFC3339))
+	case state != events.DeliverySucceeded && p.Policy.Disable(failing, now):
+		reason = fmt.Sprintf("every delivery failed since %s", failing.UTC().Format(time.RFC3339))
 	default:
 		return nil
 	}
-	first, err := w.Store.Disable(context.WithoutCancel(ctx), ep.ID, reason)
+	first, err := p.Store.Disable(ctx, ep.ID, reason)
 	if err != nil {
 		activity.GetLogger(ctx).Warn("disable webhook endpoint", "endpoint_id", ep.ID, "error", err)
 		return nil

@@ -56,6 +56,18 @@ type WebhookWaker struct {
 	Reconcile time.Duration // zero: a minute
 }
 
+// wakeSpacing bounds how often a waker looks for idle endpoints to wake.
+const wakeSpacing = 100 * time.Millisecond
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
 // Run wakes and reconciles until ctx ends.
 func (w *WebhookWaker) Run(ctx context.Context) {
 	every := w.Reconcile
@@ -76,6 +88,11 @@ func (w *WebhookWaker) Run(ctx context.Context) {
 			w.wake(ctx) // a wake-up lost while Temporal was down
 		case <-notes:
 			w.wake(ctx)
+			// At most every wakeSpacing: under load a wake-up is rarely
+			// needed (pumps are busy), and notifications coalesce meanwhile.
+			if err := sleepCtx(ctx, wakeSpacing); err != nil {
+				return
+			}
 		}
 	}
 }

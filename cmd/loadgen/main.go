@@ -59,6 +59,9 @@ Workloads (-workloads, run in this order in each round):
   place    closed loop: POST /orders                      (vs baseline start)
   confirm  closed loop POST /orders for -duration, then every order until
            confirmed: orders reaching confirmed per second (vs baseline workflow)
+  webhooks confirm with a dead and a live webhook endpoint registered (vs
+           confirm); the live one's backlog when the load stops; at -rate
+           orders per second, event commit to the receiver's 2xx
   read     closed loop: GET /orders/{id}
   mix      closed loop: 20% POST /orders, 60% GET /orders/{id}, 20% GET /orders
   rate     open loop: POST /orders at -rate per second; time to confirmed
@@ -89,7 +92,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.StringVar(&o.api, "api", "http://localhost:8000", "the API's base URL")
 	fs.StringVar(&o.adminEmail, "admin-email", getenv("FIRST_SUPERUSER"), "a superuser's e-mail (default $FIRST_SUPERUSER)")
 	fs.StringVar(&o.adminPassword, "admin-password", getenv("FIRST_SUPERUSER_PASSWORD"), "its password (default $FIRST_SUPERUSER_PASSWORD)")
-	fs.StringVar(&workloads, "workloads", "place,confirm,read,mix,rate,catalog", "workloads to run, comma-separated")
+	fs.StringVar(&workloads, "workloads", "place,confirm,webhooks,read,mix,rate,catalog", "workloads to run, comma-separated")
 	fs.StringVar(&baselines, "baselines", "start,workflow,insert", "baselines to run, comma-separated; empty for none")
 	fs.StringVar(&o.temporal, "temporal", or(getenv("TEMPORAL_ADDRESS"), "localhost:7233"), "Temporal frontend, for baselines and history counts")
 	fs.StringVar(&o.namespace, "namespace", or(getenv("TEMPORAL_NAMESPACE"), "default"), "Temporal namespace")

@@ -10,12 +10,13 @@ import (
 
 // workloadRunners are the workloads against the platform's HTTP API.
 var workloadRunners = map[string]func(ctx context.Context, b *bench, r *result) error{
-	"place":   runPlace,
-	"confirm": runConfirm,
-	"read":    runRead,
-	"mix":     runMix,
-	"rate":    runRate,
-	"catalog": runCatalog,
+	"place":    runPlace,
+	"confirm":  runConfirm,
+	"webhooks": runWebhooks,
+	"read":     runRead,
+	"mix":      runMix,
+	"rate":     runRate,
+	"catalog":  runCatalog,
 
 	"orders":      runChaosOrders,
 	"oversell":    runOversell,

@@ -148,27 +148,33 @@ func (s *Store) NextDue(ctx context.Context, endpoint uuid.UUID) (*time.Time, er
 }
 
 // Settle records an attempt and where the delivery stands after it: next
-// nil ends it in state, a time keeps it pending until then. It also keeps
-// the endpoint's run of failures: a success ends it, a failure starts it
-// at now unless one runs; failingSince is when the run began (nil after a
-// success).
-func (s *Store) Settle(ctx context.Context, endpoint, delivery uuid.UUID, a Attempt, state DeliveryState, next *time.Time, now time.Time) (failingSince *time.Time, err error) {
+// nil ends it in state, a time keeps it pending until then. A delivery no
+// longer pending (its endpoint was disabled meanwhile) is left as it is.
+func (s *Store) Settle(ctx context.Context, delivery uuid.UUID, a Attempt, state DeliveryState, next *time.Time) error {
 	attempt, err := json.Marshal(a)
 	if err != nil {
-		return nil, err
-	}
-	err = s.db.InTx(ctx, func(q *db.Queries) error {
-		if _, err := q.RecordAttempt(ctx, db.RecordAttemptParams{ID: delivery, Attempt: attempt, State: string(state), NextAttemptAt: next}); err != nil {
-			return err
-		}
-		if state == DeliverySucceeded {
-			return q.WebhookSucceeded(ctx, endpoint)
-		}
-		since, err := q.WebhookFailed(ctx, db.WebhookFailedParams{ID: endpoint, Now: now})
-		failingSince = &since
 		return err
-	})
-	return failingSince, endpointErr(err)
+	}
+	_, err = s.db.Q().RecordAttempt(ctx, db.RecordAttemptParams{ID: delivery, Attempt: attempt, State: string(state), NextAttemptAt: next})
+	return dbErrors.Of(err)
+}
+
+// Answered keeps the endpoint's run of failures, of which the caller knew
+// failingSince: a success ends it, a failure starts it at now unless one
+// runs. It returns when the run began (nil after a success), and writes
+// only when that changes.
+func (s *Store) Answered(ctx context.Context, endpoint uuid.UUID, ok bool, failingSince *time.Time, now time.Time) (*time.Time, error) {
+	switch {
+	case ok && failingSince == nil, !ok && failingSince != nil:
+		return failingSince, nil
+	case ok:
+		return nil, endpointErr(s.db.Q().WebhookSucceeded(ctx, endpoint))
+	}
+	since, err := s.db.Q().WebhookFailed(ctx, db.WebhookFailedParams{ID: endpoint, Now: now})
+	if err != nil {
+		return nil, endpointErr(err)
+	}
+	return &since, nil
 }
 
 // Disable turns the endpoint off for reason and abandons what it was still

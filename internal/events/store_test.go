@@ -137,10 +137,20 @@ func TestOnlyTheOldestPendingDeliveryOfAnOrderIsDue(t *testing.T) {
 	}
 	// a's first fails and waits for a retry: a's second waits behind it, b moves on.
 	retry := now.Add(time.Minute)
-	if _, err := f.ev.Settle(t.Context(), ep.ID, due[0].DeliveryID, events.Attempt{At: now, StatusCode: 500}, events.DeliveryPending, &retry, now); err != nil {
+	if err := f.ev.Settle(t.Context(), due[0].DeliveryID, events.Attempt{At: now, StatusCode: 500}, events.DeliveryPending, &retry); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.ev.Settle(t.Context(), ep.ID, due[1].DeliveryID, events.Attempt{At: now, StatusCode: 200}, events.DeliverySucceeded, nil, now); err != nil {
+	since, err := f.ev.Answered(t.Context(), ep.ID, false, nil, now)
+	if err != nil || since == nil || !since.Equal(now.Truncate(time.Microsecond)) {
+		t.Fatalf("failing since %v (%v), want %v", since, err, now)
+	}
+	if again, _ := f.ev.Answered(t.Context(), ep.ID, false, nil, now.Add(time.Hour)); !again.Equal(*since) {
+		t.Errorf("a second failure moved the run's start to %v", again)
+	}
+	if err := f.ev.Settle(t.Context(), due[1].DeliveryID, events.Attempt{At: now, StatusCode: 200}, events.DeliverySucceeded, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ev.Answered(t.Context(), ep.ID, true, since, now); err != nil {
 		t.Fatal(err)
 	}
 	due, err = f.ev.Due(t.Context(), ep.ID, now, 10)

@@ -26,6 +26,7 @@ export HTTP_ADDR=127.0.0.1:$API_PORT SMTP_HOST=127.0.0.1 SMTP_PORT SMTP_TLS=fals
 export SECRET_KEY=$RUN_NAME-$(od -An -tx8 -N16 /dev/urandom | tr -d ' \n')
 export FIRST_SUPERUSER=admin@example.com FIRST_SUPERUSER_PASSWORD=$RUN_NAME-admin-password
 export RATE_LIMIT_LOGIN=1000000 LOG_LEVEL=${LOG_LEVEL:-warn} ENVIRONMENT=local
+export WEBHOOK_ALLOW_PRIVATE_URLS=true # the bench's receivers listen on loopback
 
 declare -A pid # role -> process ID
 on_exit=()
