@@ -70,7 +70,6 @@ type pump struct {
 	clock   func() time.Time // the workflow's time
 	ep      events.Endpoint
 	readAt  time.Time
-	mu      sync.Mutex
 	failing *time.Time // since when every attempt failed; nil while it answers
 }
 
@@ -159,39 +158,68 @@ func (p *pump) refresh(ctx context.Context) (*PumpResult, error) {
 	case !ep.Enabled:
 		return &PumpResult{Disabled: true, Reason: ep.DisabledReason}, nil
 	}
-	p.ep, p.readAt = ep, time.Now()
-	p.mu.Lock()
-	p.failing = ep.FailingSince
-	p.mu.Unlock()
+	p.ep, p.readAt, p.failing = ep, time.Now(), ep.FailingSince
 	return nil, nil
 }
 
 // deliver attempts the due deliveries, pumpParallel at a time (each of a
-// different order), and records each; it returns a result when the
-// endpoint was disabled meanwhile.
+// different order), records them in one statement, and keeps the
+// endpoint's run of failures; it returns a result when the endpoint was
+// disabled.
 func (p *pump) deliver(ctx context.Context, due []events.Due) *PumpResult {
 	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		disabled *PumpResult
-		slots    = make(chan struct{}, pumpParallel)
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, pumpParallel)
+		done  = make([]sent, len(due))
+		at    = make([]time.Time, len(due))
 	)
 	stop := heartbeating(ctx)
-	defer stop()
-	for _, d := range due {
+	for i, d := range due {
 		slots <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			if res := p.attempt(ctx, d); res != nil {
-				mu.Lock()
-				disabled = res
-				mu.Unlock()
-			}
-		}()
+		wg.Go(func() {
+			defer func() { <-slots }()
+			at[i] = p.clock()
+			done[i] = p.attempt(ctx, d, at[i])
+		})
 	}
 	wg.Wait()
-	return disabled
+	stop()
+	ctx = context.WithoutCancel(ctx) // what was sent is recorded
+	batch := make([]events.Settled, len(due))
+	answered, gone := false, false
+	for i, d := range due {
+		state, next := p.Policy.Next(d.Attempts+1, done[i].outcome, done[i].retryAfter, at[i])
+		batch[i] = events.Settled{DeliveryID: d.DeliveryID, Attempt: done[i].attempt, State: state, Next: next}
+		p.Metrics.Attempted(ctx, state, time.Duration(done[i].attempt.LatencyMS)*time.Millisecond)
+		answered = answered || done[i].outcome == events.Delivered
+		gone = gone || done[i].outcome == events.Gone
+	}
+	if err := p.Store.Settle(ctx, batch); err != nil {
+		activity.GetLogger(ctx).Warn("record webhook attempts; they are retried", "endpoint_id", p.ep.ID, "error", err)
+		return nil
+	}
+	now := p.clock()
+	failing, err := p.Store.Answered(ctx, p.ep.ID, answered, p.failing, now)
+	if err != nil {
+		activity.GetLogger(ctx).Warn("record webhook endpoint's answers", "endpoint_id", p.ep.ID, "error", err)
+		return nil
+	}
+	p.failing = failing
+	reason := ""
+	switch {
+	case gone:
+		reason = "the endpoint answered 410 Gone"
+	case !answered && p.Policy.Disable(failing, now):
+		reason = fmt.Sprintf("every delivery failed since %s", failing.UTC().Format(time.RFC3339))
+	default:
+		return nil
+	}
+	first, err := p.Store.Disable(ctx, p.ep.ID, reason)
+	if err != nil {
+		activity.GetLogger(ctx).Warn("disable webhook endpoint", "endpoint_id", p.ep.ID, "error", err)
+		return nil
+	}
+	return &PumpResult{Disabled: true, DisabledNow: first, Reason: reason}
 }
 
 // heartbeating heartbeats every second until stopped, while attempts, each
@@ -213,9 +241,9 @@ func heartbeating(ctx context.Context) (stop func()) {
 	return func() { close(done) }
 }
 
-// attempt sends one delivery, records the attempt and where it stands, and
-// disables the endpoint when the policy says so.
-func (p *pump) attempt(ctx context.Context, d events.Due) *PumpResult {
+// attempt sends one delivery at now (the workflow's time), in a span of
+// its own linked to the change that made the event.
+func (p *pump) attempt(ctx context.Context, d events.Due, now time.Time) sent {
 	ep := p.ep
 	if p.Tracer != nil {
 		var span trace.Span
@@ -229,42 +257,12 @@ func (p *pump) attempt(ctx context.Context, d events.Due) *PumpResult {
 			span.SetAttributes(attribute.String("order.id", d.Event.OrderID.String()))
 		}
 	}
-	now := p.clock()
 	res := p.Sender.Send(ctx, ep.URL, ep.Secrets, d.Event, now)
-	state, next := p.Policy.Next(d.Attempts+1, res.outcome, res.retryAfter, now)
 	if span := trace.SpanFromContext(ctx); span.IsRecording() {
-		span.SetAttributes(attribute.Int("http.response.status_code", res.attempt.StatusCode), attribute.String("webhook.state", string(state)))
-		if state != events.DeliverySucceeded {
+		span.SetAttributes(attribute.Int("http.response.status_code", res.attempt.StatusCode))
+		if res.outcome != events.Delivered {
 			span.SetStatus(codes.Error, res.attempt.Error)
 		}
 	}
-	p.Metrics.Attempted(ctx, state, time.Duration(res.attempt.LatencyMS)*time.Millisecond)
-	ctx = context.WithoutCancel(ctx) // what was sent is recorded
-	if err := p.Store.Settle(ctx, d.DeliveryID, res.attempt, state, next); err != nil {
-		activity.GetLogger(ctx).Warn("record webhook attempt; it is retried", "delivery_id", d.DeliveryID, "error", err)
-		return nil
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	failing, err := p.Store.Answered(ctx, ep.ID, res.outcome == events.Delivered, p.failing, now)
-	if err != nil {
-		activity.GetLogger(ctx).Warn("record webhook endpoint's answer", "endpoint_id", ep.ID, "error", err)
-		return nil
-	}
-	p.failing = failing
-	reason := ""
-	switch {
-	case res.outcome == events.Gone:
-		reason = "the endpoint answered 410 Gone"
-	case state != events.DeliverySucceeded && p.Policy.Disable(failing, now):
-		reason = fmt.Sprintf("every delivery failed since %s", failing.UTC().Format(time.RFC3339))
-	default:
-		return nil
-	}
-	first, err := p.Store.Disable(ctx, ep.ID, reason)
-	if err != nil {
-		activity.GetLogger(ctx).Warn("disable webhook endpoint", "endpoint_id", ep.ID, "error", err)
-		return nil
-	}
-	return &PumpResult{Disabled: true, DisabledNow: first, Reason: reason}
+	return res
 }

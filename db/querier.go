@@ -128,9 +128,10 @@ type Querier interface {
 	PlaceOrder(ctx context.Context, arg PlaceOrderParams) (PlaceOrderRow, error)
 	// Removes up to max_rows events older than before, with their deliveries.
 	PurgeEvents(ctx context.Context, arg PurgeEventsParams) (int64, error)
-	// Appends an attempt and sets where the delivery stands; no row when it is
-	// no longer pending (abandoned meanwhile).
-	RecordAttempt(ctx context.Context, arg RecordAttemptParams) (int64, error)
+	// Appends each delivery's attempt and sets where it stands (next_attempt_at
+	// only while pending), in one statement for a pump's batch; a delivery no
+	// longer pending (abandoned meanwhile) is left as it is.
+	RecordAttempts(ctx context.Context, arg RecordAttemptsParams) error
 	// Logs one attempt by client at bucket, keeping its latest @keep attempts;
 	// returns those made within @window_seconds of it, in the order logged, this
 	// one last. The time is taken once the row is locked (clock_timestamp, not

@@ -224,33 +224,33 @@ func (q *Queries) OldestPendingDelivery(ctx context.Context) (float64, error) {
 	return seconds, err
 }
 
-const recordAttempt = `-- name: RecordAttempt :execrows
-UPDATE webhook_deliveries SET
-    attempts = attempts || jsonb_build_array($1::jsonb),
-    state = $2, next_attempt_at = $3
-WHERE id = $4 AND state = 'pending'
+const recordAttempts = `-- name: RecordAttempts :exec
+UPDATE webhook_deliveries d SET
+    attempts = d.attempts || jsonb_build_array(($1::jsonb[])[i]),
+    state = ($2::text[])[i],
+    next_attempt_at = CASE WHEN ($2::text[])[i] = 'pending' THEN ($3::timestamptz[])[i] END
+FROM generate_subscripts($4::uuid[], 1) AS i
+WHERE d.id = ($4::uuid[])[i] AND d.state = 'pending'
 `
 
-type RecordAttemptParams struct {
-	Attempt       []byte
-	State         string
-	NextAttemptAt *time.Time
-	ID            uuid.UUID
+type RecordAttemptsParams struct {
+	Attempts     [][]byte
+	States       []string
+	NextAttempts []time.Time
+	Ids          []uuid.UUID
 }
 
-// Appends an attempt and sets where the delivery stands; no row when it is
-// no longer pending (abandoned meanwhile).
-func (q *Queries) RecordAttempt(ctx context.Context, arg RecordAttemptParams) (int64, error) {
-	result, err := q.db.Exec(ctx, recordAttempt,
-		arg.Attempt,
-		arg.State,
-		arg.NextAttemptAt,
-		arg.ID,
+// Appends each delivery's attempt and sets where it stands (next_attempt_at
+// only while pending), in one statement for a pump's batch; a delivery no
+// longer pending (abandoned meanwhile) is left as it is.
+func (q *Queries) RecordAttempts(ctx context.Context, arg RecordAttemptsParams) error {
+	_, err := q.db.Exec(ctx, recordAttempts,
+		arg.Attempts,
+		arg.States,
+		arg.NextAttempts,
+		arg.Ids,
 	)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+	return err
 }
 
 const redeliver = `-- name: Redeliver :one

@@ -24,13 +24,16 @@ WHERE d.endpoint_id = @endpoint_id AND d.state = 'pending'
 ORDER BY d.next_attempt_at
 LIMIT 1;
 
--- name: RecordAttempt :execrows
--- Appends an attempt and sets where the delivery stands; no row when it is
--- no longer pending (abandoned meanwhile).
-UPDATE webhook_deliveries SET
-    attempts = attempts || jsonb_build_array(@attempt::jsonb),
-    state = @state, next_attempt_at = sqlc.narg('next_attempt_at')
-WHERE id = @id AND state = 'pending';
+-- name: RecordAttempts :exec
+-- Appends each delivery's attempt and sets where it stands (next_attempt_at
+-- only while pending), in one statement for a pump's batch; a delivery no
+-- longer pending (abandoned meanwhile) is left as it is.
+UPDATE webhook_deliveries d SET
+    attempts = d.attempts || jsonb_build_array((@attempts::jsonb[])[i]),
+    state = (@states::text[])[i],
+    next_attempt_at = CASE WHEN (@states::text[])[i] = 'pending' THEN (@next_attempts::timestamptz[])[i] END
+FROM generate_subscripts(@ids::uuid[], 1) AS i
+WHERE d.id = (@ids::uuid[])[i] AND d.state = 'pending';
 
 -- name: ListDeliveries :many
 SELECT sqlc.embed(d), e.id AS event_id, e.type AS event_type

@@ -147,16 +147,32 @@ func (s *Store) NextDue(ctx context.Context, endpoint uuid.UUID) (*time.Time, er
 	return &t, nil
 }
 
-// Settle records an attempt and where the delivery stands after it: next
-// nil ends it in state, a time keeps it pending until then. A delivery no
-// longer pending (its endpoint was disabled meanwhile) is left as it is.
-func (s *Store) Settle(ctx context.Context, delivery uuid.UUID, a Attempt, state DeliveryState, next *time.Time) error {
-	attempt, err := json.Marshal(a)
-	if err != nil {
-		return err
+// Settled is an attempt at a delivery and where the delivery stands after
+// it: Next nil ends it in State, a time keeps it pending until then.
+type Settled struct {
+	DeliveryID uuid.UUID
+	Attempt    Attempt
+	State      DeliveryState
+	Next       *time.Time
+}
+
+// Settle records a batch of attempts in one statement. A delivery no longer
+// pending (its endpoint was disabled meanwhile) is left as it is.
+func (s *Store) Settle(ctx context.Context, batch []Settled) error {
+	p := db.RecordAttemptsParams{}
+	for _, b := range batch {
+		attempt, err := json.Marshal(b.Attempt)
+		if err != nil {
+			return err
+		}
+		next := time.Time{}
+		if b.Next != nil {
+			next = *b.Next
+		}
+		p.Ids, p.Attempts, p.States = append(p.Ids, b.DeliveryID), append(p.Attempts, attempt), append(p.States, string(b.State))
+		p.NextAttempts = append(p.NextAttempts, next)
 	}
-	_, err = s.db.Q().RecordAttempt(ctx, db.RecordAttemptParams{ID: delivery, Attempt: attempt, State: string(state), NextAttemptAt: next})
-	return dbErrors.Of(err)
+	return dbErrors.Of(s.db.Q().RecordAttempts(ctx, p))
 }
 
 // Answered keeps the endpoint's run of failures, of which the caller knew

@@ -137,7 +137,10 @@ func TestOnlyTheOldestPendingDeliveryOfAnOrderIsDue(t *testing.T) {
 	}
 	// a's first fails and waits for a retry: a's second waits behind it, b moves on.
 	retry := now.Add(time.Minute)
-	if err := f.ev.Settle(t.Context(), due[0].DeliveryID, events.Attempt{At: now, StatusCode: 500}, events.DeliveryPending, &retry); err != nil {
+	if err := f.ev.Settle(t.Context(), []events.Settled{
+		{DeliveryID: due[0].DeliveryID, Attempt: events.Attempt{At: now, StatusCode: 500}, State: events.DeliveryPending, Next: &retry},
+		{DeliveryID: due[1].DeliveryID, Attempt: events.Attempt{At: now, StatusCode: 200}, State: events.DeliverySucceeded},
+	}); err != nil {
 		t.Fatal(err)
 	}
 	since, err := f.ev.Answered(t.Context(), ep.ID, false, nil, now)
@@ -146,9 +149,6 @@ func TestOnlyTheOldestPendingDeliveryOfAnOrderIsDue(t *testing.T) {
 	}
 	if again, _ := f.ev.Answered(t.Context(), ep.ID, false, nil, now.Add(time.Hour)); !again.Equal(*since) {
 		t.Errorf("a second failure moved the run's start to %v", again)
-	}
-	if err := f.ev.Settle(t.Context(), due[1].DeliveryID, events.Attempt{At: now, StatusCode: 200}, events.DeliverySucceeded, nil); err != nil {
-		t.Fatal(err)
 	}
 	if _, err := f.ev.Answered(t.Context(), ep.ID, true, since, now); err != nil {
 		t.Fatal(err)
