@@ -92,6 +92,11 @@ func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
 		return PumpResult{}, err
 	}
 	lastWork := time.Now()
+	// next is the earliest retry the run knows of: read once, then kept up
+	// with the retries its own batches schedule, and read again when it
+	// comes due; a retry it does not know of waits at most pumpHeartbeat.
+	var next *time.Time
+	known := false
 	for {
 		activity.RecordHeartbeat(ctx)
 		if res, err := p.refresh(ctx); res != nil || err != nil {
@@ -102,18 +107,18 @@ func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
 			return PumpResult{}, err
 		}
 		if len(due) > 0 {
-			if res := p.deliver(ctx, due); res != nil {
+			res, retry := p.deliver(ctx, due)
+			if res != nil {
 				return *res, nil
 			}
-			lastWork = time.Now()
-			continue
-		}
-		next, err := w.Store.NextDue(ctx, in.EndpointID)
-		if err != nil {
-			return PumpResult{}, err
+			next, lastWork = earliest(next, retry), time.Now()
+			if len(due) == pumpBatch {
+				continue // more are due
+			}
 		}
 		if time.Since(started) >= in.MaxRun {
-			return PumpResult{NextDue: next}, nil
+			next, err := w.Store.NextDue(ctx, in.EndpointID)
+			return PumpResult{NextDue: next}, err
 		}
 		if time.Since(lastWork) >= in.Linger {
 			// Idle from here: a delivery that commits after this is seen
@@ -127,7 +132,14 @@ func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
 				}
 				continue
 			}
-			return PumpResult{Idle: true, NextDue: next}, nil
+			next, err := w.Store.NextDue(ctx, in.EndpointID)
+			return PumpResult{Idle: true, NextDue: next}, err
+		}
+		if !known {
+			if next, err = w.Store.NextDue(ctx, in.EndpointID); err != nil {
+				return PumpResult{}, err
+			}
+			known = true
 		}
 		wait := min(in.Linger-time.Since(lastWork), pumpHeartbeat)
 		if next != nil {
@@ -140,7 +152,18 @@ func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
 			time.Sleep(pumpGather) // one read for the events committing together
 		case <-time.After(max(wait, time.Millisecond)):
 		}
+		if next != nil && !next.After(p.clock()) {
+			next, known = nil, false // due: the next look sends it, then reads the one after
+		}
 	}
+}
+
+// earliest is the sooner of two times, either possibly nil.
+func earliest(a, b *time.Time) *time.Time {
+	if a == nil || b != nil && b.Before(*a) {
+		return b
+	}
+	return a
 }
 
 // refresh rereads the endpoint when the copy is older than endpointAge; a
@@ -165,8 +188,8 @@ func (p *pump) refresh(ctx context.Context) (*PumpResult, error) {
 // deliver attempts the due deliveries, pumpParallel at a time (each of a
 // different order), records them in one statement, and keeps the
 // endpoint's run of failures; it returns a result when the endpoint was
-// disabled.
-func (p *pump) deliver(ctx context.Context, due []events.Due) *PumpResult {
+// disabled, and the earliest retry it scheduled.
+func (p *pump) deliver(ctx context.Context, due []events.Due) (disabled *PumpResult, retry *time.Time) {
 	var (
 		wg    sync.WaitGroup
 		slots = make(chan struct{}, pumpParallel)
@@ -190,19 +213,20 @@ func (p *pump) deliver(ctx context.Context, due []events.Due) *PumpResult {
 	for i, d := range due {
 		state, next := p.Policy.Next(d.Attempts+1, done[i].outcome, done[i].retryAfter, at[i])
 		batch[i] = events.Settled{DeliveryID: d.DeliveryID, Attempt: done[i].attempt, State: state, Next: next}
+		retry = earliest(retry, next)
 		p.Metrics.Attempted(ctx, state, time.Duration(done[i].attempt.LatencyMS)*time.Millisecond)
 		answered = answered || done[i].outcome == events.Delivered
 		gone = gone || done[i].outcome == events.Gone
 	}
 	if err := p.Store.Settle(ctx, batch); err != nil {
 		activity.GetLogger(ctx).Warn("record webhook attempts; they are retried", "endpoint_id", p.ep.ID, "error", err)
-		return nil
+		return nil, retry
 	}
 	now := p.clock()
 	failing, err := p.Store.Answered(ctx, p.ep.ID, answered, p.failing, now)
 	if err != nil {
 		activity.GetLogger(ctx).Warn("record webhook endpoint's answers", "endpoint_id", p.ep.ID, "error", err)
-		return nil
+		return nil, retry
 	}
 	p.failing = failing
 	reason := ""
@@ -212,14 +236,14 @@ func (p *pump) deliver(ctx context.Context, due []events.Due) *PumpResult {
 	case !answered && p.Policy.Disable(failing, now):
 		reason = fmt.Sprintf("every delivery failed since %s", failing.UTC().Format(time.RFC3339))
 	default:
-		return nil
+		return nil, retry
 	}
 	first, err := p.Store.Disable(ctx, p.ep.ID, reason)
 	if err != nil {
 		activity.GetLogger(ctx).Warn("disable webhook endpoint", "endpoint_id", p.ep.ID, "error", err)
-		return nil
+		return nil, retry
 	}
-	return &PumpResult{Disabled: true, DisabledNow: first, Reason: reason}
+	return &PumpResult{Disabled: true, DisabledNow: first, Reason: reason}, retry
 }
 
 // heartbeating heartbeats every second until stopped, while attempts, each

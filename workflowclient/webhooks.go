@@ -57,7 +57,7 @@ type WebhookWaker struct {
 }
 
 // wakeSpacing bounds how often a waker looks for idle endpoints to wake.
-const wakeSpacing = 100 * time.Millisecond
+const wakeSpacing = 250 * time.Millisecond
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	select {

@@ -59,9 +59,9 @@ Workloads (-workloads, run in this order in each round):
   place    closed loop: POST /orders                      (vs baseline start)
   confirm  closed loop POST /orders for -duration, then every order until
            confirmed: orders reaching confirmed per second (vs baseline workflow)
-  webhooks confirm with a dead and a live webhook endpoint registered (vs
-           confirm); the live one's backlog when the load stops; at -rate
-           orders per second, event commit to the receiver's 2xx
+  webhooks confirm with a dead and a live webhook endpoint registered, vs
+           confirm with none before and after it; the live one's backlog when
+           the load stops; at -rate orders/s, event commit to the receiver's 2xx
   read     closed loop: GET /orders/{id}
   mix      closed loop: 20% POST /orders, 60% GET /orders/{id}, 20% GET /orders
   rate     open loop: POST /orders at -rate per second; time to confirmed

@@ -49,7 +49,7 @@ var ratios = []ratio{
 	{"POST /orders accepted / bare StartWorkflow", "place.accepted_per_s", "start.per_s", 0.8},
 	{"orders confirmed / bare 3-activity workflows completed", "confirm.confirmed_per_s", "workflow.completed_per_s", 1.5},
 	{"history events per order / per bare workflow", "confirm.history_events", "workflow.history_events", 0},
-	{"orders confirmed, a dead and a live endpoint / none", "webhooks.confirmed_per_s", "confirm.confirmed_per_s", 0.9},
+	{"orders confirmed, a dead and a live endpoint / none", "webhooks.confirmed_per_s", "webhooks.none_confirmed_per_s", 0.9},
 	{"POST /orders accepted / bare single-row INSERT", "place.accepted_per_s", "insert.per_s", 0},
 }
 

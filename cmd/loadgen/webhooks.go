@@ -12,15 +12,21 @@ import (
 	"time"
 )
 
-// runWebhooks is confirm with two webhook endpoints registered, one dead (its
-// port refuses connections) and one live (a receiver in loadgen), so that
-// the ratio to confirm, run beside it, is what delivering events costs the
-// orders. Then it measures the live endpoint: the events it had not
-// received when the full load stopped and how long they took to drain, and,
-// at -rate orders per second, the time from an event's commit to the
-// receiver's 2xx. The endpoints are removed at the end, with their
-// deliveries.
+// runWebhooks measures what delivering events costs the orders: orders
+// reaching confirmed at full load with two webhook endpoints registered,
+// one dead (its port refuses connections) and one live (a receiver in
+// loadgen), against the same with none, measured before and after it
+// (their mean: a platform whose open orders pile up through the run slows
+// down as it goes, which would count against whichever ran later). Then,
+// for the live endpoint: the events it had not received when the full load
+// stopped and how long they took to drain, and, at -rate orders per
+// second, the time from an event's commit to the receiver's 2xx. The
+// endpoints are removed at the end, with their deliveries.
 func runWebhooks(ctx context.Context, b *bench, r *result) error {
+	none1, err := b.confirmPhase(ctx, r)
+	if err != nil {
+		return err
+	}
 	rc, err := startReceiver()
 	if err != nil {
 		return err
@@ -30,54 +36,46 @@ func runWebhooks(ctx context.Context, b *bench, r *result) error {
 	if err != nil {
 		return err
 	}
+	var hooks []string
 	for _, u := range []string{rc.url, "http://" + dead + "/hooks"} {
 		id, err := b.admin.createWebhook(ctx, u)
 		if err != nil {
 			return fmt.Errorf("register webhook %s: %w", u, err)
 		}
-		defer b.admin.deleteWebhook(context.WithoutCancel(ctx), id) //nolint:errcheck // the bench's own database
+		hooks = append(hooks, id)
 	}
+	removeHooks := func() error {
+		for _, id := range hooks {
+			if err := b.admin.deleteWebhook(context.WithoutCancel(ctx), id); err != nil {
+				return fmt.Errorf("remove webhook: %w", err)
+			}
+		}
+		hooks = nil
+		return nil
+	}
+	defer removeHooks() //nolint:errcheck // on an error return only
 
-	// Full load: orders reaching confirmed.
 	before := b.cpu()
-	start := time.Now()
-	b.closedLoop(ctx, r, func(ctx context.Context, i int) error {
-		_, err := b.post(ctx, r, i)
-		return err
-	})
-	stopped := time.Now()
-	placed := b.placedThisRun()
-	if _, err := b.waitConfirmed(ctx, placed, 2*time.Minute); err != nil {
-		return err
-	}
-	timing, err := b.confirmTimes(ctx, placed)
+	with, err := b.confirmPhase(ctx, r)
 	if err != nil {
 		return err
 	}
-	rate := 0.0
-	if span := timing.last.Sub(start).Seconds(); span > 0 {
-		rate = float64(timing.confirmed) / span
-	}
-	r.figures = append(r.figures, figure{Key: "webhooks.confirmed_per_s", Label: "orders reaching confirmed, a dead and a live endpoint", Unit: "/s", Value: rate})
-	r.figures = append(r.figures, b.resourceFigures("webhooks", before, float64(timing.confirmed), "confirmed order")...)
+	r.figures = append(r.figures, b.resourceFigures("webhooks", before, float64(with.confirmed), "confirmed order")...)
 
 	// The live endpoint's backlog when the load stopped, and its drain.
-	committed, err := b.admin.countEvents(ctx, start, stopped)
+	committed, err := b.admin.countEvents(ctx, with.start, with.stopped)
 	if err != nil {
 		return err
 	}
-	backlog := committed - rc.receivedBy(start, stopped, stopped)
-	if err := rc.waitAll(ctx, start, stopped, committed, 2*time.Minute); err != nil {
+	backlog := committed - rc.receivedBy(with.start, with.stopped, with.stopped)
+	if err := rc.waitAll(ctx, with.start, with.stopped, committed, 2*time.Minute); err != nil {
 		return err
 	}
 	r.figures = append(r.figures,
 		figure{Key: "webhooks.backlog_at_stop", Label: "live endpoint: events not yet received as the load stopped", Unit: fmt.Sprintf("of %d", committed), Value: float64(backlog)},
-		figure{Key: "webhooks.drained_s", Label: "live endpoint: all received, after the load stopped", Unit: "s", Value: rc.lastArrival(start, stopped).Sub(stopped).Seconds()})
+		figure{Key: "webhooks.drained_s", Label: "live endpoint: all received, after the load stopped", Unit: "s", Value: rc.lastArrival(with.start, with.stopped).Sub(with.stopped).Seconds()})
 
 	// At a steady rate: commit to the receiver's 2xx.
-	if err := b.settle(ctx); err != nil {
-		return err
-	}
 	from := time.Now()
 	if err := b.openLoop(ctx, r, b.o.rate, b.o.duration); err != nil {
 		return err
@@ -94,6 +92,20 @@ func runWebhooks(ctx context.Context, b *bench, r *result) error {
 	r.figures = append(r.figures,
 		figure{Key: "webhooks.commit_to_2xx_p50_ms", Label: "event commit to receiver 2xx p50 " + label, Unit: "ms", Value: lat.P50},
 		figure{Key: "webhooks.commit_to_2xx_p99_ms", Label: "event commit to receiver 2xx p99 " + label, Unit: "ms", Value: lat.P99})
+
+	if err := removeHooks(); err != nil {
+		return err
+	}
+	if err := b.settle(ctx); err != nil {
+		return err
+	}
+	none2, err := b.confirmPhase(ctx, r)
+	if err != nil {
+		return err
+	}
+	r.figures = append(r.figures,
+		figure{Key: "webhooks.confirmed_per_s", Label: "orders reaching confirmed, a dead and a live endpoint", Unit: "/s", Value: with.rate},
+		figure{Key: "webhooks.none_confirmed_per_s", Label: "orders reaching confirmed, no endpoint (before and after)", Unit: "/s", Value: (none1.rate + none2.rate) / 2})
 	return nil
 }
 

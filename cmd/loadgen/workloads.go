@@ -59,42 +59,63 @@ func runPlace(ctx context.Context, b *bench, r *result) error {
 // timestamps), so a backlog the engine has not worked off counts against it.
 func runConfirm(ctx context.Context, b *bench, r *result) error {
 	before := b.cpu()
-	start := time.Now()
-	b.closedLoop(ctx, r, func(ctx context.Context, i int) error {
-		_, err := b.post(ctx, r, i)
-		return err
-	})
-	placed := b.placedThisRun()
-	outcome, err := b.waitConfirmed(ctx, placed, 2*time.Minute)
+	p, err := b.confirmPhase(ctx, r)
 	if err != nil {
 		return err
 	}
-	r.elapsed = time.Since(start)
-	// The confirmation e-mails are part of an order's cost: CPU is read once they are sent.
-	if err := b.settle(ctx); err != nil {
-		return err
-	}
-	r.figures = append(r.figures, b.resourceFigures("confirm", before, float64(outcome.confirmed), "confirmed order")...)
-	timing, err := b.confirmTimes(ctx, placed)
-	if err != nil {
-		return err
-	}
-	rate := 0.0
-	if span := timing.last.Sub(start).Seconds(); span > 0 {
-		rate = float64(timing.confirmed) / span
-	}
+	r.elapsed = time.Since(p.start)
+	// The confirmation e-mails are part of an order's cost: CPU is read once
+	// they are sent (confirmPhase settles).
+	r.figures = append(r.figures, b.resourceFigures("confirm", before, float64(p.confirmed), "confirmed order")...)
 	r.figures = append(r.figures,
-		figure{Key: "confirm.confirmed_per_s", Label: "orders reaching confirmed", Unit: "/s", Value: rate},
-		figure{Key: "confirm.not_confirmed", Label: "orders failed, cancelled or stuck", Unit: "", Value: float64(outcome.failed + outcome.stuck)},
+		figure{Key: "confirm.confirmed_per_s", Label: "orders reaching confirmed", Unit: "/s", Value: p.rate},
+		figure{Key: "confirm.not_confirmed", Label: "orders failed, cancelled or stuck", Unit: "", Value: float64(p.outcome.failed + p.outcome.stuck)},
 	)
-	if len(placed) > 0 {
-		events, err := b.historyEvents(ctx, placed[len(placed)-1].ID)
+	if p.last.ID != "" {
+		events, err := b.historyEvents(ctx, p.last.ID)
 		if err != nil {
 			return err
 		}
 		r.figures = append(r.figures, figure{Key: "confirm.history_events", Label: "history events per order to confirmed (e-mail incl.)", Value: float64(events)})
 	}
 	return nil
+}
+
+// phase is one closed-loop run of orders to confirmed.
+type phase struct {
+	start, stopped time.Time // of the load
+	outcome        confirmOutcome
+	confirmed      int
+	rate           float64     // orders confirmed per second, from the first POST to the last confirmation
+	last           placedOrder // the last order placed
+}
+
+// confirmPhase places orders in a closed loop for -duration, waits until
+// each is confirmed, and settles (unmeasured) before returning.
+func (b *bench) confirmPhase(ctx context.Context, r *result) (phase, error) {
+	p := phase{start: time.Now()}
+	b.closedLoop(ctx, r, func(ctx context.Context, i int) error {
+		_, err := b.post(ctx, r, i)
+		return err
+	})
+	p.stopped = time.Now()
+	placed := b.placedThisRun()
+	var err error
+	if p.outcome, err = b.waitConfirmed(ctx, placed, 2*time.Minute); err != nil {
+		return p, err
+	}
+	timing, err := b.confirmTimes(ctx, placed)
+	if err != nil {
+		return p, err
+	}
+	p.confirmed = timing.confirmed
+	if span := timing.last.Sub(p.start).Seconds(); span > 0 {
+		p.rate = float64(timing.confirmed) / span
+	}
+	if len(placed) > 0 {
+		p.last = placed[len(placed)-1]
+	}
+	return p, b.settle(ctx)
 }
 
 type placedOrder struct {
