@@ -56,11 +56,11 @@ type PumpResult struct {
 }
 
 const (
-	pumpBatch     = 32                    // deliveries read at a time
-	pumpParallel  = 8                     // attempts in flight per endpoint
-	pumpHeartbeat = 5 * time.Second       // at most this long between heartbeats
-	pumpGather    = 25 * time.Millisecond // after a wake-up, for more events to commit
-	endpointAge   = time.Second           // how stale the pump's copy of its endpoint may be
+	pumpBatch     = 32                     // deliveries read at a time
+	pumpParallel  = 8                      // attempts in flight per endpoint
+	pumpHeartbeat = 5 * time.Second        // at most this long between heartbeats
+	pumpGather    = 250 * time.Millisecond // the least time between two reads of what is due, after a wake-up
+	endpointAge   = time.Second            // how stale the pump's copy of its endpoint may be
 )
 
 // pump is one run's state.
@@ -97,11 +97,13 @@ func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
 	// comes due; a retry it does not know of waits at most pumpHeartbeat.
 	var next *time.Time
 	known := false
+	var lastLook time.Time // when the run last read what is due
 	for {
 		activity.RecordHeartbeat(ctx)
 		if res, err := p.refresh(ctx); res != nil || err != nil {
 			return *res, err
 		}
+		lastLook = time.Now()
 		due, err := w.Store.Due(ctx, in.EndpointID, p.clock(), pumpBatch)
 		if err != nil {
 			return PumpResult{}, err
@@ -149,7 +151,9 @@ func (w *Webhooks) Pump(ctx context.Context, in PumpInput) (PumpResult, error) {
 		case <-ctx.Done():
 			return PumpResult{}, ctx.Err()
 		case <-wake:
-			time.Sleep(pumpGather) // one read for the events committing together
+			// At most one look per pumpGather: under load, one read and one
+			// write carry many events; a lone event goes at once.
+			time.Sleep(time.Until(lastLook.Add(pumpGather)))
 		case <-time.After(max(wait, time.Millisecond)):
 		}
 		if next != nil && !next.After(p.clock()) {
