@@ -79,7 +79,7 @@ type Webhooks interface {
 	Delete(ctx context.Context, id uuid.UUID) error
 	RotateSecret(ctx context.Context, id uuid.UUID) (events.Endpoint, error)
 	SendTest(ctx context.Context, id uuid.UUID) (events.Delivery, error)
-	Deliveries(ctx context.Context, id uuid.UUID, f events.DeliveryFilter) (page.Page[events.Delivery], int64, error)
+	Deliveries(ctx context.Context, id uuid.UUID, f events.DeliveryFilter) (page.Page[events.Delivery], *int64, error)
 	Redeliver(ctx context.Context, id, delivery uuid.UUID) (events.Delivery, error)
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -228,4 +229,39 @@ lines:
 	}
 	t.Fatalf("no log line %q in:\n%s", msg, b.String())
 	return nil
+}
+
+// A webhook delivery is a trace of its own, linked to the request that
+// made its event: an operator follows a delivery back to the order.
+func TestWebhookDeliveryLinksToTheOrdersTrace(t *testing.T) {
+	t.Parallel()
+	spans := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
+	p := newPlatform(t, func(s *settings) { s.tracer = tp })
+	rc := newReceiver(t, nil)
+	p.registerWebhook(rc.url(), "order.placed")
+	mug := p.newProduct(1290, "EUR", 10)
+	_, token := p.newUser(false, true)
+	resp := p.api.Do(http.MethodPost, "/api/v1/orders/", "Authorization: Bearer "+token, "Idempotency-Key: "+uuid.NewString(),
+		traceparent, orderBody("tok_approve", line(mug.ID, 1)))
+	var o order
+	decode(t, resp.Body.Bytes(), &o)
+	rc.waitAccepted(1, 20*time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, s := range spans.GetSpans() {
+			if s.Name != "webhook: deliver" || attrOf(s, "order.id") != o.ID {
+				continue
+			}
+			if s.Parent.IsValid() || len(s.Links) != 1 || s.Links[0].SpanContext.TraceID().String() != incomingTraceID ||
+				attrOf(s, "event.type") != "order.placed" || attrOf(s, "http.response.status_code") != "200" {
+				t.Fatalf("delivery span %+v: want a root linked to trace %s", s, incomingTraceID)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no webhook: deliver span for the order")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

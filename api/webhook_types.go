@@ -92,6 +92,7 @@ type ListDeliveriesInput struct {
 	WebhookIDPath
 	State string `query:"state" enum:"pending,succeeded,failed,abandoned"`
 	CursorInput
+	Count bool  `query:"count" default:"false" doc:"Also answer how many match in all"`
 	Limit int32 `query:"limit" minimum:"1" maximum:"100" default:"20"`
 }
 

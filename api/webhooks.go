@@ -125,12 +125,12 @@ func (h *handlers) testWebhook(ctx context.Context, in *WebhookIDPath) (*Deliver
 
 func (h *handlers) listDeliveries(ctx context.Context, in *ListDeliveriesInput) (*ListOutput[DeliveryPublic], error) {
 	found, n, err := h.Webhooks.Deliveries(ctx, in.ID, events.DeliveryFilter{
-		State: events.DeliveryState(in.State), Page: page.Request{Cursor: in.Cursor, Limit: in.Limit},
+		State: events.DeliveryState(in.State), Page: page.Request{Cursor: in.Cursor, Limit: in.Limit}, Count: in.Count,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(found, publicDelivery, &n), nil
+	return pageOf(found, publicDelivery, n), nil
 }
 
 func (h *handlers) redeliver(ctx context.Context, in *DeliveryIDPath) (*DeliveryOutput, error) {

@@ -57,18 +57,19 @@ type Due struct {
 type DeliveryFilter struct {
 	State DeliveryState // empty: every state
 	Page  page.Request
+	Count bool // also count every match
 }
 
-// Deliveries pages through an endpoint's deliveries, newest first, and
-// counts every match.
-func (s *Store) Deliveries(ctx context.Context, endpoint uuid.UUID, f DeliveryFilter) (page.Page[Delivery], int64, error) {
+// Deliveries pages through an endpoint's deliveries, newest first; with
+// f.Count, it also counts every match.
+func (s *Store) Deliveries(ctx context.Context, endpoint uuid.UUID, f DeliveryFilter) (page.Page[Delivery], *int64, error) {
 	if _, err := s.Endpoint(ctx, endpoint); err != nil {
-		return page.Page[Delivery]{}, 0, err
+		return page.Page[Delivery]{}, nil, err
 	}
 	p := db.ListDeliveriesParams{EndpointID: endpoint, Limit: f.Page.Fetch()}
 	var err error
 	if p.AfterCreated, p.AfterID, err = f.Page.After(); err != nil {
-		return page.Page[Delivery]{}, 0, err
+		return page.Page[Delivery]{}, nil, err
 	}
 	if f.State != "" {
 		st := string(f.State)
@@ -76,14 +77,18 @@ func (s *Store) Deliveries(ctx context.Context, endpoint uuid.UUID, f DeliveryFi
 	}
 	rows, err := s.db.Q().ListDeliveries(ctx, p)
 	if err != nil {
-		return page.Page[Delivery]{}, 0, dbErrors.Of(err)
+		return page.Page[Delivery]{}, nil, dbErrors.Of(err)
 	}
 	out := make([]Delivery, len(rows))
 	for i, r := range rows {
 		out[i] = deliveryFromDB(r.WebhookDelivery, r.EventID, r.EventType)
 	}
+	pg := page.Of(out, f.Page, func(d Delivery) page.Position { return page.Position{CreatedAt: d.CreatedAt, ID: d.ID} })
+	if !f.Count {
+		return pg, nil, nil
+	}
 	n, err := s.db.Q().CountDeliveries(ctx, db.CountDeliveriesParams{EndpointID: endpoint, State: p.State})
-	return page.Of(out, f.Page, func(d Delivery) page.Position { return page.Position{CreatedAt: d.CreatedAt, ID: d.ID} }), n, dbErrors.Of(err)
+	return pg, &n, dbErrors.Of(err)
 }
 
 // Delivery is one of an endpoint's deliveries.

@@ -225,7 +225,7 @@ func (e *Endpoints) SendTest(ctx context.Context, id uuid.UUID) (Delivery, error
 }
 
 // Deliveries pages through an endpoint's deliveries, newest first.
-func (e *Endpoints) Deliveries(ctx context.Context, id uuid.UUID, f DeliveryFilter) (page.Page[Delivery], int64, error) {
+func (e *Endpoints) Deliveries(ctx context.Context, id uuid.UUID, f DeliveryFilter) (page.Page[Delivery], *int64, error) {
 	return e.store.Deliveries(ctx, id, f)
 }
 

@@ -103,11 +103,11 @@ func TestEventsCommitWithTheirChange(t *testing.T) {
 		ep   events.Endpoint
 		want int
 	}{{all, 2}, {confirmedOnly, 1}, {off, 0}} {
-		_, n, err := f.ev.Deliveries(t.Context(), c.ep.ID, events.DeliveryFilter{Page: pageOf(100)})
+		_, n, err := f.ev.Deliveries(t.Context(), c.ep.ID, events.DeliveryFilter{Page: pageOf(100), Count: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n != int64(c.want) {
+		if *n != int64(c.want) {
 			t.Errorf("endpoint %v %v got %d deliveries, want %d", c.ep.EventTypes, c.ep.Enabled, n, c.want)
 		}
 	}
@@ -189,9 +189,9 @@ func TestPurgeRemovesOldEventsAndTheirDeliveries(t *testing.T) {
 		t.Fatalf("purged %d (%v), want 1", n, err)
 	}
 	evs, _ := f.ev.After(t.Context(), 0, &o)
-	_, deliveries, _ := f.ev.Deliveries(t.Context(), ep.ID, events.DeliveryFilter{Page: pageOf(100)})
-	if len(evs) != 1 || evs[0].Type != "order.confirmed" || deliveries != 1 {
-		t.Errorf("after the purge: events %+v, %d deliveries", evs, deliveries)
+	_, deliveries, _ := f.ev.Deliveries(t.Context(), ep.ID, events.DeliveryFilter{Page: pageOf(100), Count: true})
+	if len(evs) != 1 || evs[0].Type != "order.confirmed" || deliveries == nil || *deliveries != 1 {
+		t.Errorf("after the purge: events %+v, %v deliveries", evs, deliveries)
 	}
 }
 
