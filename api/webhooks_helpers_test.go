@@ -207,6 +207,25 @@ func (p *platform) waitDelivery(hookID, deliveryID string, limit time.Duration) 
 	}
 }
 
+// waitWebhook reads the endpoint until done says so.
+func (p *platform) waitWebhook(id string, done func(webhook) bool, limit time.Duration) webhook {
+	p.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		var w webhook
+		if code := p.do(http.MethodGet, "/api/v1/webhooks/"+id, p.admin, nil, &w); code != http.StatusOK {
+			p.t.Fatalf("read webhook: %d", code)
+		}
+		if done(w) {
+			return w
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("webhook %+v, still not as wanted after %s", w, limit)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // sendTest asks for a webhook.test delivery and returns it.
 func (p *platform) sendTest(hookID string) delivery {
 	p.t.Helper()

@@ -103,14 +103,13 @@ func TestWebhooksDeliverAnOrdersLifecycle(t *testing.T) {
 	}
 
 	// Each delivery succeeded at its first attempt, and nothing came twice.
-	time.Sleep(500 * time.Millisecond)
-	if n := len(rc.hits()); n != len(want) {
-		t.Errorf("the receiver got %d requests, want %d", n, len(want))
-	}
 	for _, d := range p.deliveries(hook.ID) {
-		if d.State != "succeeded" || len(d.Attempts) != 1 || d.Attempts[0].StatusCode != http.StatusOK {
+		if d = p.waitDelivery(hook.ID, d.ID, 20*time.Second); d.State != "succeeded" || len(d.Attempts) != 1 || d.Attempts[0].StatusCode != http.StatusOK {
 			t.Errorf("delivery %+v", d)
 		}
+	}
+	if n := len(rc.hits()); n != len(want) {
+		t.Errorf("the receiver got %d requests, want %d", n, len(want))
 	}
 }
 
@@ -220,9 +219,9 @@ func TestWebhookRefusalsAndGone(t *testing.T) {
 	if gone.State != "failed" || gone.Attempts[0].StatusCode != 410 {
 		t.Fatalf("a 410: %+v", gone)
 	}
-	var w webhook
-	p.do(http.MethodGet, "/api/v1/webhooks/"+hook.ID, p.admin, nil, &w)
-	if w.Enabled || !strings.Contains(w.DisabledReason, "410") {
+	// The pump records the attempt, then disables the endpoint.
+	w := p.waitWebhook(hook.ID, func(w webhook) bool { return !w.Enabled }, 20*time.Second)
+	if !strings.Contains(w.DisabledReason, "410") {
 		t.Fatalf("after a 410 the endpoint is %+v", w)
 	}
 	if code := p.do(http.MethodPost, "/api/v1/webhooks/"+hook.ID+"/test", p.admin, nil, nil); code != http.StatusConflict {
