@@ -184,16 +184,17 @@ var scenarios = map[string]func(l *live) string{
 		id := uuid.New()
 		due := time.Now().Add(time.Second)
 		l.hooks.script(id,
-			activities.PumpResult{Idle: true, NextDue: &due}, // a retry due in a second: a timer
+			activities.PumpResult{Idle: true, NextDue: &due}, // the start's wake-up is pending: no sleep
+			activities.PumpResult{Idle: true, NextDue: &due}, // a retry due: a timer
 			activities.PumpResult{Idle: true},                // nothing pending: asleep until woken
 			activities.PumpResult{Disabled: true, DisabledNow: true, Reason: "the endpoint answered 410 Gone"})
 		if err := l.orders.WakeEndpoint(l.t.Context(), id); err != nil { // starts it
 			l.t.Fatal(err)
 		}
 		deadline := time.Now().Add(20 * time.Second)
-		for l.hooks.pumped(id) < 2 {
+		for l.hooks.pumped(id) < 3 {
 			if time.Now().After(deadline) {
-				l.t.Fatalf("%d pumps in 20s, want 2", l.hooks.pumped(id))
+				l.t.Fatalf("%d pumps in 20s, want 3", l.hooks.pumped(id))
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
@@ -203,8 +204,8 @@ var scenarios = map[string]func(l *live) string{
 		if err := l.client.GetWorkflow(l.t.Context(), workflows.WebhookEndpointID(id), "").Get(l.t.Context(), nil); err != nil {
 			l.t.Fatal(err)
 		}
-		if n := l.hooks.pumped(id); n != 3 {
-			l.t.Fatalf("%d pumps, want 3", n)
+		if n := l.hooks.pumped(id); n != 4 {
+			l.t.Fatalf("%d pumps, want 4", n)
 		}
 		return workflows.WebhookEndpointID(id)
 	},

@@ -83,9 +83,9 @@ func WebhookEndpoint(ctx workflow.Context, in WebhookEndpointInput) error {
 			}
 			return nil
 		}
-		for wake.ReceiveAsync(nil) { // the pump served these
-		}
-		if res.Idle {
+		// A wake-up that came while the pump ended is for a delivery the pump
+		// may not have seen: pump again rather than sleep.
+		if res.Idle && !wake.ReceiveAsync(nil) {
 			sleep := idleSleep
 			if res.NextDue != nil {
 				sleep = max(res.NextDue.Sub(workflow.Now(ctx)), time.Millisecond)
@@ -96,6 +96,8 @@ func WebhookEndpoint(ctx workflow.Context, in WebhookEndpointInput) error {
 			sel.AddReceive(wake, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
 			sel.Select(ctx)
 			stopTimer()
+		}
+		for wake.ReceiveAsync(nil) { // the next pump serves these too
 		}
 		if pumps >= pumpsPerRun || workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
 			return workflow.NewContinueAsNewError(ctx, WebhookEndpointName, in)
