@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -68,7 +67,7 @@ func (h *handlers) registerStreams(api huma.API, tags []string) {
 // lastStatus tells whether an order's status is one nothing follows.
 func lastStatus(s string) bool {
 	st := orders.Status(s)
-	return slices.Contains(orders.Statuses(), st) && st.Terminal()
+	return st.Valid() && st.Terminal()
 }
 
 // resumeAfter is the seq a stream starts after: Last-Event-ID's event, or,

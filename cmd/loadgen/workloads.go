@@ -279,18 +279,10 @@ func runMix(ctx context.Context, b *bench, r *result) error {
 // runRate places orders at a fixed arrival rate (open loop: an arrival does
 // not wait for the one before), then times each from placed to confirmed.
 func runRate(ctx context.Context, b *bench, r *result) error {
-	interval := time.Duration(float64(time.Second) / b.o.rate)
-	runCtx, cancel := context.WithTimeout(ctx, b.o.duration)
-	defer cancel()
-	var wg sync.WaitGroup
 	start := time.Now()
-	for i := 0; ; i++ {
-		if err := sleep(runCtx, time.Until(start.Add(time.Duration(i)*interval))); err != nil {
-			break
-		}
-		wg.Go(func() { _, _ = b.post(ctx, r, i) })
+	if err := b.openLoop(ctx, r, b.o.rate, b.o.duration); err != nil {
+		return err
 	}
-	wg.Wait()
 	r.elapsed = time.Since(start)
 	placed := b.placedThisRun()
 	if _, err := b.waitConfirmed(ctx, placed, 2*time.Minute); err != nil {
