@@ -43,6 +43,7 @@ const (
 	ErrTypeInvalidTransition = "InvalidTransition"
 	ErrTypeNoLines           = "NoLines"
 	ErrTypeOrderNotFound     = "OrderNotFound"
+	ErrTypeRefundRefused     = "RefundRefused"
 )
 
 // businessFailures are the domain's errors that no retry can change.
@@ -54,6 +55,8 @@ var businessFailures = []struct {
 	{orders.ErrInvalidTransition, ErrTypeInvalidTransition},
 	{orders.ErrNoLines, ErrTypeNoLines},
 	{orders.ErrNotFound, ErrTypeOrderNotFound},
+	{orders.ErrRefundExceeds, ErrTypeRefundRefused},
+	{orders.ErrNothingToRefund, ErrTypeRefundRefused},
 }
 
 // failure returns err as Temporal should see it: a business failure becomes
@@ -64,6 +67,9 @@ func failure(err error) error {
 		if errors.Is(err, f.err) {
 			return temporal.NewNonRetryableApplicationError(err.Error(), f.errType, nil)
 		}
+	}
+	if lines := (*orders.RefundLinesError)(nil); errors.As(err, &lines) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeRefundRefused, nil)
 	}
 	return err
 }

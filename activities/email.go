@@ -22,8 +22,8 @@ type Emails struct {
 }
 
 // EmailRequest names a template, its data and the recipient; or, for an
-// e-mail about an order, the order: recipient and data are then read from
-// it as the e-mail is sent. It never holds a password: templates get none.
+// e-mail about an order, the order: recipient and data (but the reason)
+// are then read from it as the e-mail is sent. It never holds a password: templates get none.
 type EmailRequest struct {
 	To       string          `json:"to,omitempty"`
 	Template emails.Template `json:"template"`
@@ -37,7 +37,7 @@ type EmailRequest struct {
 // logged, not retried for a day.
 func (e *Emails) SendEmail(ctx context.Context, req EmailRequest) error {
 	if req.OrderID != uuid.Nil {
-		built, err := e.confirmationEmail(ctx, req.OrderID)
+		built, err := e.orderEmail(ctx, req)
 		if err != nil {
 			return failure(err)
 		}
@@ -81,9 +81,13 @@ func (e *Emails) SendEmail(ctx context.Context, req EmailRequest) error {
 	return nil
 }
 
-// confirmationEmail reads the order and its customer's address into the
-// order-confirmation e-mail.
-func (e *Emails) confirmationEmail(ctx context.Context, orderID uuid.UUID) (EmailRequest, error) {
+// orderEmail reads the order and its customer's address into an e-mail
+// about the order (the confirmation unless the request names another).
+func (e *Emails) orderEmail(ctx context.Context, req EmailRequest) (EmailRequest, error) {
+	orderID := req.OrderID
+	if req.Template == "" {
+		req.Template = emails.OrderConfirmation
+	}
 	order, err := e.Orders.Get(ctx, orderID)
 	if err != nil {
 		return EmailRequest{}, err
@@ -96,8 +100,8 @@ func (e *Emails) confirmationEmail(ctx context.Context, orderID uuid.UUID) (Emai
 	for i, l := range order.Lines {
 		summary[i] = fmt.Sprintf("%d x %s (%s) at %s", l.Quantity, l.Name, l.SKU, emails.Money(l.UnitPriceCents, order.Currency))
 	}
-	return EmailRequest{To: email, Template: emails.OrderConfirmation, Data: emails.Data{
+	return EmailRequest{To: email, Template: req.Template, Data: emails.Data{
 		ProjectName: e.ProjectName, Email: email, OrderID: orderID.String(),
-		Total: emails.Money(order.TotalCents, order.Currency), Lines: summary,
+		Total: emails.Money(order.TotalCents, order.Currency), Lines: summary, Reason: req.Data.Reason,
 	}}, nil
 }

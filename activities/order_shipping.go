@@ -29,16 +29,25 @@ func (o *Orders) CancelShipment(ctx context.Context, orderID uuid.UUID) error {
 	if err := o.Carrier.CancelShipment(ctx, s.CarrierRef); err != nil {
 		return err
 	}
-	return o.Store.SetShipmentStatus(ctx, orderID, orders.ShipmentCancelled)
+	return o.Store.CancelShipment(ctx, orderID)
 }
 
-// MarkShipmentInput records what the carrier (or an operator) said.
+// MarkShipmentInput records what the carrier (or an operator) said: the
+// shipment's progress and, as it ships, its carrier and tracking.
 type MarkShipmentInput struct {
 	OrderID uuid.UUID             `json:"order_id"`
 	Status  orders.ShipmentStatus `json:"status"` // shipped or delivered
+	*orders.ShipmentDetails
 }
 
 // MarkShipment records the shipment's progress.
 func (o *Orders) MarkShipment(ctx context.Context, in MarkShipmentInput) error {
-	return o.Store.SetShipmentStatus(ctx, in.OrderID, in.Status)
+	if in.Status == orders.ShipmentDelivered {
+		return o.Store.MarkDelivered(ctx, in.OrderID)
+	}
+	var d orders.ShipmentDetails
+	if in.ShipmentDetails != nil {
+		d = *in.ShipmentDetails
+	}
+	return o.Store.MarkShipped(ctx, in.OrderID, d)
 }

@@ -49,9 +49,9 @@ func (o *Orders) Transition(ctx context.Context, in TransitionInput) error {
 // the step that causes it. Both halves are idempotent, so a retry never
 // charges twice nor records the change twice; a decline is non-retryable and
 // leaves the order where it was.
-func (o *Orders) ConfirmOrder(ctx context.Context, in TransitionInput) error {
-	if err := o.authorizePayment(ctx, in.OrderID); err != nil {
+func (o *Orders) ConfirmOrder(ctx context.Context, in ConfirmInput) error {
+	if err := o.authorizePayment(ctx, in.OrderID, in.AuthorizationTTL); err != nil {
 		return err
 	}
-	return o.Transition(ctx, in)
+	return o.Transition(ctx, in.TransitionInput)
 }

@@ -40,9 +40,9 @@ type countingGateway struct {
 	authorizations atomic.Int32
 }
 
-func (g *countingGateway) Authorize(ctx context.Context, key string, amount int64, currency, token string) (string, error) {
+func (g *countingGateway) Authorize(ctx context.Context, a activities.Authorize) (activities.Authorized, error) {
 	g.authorizations.Add(1)
-	return g.SimulatedGateway.Authorize(ctx, key, amount, currency, token)
+	return g.SimulatedGateway.Authorize(ctx, a)
 }
 
 func newFixture(t *testing.T, stock [2]int32, qty [2]int32, token string) *fixture {

@@ -33,6 +33,7 @@ var problems = []struct {
 	{accounts.ErrNotFound, http.StatusNotFound, ""},
 	{catalog.ErrNotFound, http.StatusNotFound, ""},
 	{orders.ErrNotFound, http.StatusNotFound, ""},
+	{orders.ErrRefundNotFound, http.StatusNotFound, ""},
 	{events.ErrNotFound, http.StatusNotFound, ""},
 	{events.ErrEndpointNotFound, http.StatusNotFound, ""},
 	{events.ErrDeliveryNotFound, http.StatusNotFound, ""},
@@ -48,6 +49,7 @@ var problems = []struct {
 	{accounts.ErrUnauthenticated, http.StatusUnauthorized, ""},
 	{accounts.ErrInactive, http.StatusForbidden, ""},
 	{errNotSuperuser, http.StatusForbidden, ""},
+	{errBadSignature, http.StatusBadRequest, ""},
 	{orders.ErrNotAllowed, http.StatusForbidden, ""},
 	{accounts.ErrRegistrationClosed, http.StatusForbidden, ""},
 	{accounts.ErrSuperuserSelfDelete, http.StatusForbidden, ""},
@@ -68,6 +70,7 @@ var problems = []struct {
 
 	{orders.ErrWorkflowNotStarted, http.StatusServiceUnavailable, ""},
 	{emails.ErrDisabled, http.StatusServiceUnavailable, ""},
+	{errProviderEventsOff, http.StatusServiceUnavailable, ""},
 }
 
 // outage is an error that says a dependency (the database, Temporal) cannot
@@ -88,6 +91,7 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		lines    *orders.LinesError
 		rejected *orders.RejectedError
 		badURL   *events.URLError
+		refund   *orders.RefundLinesError
 	)
 	switch {
 	case errors.As(err, &status):
@@ -96,6 +100,8 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		return huma.Error422UnprocessableEntity("some lines cannot be ordered", lineDetails(lines, nil)...)
 	case errors.As(err, &rejected):
 		return huma.Error409Conflict(rejected.Reason)
+	case errors.As(err, &refund):
+		return refundLineDetails(refund)
 	case errors.As(err, &badURL):
 		return huma.Error422UnprocessableEntity(events.ErrBadURL.Error(), &huma.ErrorDetail{Location: "body.url", Message: badURL.Reason})
 	}

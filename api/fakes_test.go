@@ -73,7 +73,7 @@ func (f *fakeOrders) List(_ context.Context, by orders.Viewer, filter orders.Fil
 	return f.list(by, filter)
 }
 
-func (f *fakeOrders) Act(_ context.Context, by orders.Viewer, id uuid.UUID, a orders.Action, reason string) (orders.Order, bool, error) {
+func (f *fakeOrders) Act(_ context.Context, by orders.Viewer, id uuid.UUID, a orders.Action, reason string, _ *orders.ShipmentDetails) (orders.Order, bool, error) {
 	return f.act(by, id, a, reason)
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"github.com/acme/orders/internal/orders"
 )
@@ -29,38 +30,59 @@ var orderActions = map[orders.Action]struct{ id, summary string }{
 	orders.ActionCancel:  {"cancel-order", "Cancel an order until it ships; payment and stock are given back"},
 	orders.ActionApprove: {"approve-order", "Approve an order awaiting approval"},
 	orders.ActionReject:  {"reject-order", "Reject an order awaiting approval (it is cancelled)"},
-	orders.ActionShip:    {"ship-order", "Record that a confirmed order shipped (payment is captured)"},
+	orders.ActionShip:    {"ship-order", "Record that a confirmed order shipped, with its carrier and tracking (payment is captured)"},
 	orders.ActionDeliver: {"deliver-order", "Record that a shipped order was delivered"},
 }
 
 func (h *handlers) registerOrderActions(api huma.API, tags []string) {
 	for _, action := range orders.Askable() {
-		a := orderActions[action]
-		who := superuser
-		if orders.MayAsk(orders.PartyCustomer, action) {
-			who = loggedIn
+		if action == orders.ActionShip {
+			registerOrderAction(h, api, tags, action, func(in *ShipOrderInput) (string, *orders.ShipmentDetails) {
+				if in.Body == nil {
+					return "", nil
+				}
+				return in.Body.Reason, &orders.ShipmentDetails{
+					Carrier: in.Body.Carrier, TrackingNumber: in.Body.TrackingNumber, TrackingURL: in.Body.TrackingURL,
+				}
+			})
+			continue
 		}
-		handle(api, h, guarded(who, huma.Operation{
-			OperationID: a.id, Method: http.MethodPost, Path: "/orders/{order_id}/" + string(action), Summary: a.summary, Tags: tags,
-			DefaultStatus: http.StatusOK, Responses: map[string]*huma.Response{"202": stillRunning(api)},
-			Description: actionDescription(action),
-			Errors:      []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
-		}), func(ctx context.Context, in *OrderActionInput) (*OrderOutput, error) {
-			traceOrder(ctx, in.ID.String())
-			reason := ""
-			if in.Body != nil {
-				reason = in.Body.Reason
+		registerOrderAction(h, api, tags, action, func(in *OrderActionInput) (string, *orders.ShipmentDetails) {
+			if in.Body == nil {
+				return "", nil
 			}
-			o, done, err := h.Orders.Act(ctx, viewer(ctx), in.ID, action, reason)
-			if err != nil {
-				return nil, err
-			}
-			if !done {
-				return orderOutput(o, http.StatusAccepted), nil // accepted, still running
-			}
-			return orderOutput(o, http.StatusOK), nil
+			return in.Body.Reason, nil
 		})
 	}
+}
+
+// registerOrderAction registers one action, whose input I gives the order,
+// the reason and, for ship, the shipment's details.
+func registerOrderAction[I interface{ orderID() uuid.UUID }](h *handlers, api huma.API, tags []string, action orders.Action,
+	details func(*I) (string, *orders.ShipmentDetails)) {
+	a := orderActions[action]
+	who := superuser
+	if orders.MayAsk(orders.PartyCustomer, action) {
+		who = loggedIn
+	}
+	handle(api, h, guarded(who, huma.Operation{
+		OperationID: a.id, Method: http.MethodPost, Path: "/orders/{order_id}/" + string(action), Summary: a.summary, Tags: tags,
+		DefaultStatus: http.StatusOK, Responses: map[string]*huma.Response{"202": stillRunning(api)},
+		Description: actionDescription(action),
+		Errors:      []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
+	}), func(ctx context.Context, in *I) (*OrderOutput, error) {
+		id := (*in).orderID()
+		traceOrder(ctx, id.String())
+		reason, shipment := details(in)
+		o, done, err := h.Orders.Act(ctx, viewer(ctx), id, action, reason, shipment)
+		if err != nil {
+			return nil, err
+		}
+		if !done {
+			return orderOutput(o, http.StatusAccepted), nil // accepted, still running
+		}
+		return orderOutput(o, http.StatusOK), nil
+	})
 }
 
 // actionDescription tells, from the lifecycle table, from which statuses

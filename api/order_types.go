@@ -91,11 +91,24 @@ type OrderIDPath struct {
 	ID uuid.UUID `path:"order_id"`
 }
 
+func (p OrderIDPath) orderID() uuid.UUID { return p.ID }
+
 // OrderActionInput is an action on an order, with an optional reason.
 type OrderActionInput struct {
 	OrderIDPath
 	Body *struct {
 		Reason string `json:"reason,omitempty" maxLength:"500"`
+	}
+}
+
+// ShipOrderInput is ship, with what is known of the shipment.
+type ShipOrderInput struct {
+	OrderIDPath
+	Body *struct {
+		Reason         string `json:"reason,omitempty" maxLength:"500"`
+		Carrier        string `json:"carrier,omitempty" minLength:"1" maxLength:"100" example:"DHL"`
+		TrackingNumber string `json:"tracking_number,omitempty" minLength:"1" maxLength:"100" pattern:"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$" example:"00340434161094042557"`
+		TrackingURL    string `json:"tracking_url,omitempty" maxLength:"2000" format:"uri" pattern:"^https?://" example:"https://www.dhl.com/track?id=00340434161094042557"`
 	}
 }
 

@@ -23,13 +23,14 @@ func (h *handlers) registerOrders(api huma.API) {
 	}), h.listOrders)
 	handle(api, h, guarded(loggedIn, huma.Operation{
 		OperationID: "read-order", Method: http.MethodGet, Path: "/orders/{order_id}",
-		Summary: "An order with its lines", Tags: tags, Errors: []int{http.StatusNotFound},
+		Summary: "An order with its lines, payment and shipment", Tags: tags, Errors: []int{http.StatusNotFound},
 	}), h.readOrder)
 	handle(api, h, guarded(loggedIn, huma.Operation{
 		OperationID: "list-order-events", Method: http.MethodGet, Path: "/orders/{order_id}/events",
 		Summary: "An order's timeline: every status change and operator action", Tags: tags, Errors: []int{http.StatusNotFound},
 	}), h.orderEvents)
 	h.registerOrderActions(api, tags)
+	h.registerRefunds(api, tags)
 }
 
 func (h *handlers) placeOrder(ctx context.Context, in *PlaceOrderInput) (*OrderOutput, error) {

@@ -48,6 +48,9 @@ type Options struct {
 	RateLimits   RateLimits
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
 	TrustedProxies []netip.Prefix
+	// StripeWebhookSecret verifies the events Stripe sends (whsec_…);
+	// empty: they are refused.
+	StripeWebhookSecret string
 }
 
 // RateLimits are requests per client address in any minute; 0 means no limit.
@@ -116,6 +119,7 @@ func Register(api huma.API, d Deps) {
 	h.registerOrders(v1)
 	h.registerEvents(v1)
 	h.registerWebhooks(v1)
+	h.registerPaymentEvents(v1)
 	documentHeaders(api.OpenAPI())
 }
 

@@ -58,7 +58,10 @@ type Orders interface {
 	Get(ctx context.Context, by orders.Viewer, id uuid.UUID) (orders.Order, error)
 	List(ctx context.Context, by orders.Viewer, f orders.Filter) (page.Page[orders.Order], error)
 	Events(ctx context.Context, by orders.Viewer, id uuid.UUID) ([]orders.Event, error)
-	Act(ctx context.Context, by orders.Viewer, id uuid.UUID, a orders.Action, reason string) (o orders.Order, done bool, err error)
+	Act(ctx context.Context, by orders.Viewer, id uuid.UUID, a orders.Action, reason string, shipment *orders.ShipmentDetails) (o orders.Order, done bool, err error)
+	Refund(ctx context.Context, by orders.Viewer, id uuid.UUID, r orders.RefundRequest) (orders.Refund, bool, error)
+	Refunds(ctx context.Context, by orders.Viewer, id uuid.UUID) ([]orders.Refund, error)
+	TakeProviderEvent(ctx context.Context, e orders.ProviderEvent) (taken bool, err error)
 }
 
 // Events is the feed and its live streams.

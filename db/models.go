@@ -70,14 +70,21 @@ type OrderLine struct {
 }
 
 type Payment struct {
-	OrderID     uuid.UUID
-	Status      string
-	AmountCents int64
-	Currency    string
-	Gateway     string
-	GatewayRef  string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	OrderID       uuid.UUID
+	Status        string
+	AmountCents   int64
+	Currency      string
+	Gateway       string
+	GatewayRef    string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	CapturedCents int64
+	RefundedCents int64
+	AuthorizedAt  time.Time
+	ExpiresAt     *time.Time
+	Reauthorized  bool
+	DisputeStatus *string
+	DisputedCents int64
 }
 
 type Product struct {
@@ -92,13 +99,32 @@ type Product struct {
 	UpdatedAt   time.Time
 }
 
+type Refund struct {
+	ID          uuid.UUID
+	OrderID     uuid.UUID
+	AmountCents int64
+	Lines       []byte
+	Reason      string
+	Status      string
+	Source      string
+	Actor       string
+	ProviderRef *string
+	Failure     *string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
 type Shipment struct {
-	OrderID    uuid.UUID
-	Status     string
-	Carrier    string
-	CarrierRef string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	OrderID        uuid.UUID
+	Status         string
+	Carrier        string
+	CarrierRef     string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	TrackingNumber *string
+	TrackingUrl    *string
+	ShippedAt      *time.Time
+	DeliveredAt    *time.Time
 }
 
 type StockAdjustment struct {

@@ -189,13 +189,16 @@ func (q *Queries) GetOrderLines(ctx context.Context, orderID uuid.UUID) ([]Order
 const getOrderWithLines = `-- name: GetOrderWithLines :one
 SELECT orders.id, orders.customer_id, orders.status, orders.currency, orders.total_cents, orders.shipping_address, orders.payment_token, orders.idempotency_key, orders.request_hash, orders.failure_reason, orders.version, orders.workflow_started_at, orders.created_at, orders.updated_at, orders.workflow_claimed_until, orders.trace_context,
        l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
-       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities
+       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities,
+       ps.payment::jsonb AS payment, ps.shipment::jsonb AS shipment
 FROM orders, LATERAL (
     SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
            array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
            array_agg(quantity ORDER BY line_no) AS quantities
     FROM order_lines WHERE order_id = orders.id
-) l
+) l,
+LATERAL (SELECT (SELECT to_jsonb(p) FROM payments p WHERE p.order_id = orders.id) AS payment,
+                (SELECT to_jsonb(s) FROM shipments s WHERE s.order_id = orders.id) AS shipment) ps
 WHERE orders.id = $1
 `
 
@@ -206,9 +209,12 @@ type GetOrderWithLinesRow struct {
 	Names           []string
 	UnitPricesCents []int64
 	Quantities      []int32
+	Payment         []byte
+	Shipment        []byte
 }
 
-// The order and its lines in one round trip, the lines as arrays in line order.
+// The order, its lines (as arrays in line order), its payment and its
+// shipment (as JSON, null when none) in one round trip.
 func (q *Queries) GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrderWithLinesRow, error) {
 	row := q.db.QueryRow(ctx, getOrderWithLines, id)
 	var i GetOrderWithLinesRow
@@ -234,6 +240,8 @@ func (q *Queries) GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrder
 		&i.Names,
 		&i.UnitPricesCents,
 		&i.Quantities,
+		&i.Payment,
+		&i.Shipment,
 	)
 	return i, err
 }
@@ -241,13 +249,16 @@ func (q *Queries) GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrder
 const listOrders = `-- name: ListOrders :many
 SELECT orders.id, orders.customer_id, orders.status, orders.currency, orders.total_cents, orders.shipping_address, orders.payment_token, orders.idempotency_key, orders.request_hash, orders.failure_reason, orders.version, orders.workflow_started_at, orders.created_at, orders.updated_at, orders.workflow_claimed_until, orders.trace_context,
        l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
-       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities
+       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities,
+       ps.payment::jsonb AS payment, ps.shipment::jsonb AS shipment
 FROM orders, LATERAL (
     SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
            array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
            array_agg(quantity ORDER BY line_no) AS quantities
     FROM order_lines WHERE order_id = orders.id
-) l
+) l,
+LATERAL (SELECT (SELECT to_jsonb(p) FROM payments p WHERE p.order_id = orders.id) AS payment,
+                (SELECT to_jsonb(s) FROM shipments s WHERE s.order_id = orders.id) AS shipment) ps
 WHERE ($1::uuid IS NULL OR orders.customer_id = $1)
   AND ($2::order_status IS NULL OR orders.status = $2)
   AND ($3::timestamptz IS NULL OR orders.created_at >= $3)
@@ -275,6 +286,8 @@ type ListOrdersRow struct {
 	Names           []string
 	UnitPricesCents []int64
 	Quantities      []int32
+	Payment         []byte
+	Shipment        []byte
 }
 
 // A keyset page in a stable order (newest first, id breaking ties), each
@@ -318,6 +331,8 @@ func (q *Queries) ListOrders(ctx context.Context, arg ListOrdersParams) ([]ListO
 			&i.Names,
 			&i.UnitPricesCents,
 			&i.Quantities,
+			&i.Payment,
+			&i.Shipment,
 		); err != nil {
 			return nil, err
 		}

@@ -7,13 +7,65 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
 
+const addRefunded = `-- name: AddRefunded :one
+UPDATE payments SET refunded_cents = refunded_cents + $1,
+    status = CASE WHEN refunded_cents + $1 = 0 THEN 'captured'
+                  WHEN refunded_cents + $1 = captured_cents THEN 'refunded'
+                  ELSE 'partially_refunded' END
+WHERE order_id = $2 AND status IN ('captured', 'partially_refunded', 'refunded')
+  AND refunded_cents + $1 BETWEEN 0 AND captured_cents
+RETURNING order_id, status, amount_cents, currency, gateway, gateway_ref, created_at, updated_at, captured_cents, refunded_cents, authorized_at, expires_at, reauthorized, dispute_status, disputed_cents
+`
+
+type AddRefundedParams struct {
+	DeltaCents int64
+	OrderID    uuid.UUID
+}
+
+// Holds (a positive delta) or gives back (a negative one) a refund's amount
+// against the payment; no row when the payment was not captured or the
+// refunded total would leave 0..captured.
+func (q *Queries) AddRefunded(ctx context.Context, arg AddRefundedParams) (Payment, error) {
+	row := q.db.QueryRow(ctx, addRefunded, arg.DeltaCents, arg.OrderID)
+	var i Payment
+	err := row.Scan(
+		&i.OrderID,
+		&i.Status,
+		&i.AmountCents,
+		&i.Currency,
+		&i.Gateway,
+		&i.GatewayRef,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.CapturedCents,
+		&i.RefundedCents,
+		&i.AuthorizedAt,
+		&i.ExpiresAt,
+		&i.Reauthorized,
+		&i.DisputeStatus,
+		&i.DisputedCents,
+	)
+	return i, err
+}
+
+const capturePayment = `-- name: CapturePayment :exec
+UPDATE payments SET status = 'captured', captured_cents = amount_cents
+WHERE order_id = $1 AND status = 'authorized'
+`
+
+func (q *Queries) CapturePayment(ctx context.Context, orderID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, capturePayment, orderID)
+	return err
+}
+
 const createPayment = `-- name: CreatePayment :exec
-INSERT INTO payments (order_id, status, amount_cents, currency, gateway, gateway_ref)
-VALUES ($1, 'authorized', $2, $3, $4, $5)
+INSERT INTO payments (order_id, status, amount_cents, currency, gateway, gateway_ref, expires_at)
+VALUES ($1, 'authorized', $2, $3, $4, $5, $6)
 ON CONFLICT (order_id) DO NOTHING
 `
 
@@ -23,6 +75,7 @@ type CreatePaymentParams struct {
 	Currency    string
 	Gateway     string
 	GatewayRef  string
+	ExpiresAt   *time.Time
 }
 
 func (q *Queries) CreatePayment(ctx context.Context, arg CreatePaymentParams) error {
@@ -32,12 +85,13 @@ func (q *Queries) CreatePayment(ctx context.Context, arg CreatePaymentParams) er
 		arg.Currency,
 		arg.Gateway,
 		arg.GatewayRef,
+		arg.ExpiresAt,
 	)
 	return err
 }
 
 const getPayment = `-- name: GetPayment :one
-SELECT order_id, status, amount_cents, currency, gateway, gateway_ref, created_at, updated_at FROM payments WHERE order_id = $1
+SELECT order_id, status, amount_cents, currency, gateway, gateway_ref, created_at, updated_at, captured_cents, refunded_cents, authorized_at, expires_at, reauthorized, dispute_status, disputed_cents FROM payments WHERE order_id = $1
 `
 
 func (q *Queries) GetPayment(ctx context.Context, orderID uuid.UUID) (Payment, error) {
@@ -52,20 +106,115 @@ func (q *Queries) GetPayment(ctx context.Context, orderID uuid.UUID) (Payment, e
 		&i.GatewayRef,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.CapturedCents,
+		&i.RefundedCents,
+		&i.AuthorizedAt,
+		&i.ExpiresAt,
+		&i.Reauthorized,
+		&i.DisputeStatus,
+		&i.DisputedCents,
 	)
 	return i, err
 }
 
-const setPaymentStatus = `-- name: SetPaymentStatus :exec
-UPDATE payments SET status = $2 WHERE order_id = $1
+const getPaymentByRef = `-- name: GetPaymentByRef :one
+SELECT order_id, status, amount_cents, currency, gateway, gateway_ref, created_at, updated_at, captured_cents, refunded_cents, authorized_at, expires_at, reauthorized, dispute_status, disputed_cents FROM payments WHERE gateway = $1 AND gateway_ref = $2
 `
 
-type SetPaymentStatusParams struct {
-	OrderID uuid.UUID
-	Status  string
+type GetPaymentByRefParams struct {
+	Gateway    string
+	GatewayRef string
 }
 
-func (q *Queries) SetPaymentStatus(ctx context.Context, arg SetPaymentStatusParams) error {
-	_, err := q.db.Exec(ctx, setPaymentStatus, arg.OrderID, arg.Status)
+func (q *Queries) GetPaymentByRef(ctx context.Context, arg GetPaymentByRefParams) (Payment, error) {
+	row := q.db.QueryRow(ctx, getPaymentByRef, arg.Gateway, arg.GatewayRef)
+	var i Payment
+	err := row.Scan(
+		&i.OrderID,
+		&i.Status,
+		&i.AmountCents,
+		&i.Currency,
+		&i.Gateway,
+		&i.GatewayRef,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.CapturedCents,
+		&i.RefundedCents,
+		&i.AuthorizedAt,
+		&i.ExpiresAt,
+		&i.Reauthorized,
+		&i.DisputeStatus,
+		&i.DisputedCents,
+	)
+	return i, err
+}
+
+const lockPayment = `-- name: LockPayment :one
+SELECT order_id, status, amount_cents, currency, gateway, gateway_ref, created_at, updated_at, captured_cents, refunded_cents, authorized_at, expires_at, reauthorized, dispute_status, disputed_cents FROM payments WHERE order_id = $1 FOR UPDATE
+`
+
+// The payment, locked until the transaction ends: refunds of one order
+// judge what is left one after the other.
+func (q *Queries) LockPayment(ctx context.Context, orderID uuid.UUID) (Payment, error) {
+	row := q.db.QueryRow(ctx, lockPayment, orderID)
+	var i Payment
+	err := row.Scan(
+		&i.OrderID,
+		&i.Status,
+		&i.AmountCents,
+		&i.Currency,
+		&i.Gateway,
+		&i.GatewayRef,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.CapturedCents,
+		&i.RefundedCents,
+		&i.AuthorizedAt,
+		&i.ExpiresAt,
+		&i.Reauthorized,
+		&i.DisputeStatus,
+		&i.DisputedCents,
+	)
+	return i, err
+}
+
+const replaceAuthorization = `-- name: ReplaceAuthorization :exec
+UPDATE payments SET gateway_ref = $1, authorized_at = now(), expires_at = $2, reauthorized = true
+WHERE order_id = $3 AND status = 'authorized'
+`
+
+type ReplaceAuthorizationParams struct {
+	GatewayRef string
+	ExpiresAt  *time.Time
+	OrderID    uuid.UUID
+}
+
+// A new authorization in place of one about to lapse.
+func (q *Queries) ReplaceAuthorization(ctx context.Context, arg ReplaceAuthorizationParams) error {
+	_, err := q.db.Exec(ctx, replaceAuthorization, arg.GatewayRef, arg.ExpiresAt, arg.OrderID)
+	return err
+}
+
+const setDispute = `-- name: SetDispute :exec
+UPDATE payments SET dispute_status = $1, disputed_cents = $2 WHERE order_id = $3
+`
+
+type SetDisputeParams struct {
+	Status      *string
+	AmountCents int64
+	OrderID     uuid.UUID
+}
+
+func (q *Queries) SetDispute(ctx context.Context, arg SetDisputeParams) error {
+	_, err := q.db.Exec(ctx, setDispute, arg.Status, arg.AmountCents, arg.OrderID)
+	return err
+}
+
+const voidPayment = `-- name: VoidPayment :exec
+UPDATE payments SET status = 'voided' WHERE order_id = $1 AND status = 'authorized'
+`
+
+func (q *Queries) VoidPayment(ctx context.Context, orderID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, voidPayment, orderID)
 	return err
 }

@@ -21,10 +21,18 @@ type Querier interface {
 	AddEvent(ctx context.Context, arg AddEventParams) (AddEventRow, error)
 	// Idempotent: a retried activity writes its event once.
 	AddOrderEvent(ctx context.Context, arg AddOrderEventParams) error
+	// No row when the event was taken before.
+	AddProviderEvent(ctx context.Context, arg AddProviderEventParams) (string, error)
+	// Holds (a positive delta) or gives back (a negative one) a refund's amount
+	// against the payment; no row when the payment was not captured or the
+	// refunded total would leave 0..captured.
+	AddRefunded(ctx context.Context, arg AddRefundedParams) (Payment, error)
 	// A webhook.test event, delivered to one endpoint only.
 	AddTestEvent(ctx context.Context, arg AddTestEventParams) (AddTestEventRow, error)
 	// The table's check constraint refuses an adjustment below what is reserved.
 	AdjustOnHand(ctx context.Context, arg AdjustOnHandParams) (Inventory, error)
+	CancelShipment(ctx context.Context, orderID uuid.UUID) error
+	CapturePayment(ctx context.Context, orderID uuid.UUID) error
 	// For the outbox relay: leases orders whose workflow is not started yet,
 	// oldest first. The statement commits on its own, so no row lock is held
 	// while the relay calls Temporal; SKIP LOCKED and the lease let several
@@ -41,6 +49,8 @@ type Querier interface {
 	CreateInventory(ctx context.Context, arg CreateInventoryParams) error
 	CreatePayment(ctx context.Context, arg CreatePaymentParams) error
 	CreateProduct(ctx context.Context, arg CreateProductParams) (Product, error)
+	// Idempotent: a retried refund finds its row (inserted is false).
+	CreateRefund(ctx context.Context, arg CreateRefundParams) (CreateRefundRow, error)
 	// 0 rows: this order already has a reservation (a retried activity).
 	CreateReservation(ctx context.Context, orderID uuid.UUID) (int64, error)
 	CreateShipment(ctx context.Context, arg CreateShipmentParams) error
@@ -69,11 +79,15 @@ type Querier interface {
 	GetOrder(ctx context.Context, id uuid.UUID) (Order, error)
 	GetOrderByIdempotencyKey(ctx context.Context, arg GetOrderByIdempotencyKeyParams) (Order, error)
 	GetOrderLines(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error)
-	// The order and its lines in one round trip, the lines as arrays in line order.
+	// The order, its lines (as arrays in line order), its payment and its
+	// shipment (as JSON, null when none) in one round trip.
 	GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrderWithLinesRow, error)
 	GetPayment(ctx context.Context, orderID uuid.UUID) (Payment, error)
+	GetPaymentByRef(ctx context.Context, arg GetPaymentByRefParams) (Payment, error)
 	GetProduct(ctx context.Context, id uuid.UUID) (GetProductRow, error)
 	GetProductsByIDs(ctx context.Context, ids []uuid.UUID) ([]Product, error)
+	GetRefund(ctx context.Context, id uuid.UUID) (Refund, error)
+	GetRefundByProviderRef(ctx context.Context, providerRef *string) (Refund, error)
 	GetReservation(ctx context.Context, orderID uuid.UUID) (StockReservation, error)
 	GetShipment(ctx context.Context, orderID uuid.UUID) (Shipment, error)
 	GetUser(ctx context.Context, id uuid.UUID) (User, error)
@@ -101,6 +115,7 @@ type Querier interface {
 	// read every match to sort them); a rarer one does not, and ListProducts
 	// searches the index.
 	ListProductsInWindow(ctx context.Context, arg ListProductsInWindowParams) ([]ListProductsInWindowRow, error)
+	ListRefunds(ctx context.Context, orderID uuid.UUID) ([]Refund, error)
 	ListStockAdjustments(ctx context.Context, arg ListStockAdjustmentsParams) ([]StockAdjustment, error)
 	// A page of users, newest first: after a keyset position (the cursor; NULL
 	// for the first page) or past skip rows (old clients' offset paging).
@@ -111,6 +126,12 @@ type Querier interface {
 	LockActiveSuperusers(ctx context.Context) ([]uuid.UUID, error)
 	// Holds the row for an adjustment decided on what is on hand now.
 	LockInventory(ctx context.Context, productID uuid.UUID) (Inventory, error)
+	// The payment, locked until the transaction ends: refunds of one order
+	// judge what is left one after the other.
+	LockPayment(ctx context.Context, orderID uuid.UUID) (Payment, error)
+	MarkDelivered(ctx context.Context, orderID uuid.UUID) error
+	// The carrier and tracking given when it shipped replace the request's.
+	MarkShipped(ctx context.Context, arg MarkShippedParams) error
 	MarkWorkflowStarted(ctx context.Context, id uuid.UUID) error
 	// When the endpoint's next delivery that is not waiting behind its order's
 	// earlier one is due; no row when nothing is pending.
@@ -141,24 +162,29 @@ type Querier interface {
 	RecordStockAdjustment(ctx context.Context, arg RecordStockAdjustmentParams) (StockAdjustment, error)
 	// The delivery's event again, as a new delivery due now.
 	Redeliver(ctx context.Context, arg RedeliverParams) (uuid.UUID, error)
+	// How many of each line the order's refunds (but the failed) gave back.
+	RefundedQuantities(ctx context.Context, orderID uuid.UUID) ([]RefundedQuantitiesRow, error)
 	// A stronger hash of the same password: tokens stay valid.
 	RehashPassword(ctx context.Context, arg RehashPasswordParams) error
 	// Gives back the leases of orders a relay pass could not start, so the next
 	// pass retries them without waiting for the leases to expire.
 	ReleaseOrderClaims(ctx context.Context, ids []uuid.UUID) error
 	ReleaseStock(ctx context.Context, arg ReleaseStockParams) error
+	// A new authorization in place of one about to lapse.
+	ReplaceAuthorization(ctx context.Context, arg ReplaceAuthorizationParams) error
 	// Reserves only when enough is free; 0 rows means out of stock.
 	ReserveStock(ctx context.Context, arg ReserveStockParams) (int64, error)
 	// The new secret signs from now on; the old one signs beside it until
 	// previous_secret_expires_at.
 	RotateWebhookSecret(ctx context.Context, arg RotateWebhookSecretParams) (WebhookEndpoint, error)
+	SetDispute(ctx context.Context, arg SetDisputeParams) error
 	// Any password change revokes every token issued before it.
 	SetPassword(ctx context.Context, arg SetPasswordParams) (User, error)
-	SetPaymentStatus(ctx context.Context, arg SetPaymentStatusParams) error
+	SetProviderRefund(ctx context.Context, arg SetProviderRefundParams) error
 	// Moves a held reservation on; 0 rows when it was already moved (retries).
 	SetReservationState(ctx context.Context, arg SetReservationStateParams) (int64, error)
-	SetShipmentStatus(ctx context.Context, arg SetShipmentStatusParams) error
 	SetWebhookIdle(ctx context.Context, arg SetWebhookIdleParams) error
+	SettleRefund(ctx context.Context, arg SettleRefundParams) (Refund, error)
 	// Moves the order from one status to the next; no row when it is not in
 	// the expected status (a retry that already moved it, or a conflict).
 	TransitionOrder(ctx context.Context, arg TransitionOrderParams) (Order, error)
@@ -170,6 +196,7 @@ type Querier interface {
 	UpdateWebhook(ctx context.Context, arg UpdateWebhookParams) (WebhookEndpoint, error)
 	// Demo data: idempotent by sku.
 	UpsertProductBySKU(ctx context.Context, arg UpsertProductBySKUParams) (Product, error)
+	VoidPayment(ctx context.Context, orderID uuid.UUID) error
 	// Endpoints whose workflow sleeps while a delivery is due: marked awake,
 	// so that one waker signals each once.
 	WakeIdleWebhooks(ctx context.Context) ([]uuid.UUID, error)

@@ -11,6 +11,15 @@ import (
 	"github.com/google/uuid"
 )
 
+const cancelShipment = `-- name: CancelShipment :exec
+UPDATE shipments SET status = 'cancelled' WHERE order_id = $1 AND status = 'requested'
+`
+
+func (q *Queries) CancelShipment(ctx context.Context, orderID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, cancelShipment, orderID)
+	return err
+}
+
 const createShipment = `-- name: CreateShipment :exec
 INSERT INTO shipments (order_id, status, carrier, carrier_ref)
 VALUES ($1, 'requested', $2, $3)
@@ -29,7 +38,7 @@ func (q *Queries) CreateShipment(ctx context.Context, arg CreateShipmentParams) 
 }
 
 const getShipment = `-- name: GetShipment :one
-SELECT order_id, status, carrier, carrier_ref, created_at, updated_at FROM shipments WHERE order_id = $1
+SELECT order_id, status, carrier, carrier_ref, created_at, updated_at, tracking_number, tracking_url, shipped_at, delivered_at FROM shipments WHERE order_id = $1
 `
 
 func (q *Queries) GetShipment(ctx context.Context, orderID uuid.UUID) (Shipment, error) {
@@ -42,20 +51,46 @@ func (q *Queries) GetShipment(ctx context.Context, orderID uuid.UUID) (Shipment,
 		&i.CarrierRef,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.TrackingNumber,
+		&i.TrackingUrl,
+		&i.ShippedAt,
+		&i.DeliveredAt,
 	)
 	return i, err
 }
 
-const setShipmentStatus = `-- name: SetShipmentStatus :exec
-UPDATE shipments SET status = $2 WHERE order_id = $1
+const markDelivered = `-- name: MarkDelivered :exec
+UPDATE shipments SET status = 'delivered', delivered_at = coalesce(delivered_at, now())
+WHERE order_id = $1 AND status IN ('shipped', 'delivered')
 `
 
-type SetShipmentStatusParams struct {
-	OrderID uuid.UUID
-	Status  string
+func (q *Queries) MarkDelivered(ctx context.Context, orderID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, markDelivered, orderID)
+	return err
 }
 
-func (q *Queries) SetShipmentStatus(ctx context.Context, arg SetShipmentStatusParams) error {
-	_, err := q.db.Exec(ctx, setShipmentStatus, arg.OrderID, arg.Status)
+const markShipped = `-- name: MarkShipped :exec
+UPDATE shipments SET status = 'shipped', shipped_at = coalesce(shipped_at, now()),
+    carrier = coalesce($1, carrier),
+    tracking_number = coalesce($2, tracking_number),
+    tracking_url = coalesce($3, tracking_url)
+WHERE order_id = $4 AND status IN ('requested', 'shipped')
+`
+
+type MarkShippedParams struct {
+	Carrier        *string
+	TrackingNumber *string
+	TrackingUrl    *string
+	OrderID        uuid.UUID
+}
+
+// The carrier and tracking given when it shipped replace the request's.
+func (q *Queries) MarkShipped(ctx context.Context, arg MarkShippedParams) error {
+	_, err := q.db.Exec(ctx, markShipped,
+		arg.Carrier,
+		arg.TrackingNumber,
+		arg.TrackingUrl,
+		arg.OrderID,
+	)
 	return err
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	enums "go.temporal.io/api/enums/v1"
@@ -54,6 +55,7 @@ func (c *Client) StartOrder(ctx context.Context, s orders.Start) error {
 	in := workflows.OrderInput{
 		OrderID: s.OrderID, TotalCents: s.TotalCents, Currency: s.Currency,
 		ApprovalThresholdCents: s.ApprovalThresholdCents, ApprovalTimeout: s.ApprovalTimeout,
+		AuthorizationTTL: s.Payment.AuthorizationTTL, ReauthorizeBefore: s.Payment.ReauthorizeBefore, ReturnWindow: s.Payment.ReturnWindow,
 		NoEmails: !c.opts.EmailsEnabled, CustomerEmail: s.CustomerEmail, Lines: s.Lines,
 	}
 	_, err := c.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
@@ -81,20 +83,34 @@ func (c *Client) StartOrder(ctx context.Context, s orders.Start) error {
 // complete (a cancel waits for its compensation); done is false when it is
 // still running.
 func (c *Client) Act(ctx context.Context, r orders.ActRequest) (done bool, err error) {
+	in := workflows.ActionInput{Actor: r.Actor, Reason: r.Reason, Shipment: r.Shipment}
+	return c.update(ctx, r.OrderID, string(r.Action), "", in, r.Wait)
+}
+
+// Refund sends the refund update under an ID made of the refund's, so a
+// retried request reaches the workflow once; it waits as Act does.
+func (c *Client) Refund(ctx context.Context, r orders.RefundAsk) (done bool, err error) {
+	in := workflows.RefundInput{RefundID: r.RefundID, AmountCents: r.Request.AmountCents, Lines: r.Request.Lines, Reason: r.Request.Reason, Actor: r.Actor}
+	return c.update(ctx, r.OrderID, workflows.UpdateRefund, "refund-"+r.RefundID.String(), in, r.Wait)
+}
+
+// update sends an update to the order's workflow, waits for it to be
+// accepted (a refusal is answered then), then up to wait for its outcome.
+func (c *Client) update(ctx context.Context, orderID uuid.UUID, name, id string, arg any, wait time.Duration) (done bool, err error) {
 	handle, err := c.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.OrderWorkflowID(r.OrderID),
-		UpdateName:   string(r.Action),
-		Args:         []any{workflows.ActionInput{Actor: r.Actor, Reason: r.Reason}},
+		WorkflowID:   workflows.OrderWorkflowID(orderID),
+		UpdateID:     id,
+		UpdateName:   name,
+		Args:         []any{arg},
 		WaitForStage: client.WorkflowUpdateStageAccepted,
 	})
 	if err != nil {
 		return false, updateError(err)
 	}
-	waitCtx, cancel := context.WithTimeout(ctx, r.Wait)
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	var state workflows.OrderState
 	var answered *temporal.ApplicationError // a refusal, or the action's own failure: an answer, however soon the wait ended
-	switch err = handle.Get(waitCtx, &state); {
+	switch err = handle.Get(waitCtx, nil); {
 	case err == nil:
 		return true, nil
 	case waitCtx.Err() != nil && !errors.As(err, &answered):

@@ -170,6 +170,74 @@ var scenarios = map[string]func(l *live) string{
 		l.finish(id, orders.StatusDelivered)
 		return workflows.OrderWorkflowID(id)
 	},
+	"order_refunded": func(l *live) string {
+		id := l.start(order{total: stubCaptured, payment: orders.PaymentTimes{ReturnWindow: 2 * time.Second}})
+		l.waitFor(id, orders.StatusConfirmed)
+		var refused *orders.RejectedError
+		if err := l.refund(id, 1_000); !errors.As(err, &refused) {
+			l.t.Fatalf("refund before shipping: %v", err)
+		}
+		if _, err := l.orders.Act(l.t.Context(), orders.ActRequest{OrderID: id, Action: orders.ActionShip, Actor: "ops@example.com",
+			Shipment: &orders.ShipmentDetails{Carrier: "DHL", TrackingNumber: "00340434161094042557"}, Wait: 30 * time.Second}); err != nil {
+			l.t.Fatal(err)
+		}
+		if err := l.refund(id, 1_000); err != nil {
+			l.t.Fatalf("refund of a shipped order: %v", err)
+		}
+		l.must(id, orders.ActionDeliver)
+		if err := l.refund(id, 5_000); !errors.As(err, &refused) || refused.Reason != "the refund exceeds what is left to refund" {
+			l.t.Fatalf("refund beyond the capture: %v", err)
+		}
+		if err := l.refund(id, 4_000); err != nil {
+			l.t.Fatalf("refund of the rest, in the return window: %v", err)
+		}
+		l.finish(id, orders.StatusDelivered) // when the window ends
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_refund_retried": func(l *live) string {
+		id := l.start(order{total: stubCaptured})
+		l.waitFor(id, orders.StatusConfirmed)
+		l.must(id, orders.ActionShip)
+		l.stubs.mu.Lock()
+		l.stubs.flaky[id] = 2
+		l.stubs.mu.Unlock()
+		if err := l.refund(id, 2_500); err != nil {
+			l.t.Fatalf("refund retried: %v", err)
+		}
+		l.must(id, orders.ActionDeliver)
+		l.finish(id, orders.StatusDelivered)
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_reauthorized": func(l *live) string {
+		id := l.start(order{total: stubCaptured, payment: orders.PaymentTimes{AuthorizationTTL: 6 * time.Second, ReauthorizeBefore: 2 * time.Second}})
+		deadline := time.Now().Add(30 * time.Second)
+		for st, err := l.state(id); err != nil || !st.PaymentReauthorized; st, err = l.state(id) {
+			if time.Now().After(deadline) {
+				l.t.Fatalf("not renewed in 30s: %+v %v", st, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		l.must(id, orders.ActionShip) // within the renewal's 4s
+		l.must(id, orders.ActionDeliver)
+		l.finish(id, orders.StatusDelivered)
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_reauthorization_declined": func(l *live) string {
+		id := uuid.New()
+		l.stubs.fail(id, "ReauthorizePayment", activities.ErrTypePaymentDeclined, "payment declined")
+		l.start(order{id: id, total: stubCaptured, payment: orders.PaymentTimes{AuthorizationTTL: 2 * time.Second, ReauthorizeBefore: time.Second}})
+		st := l.finish(id, orders.StatusCancelled)
+		l.wantReason(st, "the payment authorization lapsed and its renewal was declined")
+		if st.PaymentAuthorized || st.StockReserved || st.ShipmentRequested {
+			l.t.Fatalf("cancelled holding something: %+v", st)
+		}
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_authorization_lapsed": func(l *live) string {
+		id := l.start(order{total: stubCaptured, payment: orders.PaymentTimes{AuthorizationTTL: 2 * time.Second, ReauthorizeBefore: time.Second}})
+		l.wantReason(l.finish(id, orders.StatusCancelled), "the payment authorization lapsed before the order shipped")
+		return workflows.OrderWorkflowID(id)
+	},
 	"email": func(l *live) string {
 		id, err := l.orders.SendEmail(l.t.Context(), "ann@example.com", emails.TestEmail, emails.Data{})
 		if err != nil {
@@ -239,7 +307,7 @@ var scenarios = map[string]func(l *live) string{
 // it, so that the scenarios record the new code into testdata/<release>/
 // beside the histories of every earlier release, which are never recorded
 // again: they stand for the workflows already running when the code changes.
-const historyRelease = "1.1"
+const historyRelease = "1.2"
 
 // TestScenarios runs every scenario live; with RECORD_HISTORIES set
 // (`make histories`) it records the history of each one this release lacks.

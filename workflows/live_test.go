@@ -47,7 +47,8 @@ func newLive(t *testing.T) *live {
 	}
 	t.Cleanup(c.Close)
 	queue := "workflows-test-" + uuid.NewString()
-	l := &live{t: t, client: c, queue: queue, stubs: &stubOrders{gates: map[uuid.UUID]chan struct{}{}, fails: map[uuid.UUID]map[string]error{}, flaky: map[uuid.UUID]int{}},
+	l := &live{t: t, client: c, queue: queue, stubs: &stubOrders{gates: map[uuid.UUID]chan struct{}{}, fails: map[uuid.UUID]map[string]error{}, flaky: map[uuid.UUID]int{},
+		refunded: map[uuid.UUID]int64{}, refunds: map[uuid.UUID]int64{}},
 		orders: workflowclient.NewClient(c, workflowclient.ClientOptions{TaskQueue: queue, EmailsEnabled: true}),
 		silent: workflowclient.NewClient(c, workflowclient.ClientOptions{TaskQueue: queue}),
 		hooks:  &stubWebhooks{scripts: map[uuid.UUID][]activities.PumpResult{}, pumps: map[uuid.UUID]int{}},
@@ -73,6 +74,7 @@ type order struct {
 	total   int64
 	timeout time.Duration // the approval's; 48h unless set
 	silent  bool          // placed with no mail relay
+	payment orders.PaymentTimes
 }
 
 // start starts an order's workflow as the API does and returns its ID.
@@ -91,7 +93,8 @@ func (l *live) start(o order) uuid.UUID {
 	}
 	if l.stubs.held(id) {
 		in := workflows.OrderInput{OrderID: id, TotalCents: o.total, Currency: "EUR", ApprovalThresholdCents: approvalThreshold,
-			ApprovalTimeout: o.timeout, NoEmails: o.silent, CustomerEmail: "ann@example.com", Lines: 1}
+			ApprovalTimeout: o.timeout, NoEmails: o.silent, CustomerEmail: "ann@example.com", Lines: 1,
+			AuthorizationTTL: o.payment.AuthorizationTTL, ReauthorizeBefore: o.payment.ReauthorizeBefore, ReturnWindow: o.payment.ReturnWindow}
 		_, err := l.client.ExecuteWorkflow(l.t.Context(), client.StartWorkflowOptions{
 			ID: workflows.OrderWorkflowID(id), TaskQueue: l.queue, WorkflowTaskTimeout: time.Second,
 		}, workflows.OrderWorkflowName, in)
@@ -105,7 +108,7 @@ func (l *live) start(o order) uuid.UUID {
 		c = l.silent
 	}
 	err := c.StartOrder(l.t.Context(), orders.Start{OrderID: id, TotalCents: o.total, Currency: "EUR",
-		ApprovalThresholdCents: approvalThreshold, ApprovalTimeout: o.timeout,
+		ApprovalThresholdCents: approvalThreshold, ApprovalTimeout: o.timeout, Payment: o.payment,
 		CustomerEmail: "ann@example.com", Lines: 1, PlacedAt: time.Now()})
 	if err != nil {
 		l.t.Fatal(err)
@@ -164,6 +167,18 @@ func (l *live) must(id uuid.UUID, a orders.Action) {
 	}
 }
 
+// refund asks the order's workflow for a refund, as the API does, and
+// waits for its outcome.
+func (l *live) refund(id uuid.UUID, amount int64) error {
+	l.t.Helper()
+	done, err := l.orders.Refund(l.t.Context(), orders.RefundAsk{OrderID: id, RefundID: uuid.New(),
+		Request: orders.RefundRequest{AmountCents: amount}, Actor: "ops@example.com", Wait: 30 * time.Second})
+	if err == nil && !done {
+		l.t.Fatalf("order %s: refund still running after 30s", id)
+	}
+	return err
+}
+
 // signal reports an action as a fact from outside.
 func (l *live) signal(id uuid.UUID, name string) {
 	l.t.Helper()
@@ -199,7 +214,10 @@ type stubOrders struct {
 	mu    sync.Mutex
 	gates map[uuid.UUID]chan struct{}    // ReserveStock waits until closed
 	fails map[uuid.UUID]map[string]error // a step's final answer
-	flaky map[uuid.UUID]int              // ConfirmOrder attempts that fail first
+	flaky map[uuid.UUID]int              // ConfirmOrder (or Refund) attempts that fail first
+	// What Refund gave back, per order and per refund.
+	refunded map[uuid.UUID]int64
+	refunds  map[uuid.UUID]int64
 }
 
 // hold makes the order's stock reservation wait until release is called.
@@ -248,7 +266,7 @@ func (s *stubOrders) ReserveStock(ctx context.Context, id uuid.UUID) error {
 	return s.failure(id, "ReserveStock")
 }
 
-func (s *stubOrders) ConfirmOrder(_ context.Context, in activities.TransitionInput) error {
+func (s *stubOrders) ConfirmOrder(_ context.Context, in activities.ConfirmInput) error {
 	s.mu.Lock()
 	if s.flaky[in.OrderID] > 0 {
 		s.flaky[in.OrderID]--
@@ -259,7 +277,33 @@ func (s *stubOrders) ConfirmOrder(_ context.Context, in activities.TransitionInp
 	if err := s.failure(in.OrderID, "ConfirmOrder"); err != nil {
 		return err
 	}
-	return s.Transition(context.Background(), in)
+	return s.Transition(context.Background(), in.TransitionInput)
+}
+
+func (s *stubOrders) ReauthorizePayment(_ context.Context, in activities.ReauthorizeInput) error {
+	return s.failure(in.OrderID, "ReauthorizePayment")
+}
+
+// stubCaptured is what every stub order captured: the scenarios' 5,000.
+const stubCaptured = 5_000
+
+// Refund refunds up to stubCaptured per order, failing transiently first
+// as many times as flaky says for the order.
+func (s *stubOrders) Refund(_ context.Context, in activities.RefundInput) (orders.RefundView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.flaky[in.OrderID] > 0 {
+		s.flaky[in.OrderID]--
+		return orders.RefundView{}, errors.New("payment gateway unavailable")
+	}
+	if s.refunds[in.RefundID] == 0 {
+		if s.refunded[in.OrderID]+in.AmountCents > stubCaptured {
+			return orders.RefundView{}, temporal.NewNonRetryableApplicationError("the refund exceeds what is left to refund", activities.ErrTypeRefundRefused, nil)
+		}
+		s.refunded[in.OrderID] += in.AmountCents
+		s.refunds[in.RefundID] = in.AmountCents
+	}
+	return orders.RefundView{ID: in.RefundID, OrderID: in.OrderID, AmountCents: in.AmountCents, Status: orders.RefundSucceeded}, nil
 }
 
 func (s *stubOrders) Transition(_ context.Context, in activities.TransitionInput) error {

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -25,8 +26,12 @@ type orderRun struct {
 	// asked is the action in flight, from the moment it is accepted until
 	// its outcome is persisted; nil when none is.
 	asked *request
-	// mailing is true while the confirmation e-mail is being sent.
+	// mailing is true while an e-mail to the customer is being sent.
 	mailing bool
+	// authorizedAt is when the payment authorization in force was taken.
+	authorizedAt time.Time
+	// refunding is true while a refund runs: one at a time.
+	refunding bool
 }
 
 // acts is only a handle for naming activity methods; workflow code never
@@ -37,7 +42,9 @@ var acts *activities.Orders
 // along the lifecycle table (orders.Decide). Steps, in order: reserve stock;
 // wait for approval above the threshold; authorize payment and confirm;
 // e-mail the customer beside requesting the shipment; wait for shipped
-// (capture, stock leaves); wait for delivered. A cancel (update, signal, or
+// (capture, stock leaves), renewing the payment authorization before it
+// lapses; wait for delivered; stay open for refunds for the return window.
+// Refunds (an update) run beside the steps once the order shipped. A cancel (update, signal, or
 // `temporal workflow cancel`) before shipped undoes in reverse what was done.
 func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
 	o := &orderRun{in: in, state: OrderState{Status: orders.StatusPending}, persisted: orders.StatusPending, logger: workflow.GetLogger(ctx)}
@@ -94,14 +101,14 @@ func (o *orderRun) run(ctx workflow.Context) error {
 	}
 	o.state.ShipmentRequested = true
 
-	r, err := o.await(ctx)
-	if err != nil {
+	r, stop, err := o.awaitShipment(ctx)
+	if stop {
 		return err
 	}
 	if r.action == orders.ActionCancel {
 		return o.compensate(ctx, orders.ActionCancel, withReason(r.input, "cancelled"))
 	}
-	return o.shipAndDeliver(steps, r)
+	return o.shipAndDeliver(ctx, steps, r)
 }
 
 // awaitApproval holds the order for an operator: approve (the approval is
@@ -137,8 +144,11 @@ func (o *orderRun) awaitApproval(ctx workflow.Context) (approval ActionInput, st
 func (o *orderRun) confirm(ctx workflow.Context, by orders.Action, why ActionInput) (stop bool, err error) {
 	steps := disconnected(ctx)
 	rule := o.rule(by)
-	err = o.exec(steps, "Authorize the payment of "+o.total()+" and confirm", acts.ConfirmOrder, activities.TransitionInput{
-		OrderID: o.in.OrderID, From: o.persisted, Action: by, Actor: why.Actor, Detail: why.Reason,
+	err = o.exec(steps, "Authorize the payment of "+o.total()+" and confirm", acts.ConfirmOrder, activities.ConfirmInput{
+		TransitionInput: activities.TransitionInput{
+			OrderID: o.in.OrderID, From: o.persisted, Action: by, Actor: why.Actor, Detail: why.Reason,
+		},
+		AuthorizationTTL: o.in.AuthorizationTTL,
 	})
 	if appErrorType(err) == activities.ErrTypePaymentDeclined {
 		return true, o.fail(steps, "payment declined")
@@ -147,6 +157,7 @@ func (o *orderRun) confirm(ctx workflow.Context, by orders.Action, why ActionInp
 		return true, err
 	}
 	o.state.PaymentAuthorized = true
+	o.authorizedAt = workflow.Now(ctx)
 	o.state.Status = rule.Next
 	o.publish(ctx, why.Reason)
 	o.persist(rule.Next)
@@ -173,8 +184,18 @@ func (o *orderRun) stopIfCancelled(ctx workflow.Context) (bool, error) {
 }
 
 // shipAndDeliver runs past the point of no return: the goods left, so a
-// workflow cancel is no longer honoured (ctx is disconnected from it).
-func (o *orderRun) shipAndDeliver(ctx workflow.Context, shipped *request) error {
+// workflow cancel is no longer honoured (steps is disconnected from it),
+// but it ends a delivered order's return window.
+func (o *orderRun) shipAndDeliver(ctx, steps workflow.Context, shipped *request) error {
+	if err := o.deliver(steps, shipped); err != nil {
+		return err
+	}
+	return o.awaitReturnWindow(ctx)
+}
+
+// deliver captures the payment, takes the goods out of stock and records
+// the shipment, then waits for the delivery.
+func (o *orderRun) deliver(ctx workflow.Context, shipped *request) error {
 	if err := o.exec(ctx, "Capture the payment of "+o.total(), acts.CapturePayment, o.in.OrderID); err != nil {
 		return err
 	}
@@ -183,7 +204,8 @@ func (o *orderRun) shipAndDeliver(ctx workflow.Context, shipped *request) error 
 		return err
 	}
 	o.state.StockReserved = false
-	if err := o.exec(ctx, "Record the shipment as shipped", acts.MarkShipment, activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: orders.ShipmentShipped}); err != nil {
+	shipment := activities.MarkShipmentInput{OrderID: o.in.OrderID, Status: orders.ShipmentShipped, ShipmentDetails: shipped.input.Shipment}
+	if err := o.exec(ctx, "Record the shipment as shipped", acts.MarkShipment, shipment); err != nil {
 		return err
 	}
 	if err := o.apply(ctx, orders.ActionShip, withReason(shipped.input, "shipped")); err != nil {

@@ -34,6 +34,9 @@ const (
 	UpdateReject  = string(orders.ActionReject)
 	UpdateShip    = string(orders.ActionShip)
 	UpdateDeliver = string(orders.ActionDeliver)
+	// UpdateRefund gives money back on a shipped or delivered order
+	// (RefundInput); it answers the refund, or a refusal with the reason.
+	UpdateRefund = "refund"
 )
 
 // Signals: the same actions as facts reported from outside (a carrier's
@@ -70,6 +73,11 @@ type OrderInput struct {
 	Currency               string        `json:"currency"`
 	ApprovalThresholdCents int64         `json:"approval_threshold_cents"`
 	ApprovalTimeout        time.Duration `json:"approval_timeout"`
+	// The payment's clocks (orders.PaymentTimes); zero: the authorization
+	// does not lapse, and a delivered order closes at once.
+	AuthorizationTTL  time.Duration `json:"authorization_ttl,omitempty"`
+	ReauthorizeBefore time.Duration `json:"reauthorize_before,omitempty"`
+	ReturnWindow      time.Duration `json:"return_window,omitempty"`
 	// NoEmails is set when no mail relay was configured as the order was
 	// placed: the order then sends no confirmation e-mail.
 	NoEmails bool `json:"no_emails,omitempty"`
@@ -78,10 +86,22 @@ type OrderInput struct {
 	Lines         int    `json:"lines,omitempty"`
 }
 
-// ActionInput is the argument of every update and signal: who asks, and why.
+// ActionInput is the argument of every update and signal: who asks, and
+// why; ship may say what is known of the shipment.
 type ActionInput struct {
-	Actor  string `json:"actor,omitempty"`
-	Reason string `json:"reason,omitempty"`
+	Actor    string                  `json:"actor,omitempty"`
+	Reason   string                  `json:"reason,omitempty"`
+	Shipment *orders.ShipmentDetails `json:"shipment,omitempty"`
+}
+
+// RefundInput is the refund update's argument: an amount or lines, and the
+// ID the caller chose for the refund.
+type RefundInput struct {
+	RefundID    uuid.UUID           `json:"refund_id"`
+	AmountCents int64               `json:"amount_cents,omitempty"`
+	Lines       []orders.RefundLine `json:"lines,omitempty"`
+	Reason      string              `json:"reason,omitempty"`
+	Actor       string              `json:"actor"`
 }
 
 // OrderState is what the state query and every update return.
@@ -93,6 +113,8 @@ type OrderState struct {
 	PaymentAuthorized bool `json:"payment_authorized"`
 	PaymentCaptured   bool `json:"payment_captured"`
 	ShipmentRequested bool `json:"shipment_requested"`
+	// PaymentReauthorized: the authorization was renewed before it lapsed.
+	PaymentReauthorized bool `json:"payment_reauthorized,omitempty"`
 	// ConfirmationEmail is what became of the confirmation e-mail, and
 	// ConfirmationEmailError why it failed.
 	ConfirmationEmail      EmailState `json:"confirmation_email,omitempty"`

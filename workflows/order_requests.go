@@ -112,6 +112,11 @@ func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 			return err
 		}
 	}
+	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRefund, o.refund,
+		workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, in RefundInput) error { return o.allowRefund(in) }})
+	if err != nil {
+		return err
+	}
 	o.receiveSignals(ctx)
 	return nil
 }

@@ -34,9 +34,14 @@ var orderStepOptions = workflow.LocalActivityOptions{
 // exec runs one step and waits for it. The summary says what the step does,
 // for the Temporal UI.
 func (o *orderRun) exec(ctx workflow.Context, summary string, activity, arg any) error {
+	return o.execResult(ctx, summary, activity, arg, nil)
+}
+
+// execResult runs one step, as exec, and decodes its result into out.
+func (o *orderRun) execResult(ctx workflow.Context, summary string, activity, arg, out any) error {
 	opts := orderStepOptions
 	opts.Summary = summary
-	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, opts), activity, arg).Get(ctx, nil)
+	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, opts), activity, arg).Get(ctx, out)
 }
 
 // disconnected is ctx without its cancellation: for work that must finish

@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -62,21 +63,31 @@ func newOrderEnv(t *testing.T, delays ...map[string]time.Duration) *orderEnv {
 	e.OnActivity(a.MarkShipment, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.MarkShipmentInput) error {
 		return e.record("shipment " + string(in.Status))
 	})
-	e.OnActivity(a.ConfirmOrder, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.TransitionInput) error {
+	e.OnActivity(a.ConfirmOrder, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ConfirmInput) error {
 		if err := e.record("AuthorizePayment"); err != nil {
 			return err
 		}
 		return e.record("->" + string(orders.Decide(in.From, in.Action).Next))
 	}).After(e.delays["AuthorizePayment"])
-	// The e-mail goes out beside the next step: counted, not sequenced.
+	e.OnActivity(a.ReauthorizePayment, mock.Anything, mock.Anything).Return(func(context.Context, activities.ReauthorizeInput) error {
+		return e.record("ReauthorizePayment")
+	})
+	e.OnActivity(a.Refund, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.RefundInput) (orders.RefundView, error) {
+		if err := e.record(fmt.Sprintf("Refund %d", in.AmountCents)); err != nil {
+			return orders.RefundView{}, err
+		}
+		return orders.RefundView{ID: in.RefundID, AmountCents: in.AmountCents, Status: orders.RefundSucceeded}, nil
+	})
+	// E-mails go out beside the next step: counted, not sequenced.
 	var em *activities.Emails
 	e.OnActivity(em.SendEmail, mock.Anything, mock.Anything).Return(func(_ context.Context, req activities.EmailRequest) error {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		if req.OrderID == uuid.Nil {
-			e.t.Errorf("confirmation e-mail without its order: %+v", req)
+			e.t.Errorf("order e-mail without its order: %+v", req)
 		}
 		e.counts["email"]++
+		e.counts["email "+string(req.Template)]++
 		return nil
 	})
 	return e

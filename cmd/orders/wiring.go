@@ -33,6 +33,9 @@ func ordersOptions(c config.Config) orders.Options {
 	o := c.Orders
 	return orders.Options{
 		ApprovalThresholdCents: o.ApprovalThresholdCents, ApprovalTimeout: o.ApprovalTimeout, RetryInterval: o.WorkflowRetryInterval,
+		Payment: orders.PaymentTimes{
+			AuthorizationTTL: c.Payments.AuthorizationTTL, ReauthorizeBefore: c.Payments.ReauthorizeBefore, ReturnWindow: o.ReturnWindow,
+		},
 	}
 }
 
@@ -44,7 +47,8 @@ func apiOptions(c config.Config) api.Options {
 	a := c.Accounts
 	return api.Options{
 		MaxBodyBytes: c.HTTP.MaxBodyBytes, CORSOrigins: c.HTTP.CORSOrigins, TrustedProxies: c.HTTP.TrustedProxyPrefixes(),
-		RateLimits: api.RateLimits{Login: a.RateLimitLogin, PasswordRecovery: a.RateLimitPasswordRecovery, Signup: a.RateLimitSignup},
+		RateLimits:          api.RateLimits{Login: a.RateLimitLogin, PasswordRecovery: a.RateLimitPasswordRecovery, Signup: a.RateLimitSignup},
+		StripeWebhookSecret: c.Payments.StripeWebhookSecret,
 	}
 }
 
@@ -81,8 +85,8 @@ func (d *deps) apiDeps(e env, ord *orders.Service, done <-chan struct{}) api.Dep
 }
 
 // newWorker is a worker on the task queue with every workflow and activity.
-// The payment gateway and the carrier are the simulated ones: real providers
-// plug in behind the same interfaces.
+// The payment gateway is PAYMENT_PROVIDER's; the carrier is the simulated
+// one, a real carrier plugs in behind the same interface.
 func (d *deps) newWorker(e env) sdkworker.Worker {
 	sdkworker.SetStickyWorkflowCacheSize(e.cfg.Temporal.WorkflowCacheSize)
 	w := sdkworker.New(d.temporal, e.cfg.Temporal.TaskQueue, sdkworker.Options{})
@@ -91,7 +95,7 @@ func (d *deps) newWorker(e env) sdkworker.Worker {
 	activities.Register(w, activities.Deps{
 		Orders:      orders.NewStore(d.store),
 		Stock:       catalog.NewStore(d.store),
-		Payments:    activities.NewSimulatedGateway(),
+		Payments:    paymentGateway(e.cfg.Payments),
 		Carrier:     activities.SimulatedCarrier{},
 		Mailer:      activities.NewSMTPMailer(e.cfg.SMTP),
 		ProjectName: e.cfg.Accounts.ProjectName,
@@ -104,4 +108,12 @@ func (d *deps) newWorker(e env) sdkworker.Worker {
 		},
 	})
 	return w
+}
+
+// paymentGateway is the configured payment provider.
+func paymentGateway(c config.Payments) activities.PaymentGateway {
+	if c.Provider == "stripe" {
+		return activities.NewStripeGateway(c.StripeSecretKey, c.StripeAPIBase, c.StripeTimeout)
+	}
+	return activities.NewSimulatedGateway()
 }

@@ -25,16 +25,20 @@ SELECT * FROM orders WHERE customer_id = $1 AND idempotency_key = $2;
 SELECT * FROM orders WHERE id = $1;
 
 -- name: GetOrderWithLines :one
--- The order and its lines in one round trip, the lines as arrays in line order.
+-- The order, its lines (as arrays in line order), its payment and its
+-- shipment (as JSON, null when none) in one round trip.
 SELECT sqlc.embed(orders),
        l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
-       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities
+       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities,
+       ps.payment::jsonb AS payment, ps.shipment::jsonb AS shipment
 FROM orders, LATERAL (
     SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
            array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
            array_agg(quantity ORDER BY line_no) AS quantities
     FROM order_lines WHERE order_id = orders.id
-) l
+) l,
+LATERAL (SELECT (SELECT to_jsonb(p) FROM payments p WHERE p.order_id = orders.id) AS payment,
+                (SELECT to_jsonb(s) FROM shipments s WHERE s.order_id = orders.id) AS shipment) ps
 WHERE orders.id = $1;
 
 -- name: GetOrderLines :many
@@ -45,13 +49,16 @@ SELECT * FROM order_lines WHERE order_id = $1 ORDER BY line_no;
 -- order with its lines as arrays in line order; every filter is optional.
 SELECT sqlc.embed(orders),
        l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
-       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities
+       l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities,
+       ps.payment::jsonb AS payment, ps.shipment::jsonb AS shipment
 FROM orders, LATERAL (
     SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
            array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
            array_agg(quantity ORDER BY line_no) AS quantities
     FROM order_lines WHERE order_id = orders.id
-) l
+) l,
+LATERAL (SELECT (SELECT to_jsonb(p) FROM payments p WHERE p.order_id = orders.id) AS payment,
+                (SELECT to_jsonb(s) FROM shipments s WHERE s.order_id = orders.id) AS shipment) ps
 WHERE (sqlc.narg('customer_id')::uuid IS NULL OR orders.customer_id = sqlc.narg('customer_id'))
   AND (sqlc.narg('status')::order_status IS NULL OR orders.status = sqlc.narg('status'))
   AND (sqlc.narg('created_from')::timestamptz IS NULL OR orders.created_at >= sqlc.narg('created_from'))

@@ -31,6 +31,7 @@ type Config struct {
 	Accounts  Accounts
 	SMTP      SMTP
 	Orders    Orders
+	Payments  Payments
 	Events    Events
 	Telemetry Telemetry
 	Debug     Debug
@@ -177,6 +178,26 @@ type Orders struct {
 	ApprovalThresholdCents int64         `env:"ORDER_APPROVAL_THRESHOLD_CENTS" default:"100000" min:"0" max:"4611686018427387904"` // orders above wait for an operator
 	ApprovalTimeout        time.Duration `env:"ORDER_APPROVAL_TIMEOUT" default:"48h"`                                              // then they are cancelled
 	WorkflowRetryInterval  time.Duration `env:"ORDER_WORKFLOW_RETRY_INTERVAL" default:"5s"`                                        // how often unstarted order workflows are retried
+	ReturnWindow           time.Duration `env:"ORDER_RETURN_WINDOW" default:"720h" max:"8760h"`                                     // how long a delivered order stays open for refunds; 0: it closes at once
+}
+
+// Payments are the payment provider and its clocks.
+type Payments struct {
+	Provider string `env:"PAYMENT_PROVIDER" default:"simulated" oneof:"simulated,stripe"`
+	// StripeSecretKey is the API key (sk_live_…, sk_test_…) for PAYMENT_PROVIDER=stripe.
+	StripeSecretKey string `env:"STRIPE_SECRET_KEY" secret:"true"`
+	// StripeAPIBase points the Stripe client at another server (stripe-mock); empty: Stripe's.
+	StripeAPIBase string `env:"STRIPE_API_BASE"`
+	// StripeWebhookSecret (whsec_…) verifies the events Stripe sends to
+	// POST /api/v1/payments/stripe/events; empty: they are refused.
+	StripeWebhookSecret string `env:"STRIPE_WEBHOOK_SECRET" secret:"true"`
+	// StripeTimeout bounds one call to Stripe (below the order step's 30s).
+	StripeTimeout time.Duration `env:"STRIPE_TIMEOUT" default:"20s" min:"1s" max:"25s"`
+	// AuthorizationTTL is how long an authorization holds at the provider
+	// (7 days for most cards); 0: it does not lapse. An unshipped order's is
+	// renewed, once, ReauthorizeBefore ahead of its lapse.
+	AuthorizationTTL  time.Duration `env:"PAYMENT_AUTHORIZATION_TTL" default:"168h"`
+	ReauthorizeBefore time.Duration `env:"PAYMENT_REAUTHORIZE_BEFORE" default:"24h"`
 }
 
 // Events are the event feed and the webhooks that push it.
@@ -233,6 +254,12 @@ func (c *Config) settle(r *reader) {
 	}
 	if c.SMTP.Host != "" && !strings.Contains(c.SMTP.FromEmail, "@") {
 		r.fail("EMAILS_FROM_EMAIL", "must be an e-mail address when SMTP_HOST is set")
+	}
+	if p := c.Payments; p.Provider == "stripe" && p.StripeSecretKey == "" {
+		r.fail("STRIPE_SECRET_KEY", "must be set when PAYMENT_PROVIDER=stripe")
+	}
+	if p := c.Payments; p.AuthorizationTTL > 0 && p.ReauthorizeBefore >= p.AuthorizationTTL {
+		r.fail("PAYMENT_REAUTHORIZE_BEFORE", "must be shorter than PAYMENT_AUTHORIZATION_TTL")
 	}
 	if c.SMTP.TLS && c.SMTP.SSL {
 		r.fail("SMTP_SSL", "SMTP_TLS (STARTTLS) and SMTP_SSL (implicit TLS) exclude each other; set one to false")

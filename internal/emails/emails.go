@@ -22,6 +22,9 @@ const (
 	TestEmail     Template = "test_email"
 	// OrderConfirmation is sent when an order is confirmed (paid, stock held).
 	OrderConfirmation Template = "order_confirmation"
+	// OrderCancelled tells the customer the platform cancelled their order
+	// (its payment authorization lapsed and could not be renewed).
+	OrderCancelled Template = "order_cancelled"
 	// WebhookDisabled tells the superusers that the platform disabled a
 	// webhook endpoint.
 	WebhookDisabled Template = "webhook_disabled"

@@ -41,7 +41,8 @@ const RotationOverlap = 24 * time.Hour
 func Types() []string {
 	return []string{
 		TypeOrderPlaced, "order.awaiting_approval", "order.confirmed", "order.shipped",
-		"order.delivered", "order.cancelled", "order.failed", TypeTest,
+		"order.delivered", "order.cancelled", "order.failed",
+		TypeOrderPartiallyRefunded, TypeOrderRefunded, TypeOrderDisputed, TypeTest,
 	}
 }
 

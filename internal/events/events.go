@@ -1,6 +1,6 @@
 // Package events is what the platform tells the outside world: the event
-// feed (one event per status change, written in the transaction that made
-// the change), the webhook endpoints that receive it, and the deliveries,
+// feed (one event per status change, refund or dispute, written in the
+// transaction that made the change), the webhook endpoints that receive it, and the deliveries,
 // the outbox each endpoint's delivery workflow drains and the log of its
 // attempts. It owns the events, webhook_endpoints and webhook_deliveries
 // tables. Sending is the activities' (HTTP); when to send is the
@@ -24,6 +24,13 @@ import (
 const (
 	TypeOrderPlaced = "order.placed"
 	TypeTest        = "webhook.test"
+)
+
+// The events of an order's money, which leave its status as it is.
+const (
+	TypeOrderRefunded          = "order.refunded"           // all that was captured is refunded
+	TypeOrderPartiallyRefunded = "order.partially_refunded" // a refund that leaves some captured
+	TypeOrderDisputed          = "order.disputed"           // the customer disputed the payment, or the dispute moved on
 )
 
 // OrderType is the type of the event of an order reaching status (pending:

@@ -13,12 +13,13 @@ import (
 // the caller learns that it was accepted but still runs.
 const actionWait = 20 * time.Second
 
-// Act asks the order's workflow for an action on behalf of the viewer, who
+// Act asks the order's workflow for an action on behalf of the viewer (with
+// what is known of the shipment, for ship), who
 // must be a party the lifecycle table lets ask it (ErrNotAllowed). The
 // workflow decides at once whether the order's state allows it (a refusal
 // is a *RejectedError with the table's reason). It returns the order as the
 // action left it; done is false when the action was accepted but still runs.
-func (s *Service) Act(ctx context.Context, by Viewer, id uuid.UUID, action Action, reason string) (o Order, done bool, err error) {
+func (s *Service) Act(ctx context.Context, by Viewer, id uuid.UUID, action Action, reason string, shipment *ShipmentDetails) (o Order, done bool, err error) {
 	o, err = s.visible(ctx, by, id)
 	if err != nil {
 		return Order{}, false, err
@@ -29,7 +30,7 @@ func (s *Service) Act(ctx context.Context, by Viewer, id uuid.UUID, action Actio
 	if !o.WorkflowStarted {
 		return Order{}, false, ErrWorkflowNotStarted
 	}
-	done, err = s.workflows.Act(ctx, ActRequest{OrderID: id, Action: action, Actor: by.Email, Reason: reason, Wait: actionWait})
+	done, err = s.workflows.Act(ctx, ActRequest{OrderID: id, Action: action, Actor: by.Email, Reason: reason, Shipment: shipment, Wait: actionWait})
 	if errors.Is(err, ErrWorkflowClosed) {
 		return Order{}, false, &RejectedError{Reason: closedRefusal(o.Status, action)}
 	}

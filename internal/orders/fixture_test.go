@@ -25,6 +25,7 @@ type fakeWorkflows struct {
 	startErr error
 	block    chan struct{} // when set, StartOrder waits for it to close
 	calling  chan struct{} // when set, StartOrder signals it is being called
+	refunds  []orders.RefundAsk
 	acts     []orders.ActRequest
 	done     bool
 	actErr   error
@@ -53,6 +54,13 @@ func (f *fakeWorkflows) Act(_ context.Context, r orders.ActRequest) (bool, error
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.acts = append(f.acts, r)
+	return f.done, f.actErr
+}
+
+func (f *fakeWorkflows) Refund(_ context.Context, r orders.RefundAsk) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refunds = append(f.refunds, r)
 	return f.done, f.actErr
 }
 

@@ -25,6 +25,8 @@ type Order struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	Lines           []Line
+	Payment         *Payment  // nil until authorized; read with the lines
+	Shipment        *Shipment // nil until requested; read with the lines
 }
 
 // Address is where an order ships; it is stored as JSON in these names.
@@ -60,22 +62,6 @@ type Event struct {
 	CreatedAt time.Time
 }
 
-// Payment is what the payment gateway holds for an order.
-type Payment struct {
-	Status      PaymentStatus
-	AmountCents int64
-	Currency    string
-	Gateway     string
-	GatewayRef  string
-}
-
-// Shipment is what the carrier was asked, and said.
-type Shipment struct {
-	Status     ShipmentStatus
-	Carrier    string
-	CarrierRef string
-}
-
 func orderFromDB(o db.Order) Order {
 	var addr Address
 	_ = json.Unmarshal(o.ShippingAddress, &addr) // written by Place, always valid
@@ -99,12 +85,4 @@ func eventFromDB(e db.OrderEvent) Event {
 		ev.To = Status(*e.ToStatus)
 	}
 	return ev
-}
-
-func paymentFromDB(p db.Payment) Payment {
-	return Payment{Status: PaymentStatus(p.Status), AmountCents: p.AmountCents, Currency: p.Currency, Gateway: p.Gateway, GatewayRef: p.GatewayRef}
-}
-
-func shipmentFromDB(s db.Shipment) Shipment {
-	return Shipment{Status: ShipmentStatus(s.Status), Carrier: s.Carrier, CarrierRef: s.CarrierRef}
 }

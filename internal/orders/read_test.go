@@ -93,13 +93,13 @@ func TestActAsksTheWorkflowAndReadsTheResult(t *testing.T) {
 	f.wf.startErr = errDown
 	waiting := f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1})
 	f.wf.startErr = nil
-	if _, _, err := f.svc.Act(t.Context(), f.customer, waiting.ID, orders.ActionCancel, ""); !errors.Is(err, orders.ErrWorkflowNotStarted) {
+	if _, _, err := f.svc.Act(t.Context(), f.customer, waiting.ID, orders.ActionCancel, "", nil); !errors.Is(err, orders.ErrWorkflowNotStarted) {
 		t.Fatalf("act before the workflow started: %v", err)
 	}
 
 	o := f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1})
 	f.wf.done = true
-	got, done, err := f.svc.Act(t.Context(), f.customer, o.ID, orders.ActionCancel, "changed my mind")
+	got, done, err := f.svc.Act(t.Context(), f.customer, o.ID, orders.ActionCancel, "changed my mind", nil)
 	if err != nil || !done || got.ID != o.ID || len(got.Lines) != 1 {
 		t.Fatalf("act: %+v %v %v", got, done, err)
 	}
@@ -108,17 +108,17 @@ func TestActAsksTheWorkflowAndReadsTheResult(t *testing.T) {
 	}
 
 	f.wf.actErr = orders.ErrWorkflowClosed
-	_, _, err = f.svc.Act(t.Context(), f.customer, o.ID, orders.ActionCancel, "")
+	_, _, err = f.svc.Act(t.Context(), f.customer, o.ID, orders.ActionCancel, "", nil)
 	var rejected *orders.RejectedError
 	if !errors.As(err, &rejected) || rejected.Reason != "order is pending; its lifecycle is over" {
 		t.Fatalf("closed workflow: %v", err)
 	}
 	stranger := f.user("eve@example.com", false)
-	if _, _, err := f.svc.Act(t.Context(), stranger, o.ID, orders.ActionCancel, ""); !errors.Is(err, orders.ErrNotFound) {
+	if _, _, err := f.svc.Act(t.Context(), stranger, o.ID, orders.ActionCancel, "", nil); !errors.Is(err, orders.ErrNotFound) {
 		t.Fatalf("a stranger acts: %v", err)
 	}
 	for _, a := range []orders.Action{orders.ActionApprove, orders.ActionShip, orders.ActionConfirm} { // the lifecycle's: operators', the carrier's, the workflow's
-		if _, _, err := f.svc.Act(t.Context(), f.customer, o.ID, a, ""); !errors.Is(err, orders.ErrNotAllowed) {
+		if _, _, err := f.svc.Act(t.Context(), f.customer, o.ID, a, "", nil); !errors.Is(err, orders.ErrNotAllowed) {
 			t.Fatalf("the customer asks for %s: %v", a, err)
 		}
 	}

@@ -27,6 +27,9 @@ type Workflows interface {
 	// A refusal is a *RejectedError, a workflow that already completed
 	// ErrWorkflowClosed.
 	Act(ctx context.Context, r ActRequest) (done bool, err error)
+	// Refund asks the order's workflow for a refund and waits up to r.Wait
+	// for it to settle, as Act does.
+	Refund(ctx context.Context, r RefundAsk) (done bool, err error)
 }
 
 // Start is what an order's workflow starts with.
@@ -36,10 +39,22 @@ type Start struct {
 	Currency               string
 	ApprovalThresholdCents int64
 	ApprovalTimeout        time.Duration
+	Payment                PaymentTimes
 	// For operators: who ordered, how many lines, when.
 	CustomerEmail string
 	Lines         int
 	PlacedAt      time.Time
+}
+
+// PaymentTimes are the payment's clocks, fixed when an order is placed.
+type PaymentTimes struct {
+	// AuthorizationTTL is how long the provider holds an authorization;
+	// ReauthorizeBefore is how long before it lapses an unshipped order's
+	// is renewed (once). Zero TTL: authorizations do not lapse.
+	AuthorizationTTL  time.Duration
+	ReauthorizeBefore time.Duration
+	// ReturnWindow is how long a delivered order stays open for refunds.
+	ReturnWindow time.Duration
 }
 
 // ActRequest is an action for an order's workflow, who asks and why.
@@ -48,7 +63,9 @@ type ActRequest struct {
 	Action  Action
 	Actor   string
 	Reason  string
-	Wait    time.Duration
+	// Shipment is what is known of the shipment as it leaves (ship only).
+	Shipment *ShipmentDetails
+	Wait     time.Duration
 }
 
 // Options are the order rules that are configured.
@@ -57,6 +74,8 @@ type Options struct {
 	// for at most ApprovalTimeout.
 	ApprovalThresholdCents int64
 	ApprovalTimeout        time.Duration
+	// Payment is how long authorizations and refunds last.
+	Payment PaymentTimes
 	// RetryInterval is how often the relay retries starting workflows.
 	RetryInterval time.Duration
 	// Metrics counts the orders placed; Tracer traces the relay's starts.
@@ -99,7 +118,7 @@ func (s *Service) start(ctx context.Context, o Order, customer string, lines int
 	defer cancel()
 	err := s.workflows.StartOrder(startCtx, Start{
 		OrderID: o.ID, TotalCents: o.TotalCents, Currency: o.Currency,
-		ApprovalThresholdCents: s.opts.ApprovalThresholdCents, ApprovalTimeout: s.opts.ApprovalTimeout,
+		ApprovalThresholdCents: s.opts.ApprovalThresholdCents, ApprovalTimeout: s.opts.ApprovalTimeout, Payment: s.opts.Payment,
 		CustomerEmail: customer, Lines: lines, PlacedAt: o.CreatedAt,
 	})
 	if err != nil {

@@ -35,10 +35,11 @@ func (s Status) Ended() bool { return s == StatusCancelled || s == StatusFailed 
 type PaymentStatus string
 
 const (
-	PaymentAuthorized PaymentStatus = "authorized"
-	PaymentCaptured   PaymentStatus = "captured"
-	PaymentVoided     PaymentStatus = "voided"
-	PaymentRefunded   PaymentStatus = "refunded"
+	PaymentAuthorized        PaymentStatus = "authorized"
+	PaymentCaptured          PaymentStatus = "captured"
+	PaymentPartiallyRefunded PaymentStatus = "partially_refunded"
+	PaymentRefunded          PaymentStatus = "refunded"
+	PaymentVoided            PaymentStatus = "voided"
 )
 
 // ShipmentStatus is what the carrier was asked, and said.

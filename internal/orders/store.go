@@ -28,22 +28,21 @@ var dbErrors = db.Translation{NotFound: ErrNotFound, Refusals: map[string]error{
 	"order_lines_product_id_fkey": errProductGone,
 }}
 
-// Get returns the order with its lines, in one round trip.
+// Get returns the order with its lines, payment and shipment, in one round trip.
 func (s *Store) Get(ctx context.Context, id uuid.UUID) (Order, error) {
-	row, err := s.db.Q().GetOrderWithLines(ctx, id)
-	if err != nil {
-		return Order{}, dbErrors.Of(err)
-	}
-	return withLines(orderFromDB(row.Order), row.ProductIds, row.Skus, row.Names, row.UnitPricesCents, row.Quantities), nil
+	o, err := readOrder(ctx, s.db.Q(), id)
+	return o, dbErrors.Of(err)
 }
 
-// withLines gives the order the lines read as arrays, in line order.
-func withLines(o Order, products []uuid.UUID, skus, names []string, prices []int64, quantities []int32) Order {
+// orderWithLinesFromDB is the order as one read returned it: its lines as
+// arrays, in line order, its payment and shipment as JSON.
+func orderWithLinesFromDB(row db.Order, products []uuid.UUID, skus, names []string, prices []int64, quantities []int32, payment, shipment []byte) (Order, error) {
+	o := orderFromDB(row)
 	o.Lines = make([]Line, len(products))
 	for i := range o.Lines {
 		o.Lines[i] = Line{ProductID: products[i], SKU: skus[i], Name: names[i], UnitPriceCents: prices[i], Quantity: quantities[i]}
 	}
-	return o
+	return withPaymentAndShipment(o, payment, shipment)
 }
 
 // order returns the order without its lines.
@@ -128,7 +127,9 @@ func (s *Store) list(ctx context.Context, lq listQuery) (page.Page[Order], error
 	}
 	out := make([]Order, len(rows))
 	for i, r := range rows {
-		out[i] = withLines(orderFromDB(r.Order), r.ProductIds, r.Skus, r.Names, r.UnitPricesCents, r.Quantities)
+		if out[i], err = orderWithLinesFromDB(r.Order, r.ProductIds, r.Skus, r.Names, r.UnitPricesCents, r.Quantities, r.Payment, r.Shipment); err != nil {
+			return page.Page[Order]{}, err
+		}
 	}
 	return page.Of(out, lq.Page, func(o Order) page.Position { return page.Position{CreatedAt: o.CreatedAt, ID: o.ID} }), nil
 }

@@ -68,8 +68,8 @@ func (s *Store) Transition(ctx context.Context, t Transition) (to Status, moved 
 		}); err != nil {
 			return err
 		}
-		o := orderFromDB(row)
-		if o.Lines, err = linesOf(ctx, q, o.ID); err != nil {
+		o, err := readOrder(ctx, q, row.ID)
+		if err != nil {
 			return err
 		}
 		return events.Record(ctx, q, events.OrderType(next), o.ID, ViewOf(o))
