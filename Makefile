@@ -11,6 +11,7 @@ WORKFLOWCHECK_VERSION := v0.6.0
 JAEGER_VERSION := v1.75.0
 TEMPORAL_SERVER_VERSION := v1.29.1
 AIR_VERSION := v1.67.4
+STRIPE_MOCK_VERSION := v0.203.0
 
 .PHONY: docs docs-check cover dev test test-unit test-cluster fuzz bench chaos tools cluster-tools release build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
 
@@ -21,7 +22,8 @@ REDOCLY_VERSION := 2.77.0
 dev: tools bin/jaeger build
 	@deploy/scripts/dev.sh
 
-## test: every test, both tiers, against a real PostgreSQL, Temporal dev servers and Mailpit;
+## test: every test, both tiers, against a real PostgreSQL, Temporal dev servers, Mailpit
+## and stripe-mock;
 ## then, once make cluster-tools has built the real Temporal server, make test-cluster
 ## (after the rest, not beside it: both tiers and the cluster together would pass
 ## PostgreSQL's 100 connections). Integration tests wait on servers more than on
@@ -96,7 +98,7 @@ bin/temporal-schema:
 	chmod -R u+w $@.tmp && mv $@.tmp $@ # the SQL only: a .go file here would join ./...
 
 ## tools: build the pinned developer tools into bin/ (only those missing)
-tools: bin/temporal bin/sqlc bin/mailpit bin/staticcheck bin/workflowcheck bin/air
+tools: bin/temporal bin/sqlc bin/mailpit bin/staticcheck bin/workflowcheck bin/air bin/stripe-mock
 
 bin/temporal:
 	$(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
@@ -106,6 +108,10 @@ bin/sqlc:
 
 bin/mailpit:
 	$(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+
+# stripe-mock: Stripe's API test server, for the Stripe provider's tests
+bin/stripe-mock:
+	$(GO) install github.com/stripe/stripe-mock@$(STRIPE_MOCK_VERSION)
 
 bin/air:
 	$(GO) install github.com/air-verse/air@$(AIR_VERSION)

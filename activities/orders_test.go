@@ -173,9 +173,9 @@ func TestPaymentIsReversedOnce(t *testing.T) {
 }
 
 // confirmInput confirms a pending order without approval.
-func confirmInput(order uuid.UUID) activities.TransitionInput {
-	return activities.TransitionInput{OrderID: order, From: orders.StatusPending, Action: orders.ActionConfirm,
-		Actor: orders.ActorSystem, Detail: "stock reserved and payment authorized"}
+func confirmInput(order uuid.UUID) activities.ConfirmInput {
+	return activities.ConfirmInput{TransitionInput: activities.TransitionInput{OrderID: order, From: orders.StatusPending, Action: orders.ActionConfirm,
+		Actor: orders.ActorSystem, Detail: "stock reserved and payment authorized"}}
 }
 
 // recorder is a mail relay that keeps what it is sent.

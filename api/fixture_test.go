@@ -55,6 +55,7 @@ type settings struct {
 	ownDatabase bool          // a PostgreSQL server of its own, which the test may stop or freeze
 	dbTimeout   time.Duration // DATABASE_TIMEOUT
 	noWorker    bool          // nothing polls the task queue: workflows start and wait
+	stripe      bool          // payments go to Stripe's API on stripe-mock, not the simulated gateway
 	// webhooks is the delivery policy; privateURLs lets endpoints use
 	// http and loopback addresses (the test receivers').
 	webhooks    events.Policy
@@ -166,10 +167,14 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 	wf := workflowclient.NewClient(tc, workflowclient.ClientOptions{TaskQueue: queue, EmailsEnabled: smtp.Enabled()})
 
 	if !s.noWorker {
+		var gateway activities.PaymentGateway = activities.NewSimulatedGateway()
+		if s.stripe {
+			gateway = activities.NewStripeGateway("sk_test_123", testenv.StartStripeMock(t), 10*time.Second)
+		}
 		w := sdkworker.New(tc, queue, sdkworker.Options{})
 		workflows.Register(w)
 		activities.Register(w, activities.Deps{
-			Orders: orders.NewStore(store), Stock: catalog.NewStore(store), Payments: activities.NewSimulatedGateway(), Carrier: activities.SimulatedCarrier{},
+			Orders: orders.NewStore(store), Stock: catalog.NewStore(store), Payments: gateway, Carrier: activities.SimulatedCarrier{},
 			Mailer: activities.NewSMTPMailer(smtp), ProjectName: s.accounts.ProjectName,
 			Webhooks: activities.Webhooks{
 				Store: p.events, Accounts: accounts.NewStore(store), Policy: s.webhooks, Tracer: s.tracer,

@@ -31,7 +31,7 @@ const stripeProvider = "stripe"
 // StripeEventInput is an event Stripe sends, as sent.
 type StripeEventInput struct {
 	Signature string `header:"Stripe-Signature" required:"true" doc:"Stripe's signature of the body"`
-	RawBody   []byte `contentType:"application/json"`
+	RawBody   []byte
 }
 
 // StripeEventOutput says whether the event was new.

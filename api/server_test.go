@@ -236,6 +236,9 @@ func TestNoArrayIsNullable(t *testing.T) {
 		if name == "ErrorModel" {
 			continue // Huma's problem body: errors is omitted when there are none
 		}
+		if name == "RefundBody" {
+			continue // a request: it names lines or an amount
+		}
 		walk(name, s)
 		props, _ := s["properties"].(map[string]any)
 		required, _ := s["required"].([]any)

@@ -27,6 +27,8 @@ var owners = map[string]string{
 	"order_events":        "internal/orders",
 	"payments":            "internal/orders",
 	"shipments":           "internal/orders",
+	"refunds":             "internal/orders",
+	"provider_events":     "internal/orders",
 	"events":              "internal/events",
 	"webhook_endpoints":   "internal/events",
 	"webhook_deliveries":  "internal/events",

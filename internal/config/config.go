@@ -178,7 +178,7 @@ type Orders struct {
 	ApprovalThresholdCents int64         `env:"ORDER_APPROVAL_THRESHOLD_CENTS" default:"100000" min:"0" max:"4611686018427387904"` // orders above wait for an operator
 	ApprovalTimeout        time.Duration `env:"ORDER_APPROVAL_TIMEOUT" default:"48h"`                                              // then they are cancelled
 	WorkflowRetryInterval  time.Duration `env:"ORDER_WORKFLOW_RETRY_INTERVAL" default:"5s"`                                        // how often unstarted order workflows are retried
-	ReturnWindow           time.Duration `env:"ORDER_RETURN_WINDOW" default:"720h" max:"8760h"`                                     // how long a delivered order stays open for refunds; 0: it closes at once
+	ReturnWindow           time.Duration `env:"ORDER_RETURN_WINDOW" default:"720h" max:"8760h"`                                    // how long a delivered order stays open for refunds; 0: it closes at once
 }
 
 // Payments are the payment provider and its clocks.

@@ -10,19 +10,19 @@ import (
 // /orders/{order_id} and the object of the order's events, one shape for
 // both. It never carries the payment token.
 type View struct {
-	ID              uuid.UUID  `json:"id"`
-	CustomerID      uuid.UUID  `json:"customer_id"`
-	Status          Status     `json:"status"`
-	Currency        string     `json:"currency"`
-	TotalCents      int64      `json:"total_cents"`
-	ShippingAddress Address    `json:"shipping_address"`
-	Lines           []LineView `json:"lines" nullable:"false"`
+	ID              uuid.UUID     `json:"id"`
+	CustomerID      uuid.UUID     `json:"customer_id"`
+	Status          Status        `json:"status"`
+	Currency        string        `json:"currency"`
+	TotalCents      int64         `json:"total_cents"`
+	ShippingAddress Address       `json:"shipping_address"`
+	Lines           []LineView    `json:"lines" nullable:"false"`
 	Payment         *PaymentView  `json:"payment,omitempty" doc:"The payment, once authorized"`
 	Shipment        *ShipmentView `json:"shipment,omitempty" doc:"The shipment, once requested from the carrier"`
-	FailureReason   string     `json:"failure_reason,omitempty" doc:"Why it was cancelled or failed"`
-	Version         int32      `json:"version"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
+	FailureReason   string        `json:"failure_reason,omitempty" doc:"Why it was cancelled or failed"`
+	Version         int32         `json:"version"`
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
 }
 
 // LineView is a line as shown: SKU, name and price as they were then.
