@@ -171,7 +171,7 @@ var scenarios = map[string]func(l *live) string{
 		return workflows.OrderWorkflowID(id)
 	},
 	"order_refunded": func(l *live) string {
-		id := l.start(order{total: stubCaptured, payment: orders.PaymentTimes{ReturnWindow: 2 * time.Second}})
+		id := l.start(order{total: stubCaptured, payment: orders.PaymentTimes{ReturnWindow: 10 * time.Second}})
 		l.waitFor(id, orders.StatusConfirmed)
 		var refused *orders.RejectedError
 		if err := l.refund(id, 1_000); !errors.As(err, &refused) {
@@ -209,7 +209,7 @@ var scenarios = map[string]func(l *live) string{
 		return workflows.OrderWorkflowID(id)
 	},
 	"order_reauthorized": func(l *live) string {
-		id := l.start(order{total: stubCaptured, payment: orders.PaymentTimes{AuthorizationTTL: 6 * time.Second, ReauthorizeBefore: 2 * time.Second}})
+		id := l.start(order{total: stubCaptured, payment: orders.PaymentTimes{AuthorizationTTL: 10 * time.Second, ReauthorizeBefore: 2 * time.Second}})
 		deadline := time.Now().Add(30 * time.Second)
 		for st, err := l.state(id); err != nil || !st.PaymentReauthorized; st, err = l.state(id) {
 			if time.Now().After(deadline) {
@@ -217,7 +217,7 @@ var scenarios = map[string]func(l *live) string{
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		l.must(id, orders.ActionShip) // within the renewal's 4s
+		l.must(id, orders.ActionShip) // within the renewal's 8s
 		l.must(id, orders.ActionDeliver)
 		l.finish(id, orders.StatusDelivered)
 		return workflows.OrderWorkflowID(id)
