@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
 
 	"github.com/acme/orders/activities"
 	"github.com/acme/orders/internal/orders"
@@ -27,12 +28,15 @@ func captured(t *testing.T) *fixture {
 }
 
 func (f *fixture) refund(in activities.RefundInput) (orders.RefundView, error) {
-	f.t.Helper()
+	return f.refundIn(f.env, in)
+}
+
+func (f *fixture) refundIn(env *testsuite.TestActivityEnvironment, in activities.RefundInput) (orders.RefundView, error) {
 	in.OrderID, in.Actor = f.order, "ops@example.com"
 	if in.RefundID == uuid.Nil {
 		in.RefundID = uuid.New()
 	}
-	v, err := f.env.ExecuteActivity(a.Refund, in)
+	v, err := env.ExecuteActivity(a.Refund, in)
 	var out orders.RefundView
 	if err == nil {
 		err = v.Get(&out)
@@ -56,7 +60,8 @@ func TestRefundsNeverExceedTheCapture(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i := range 2 {
-		wg.Go(func() { _, errs[i] = f.refund(activities.RefundInput{AmountCents: 600}) })
+		env := f.newEnv() // each its own: an environment runs one activity at a time
+		wg.Go(func() { _, errs[i] = f.refundIn(env, activities.RefundInput{AmountCents: 600}) })
 	}
 	wg.Wait()
 	if (errs[0] == nil) == (errs[1] == nil) {

@@ -28,6 +28,7 @@ type fixture struct {
 	pool     *pgxpool.Pool
 	q        *db.Queries
 	env      *testsuite.TestActivityEnvironment
+	deps     activities.Deps
 	gateway  *countingGateway
 	mail     *recorder
 	order    uuid.UUID
@@ -74,12 +75,20 @@ func newFixture(t *testing.T, stock [2]int32, qty [2]int32, token string) *fixtu
 		t.Fatal(err)
 	}
 	f.order = order.ID
-	var s testsuite.WorkflowTestSuite
-	f.env = s.NewTestActivityEnvironment()
 	f.mail = &recorder{}
-	activities.Register(f.env, activities.Deps{Orders: orders.NewStore(store), Stock: catalog.NewStore(store), Payments: f.gateway, Carrier: activities.SimulatedCarrier{},
-		Mailer: f.mail, ProjectName: "Shop"})
+	f.deps = activities.Deps{Orders: orders.NewStore(store), Stock: catalog.NewStore(store), Payments: f.gateway, Carrier: activities.SimulatedCarrier{},
+		Mailer: f.mail, ProjectName: "Shop"}
+	f.env = f.newEnv()
 	return f
+}
+
+// newEnv is another activity environment over the fixture's activities:
+// one environment runs one activity at a time.
+func (f *fixture) newEnv() *testsuite.TestActivityEnvironment {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestActivityEnvironment()
+	activities.Register(env, f.deps)
+	return env
 }
 
 var a *activities.Orders
