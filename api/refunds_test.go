@@ -73,6 +73,11 @@ func (p *platform) shippedOrder() (id, token string) {
 	_, token = p.newUser(false, true)
 	_, o := p.place(token, orderBody("tok_visa", line(mug.ID, 2), line(tee.ID, 1)))
 	p.waitStatus(token, o.ID, "confirmed")
+	for _, bad := range []map[string]any{{"tracking_url": "javascript:alert(1)"}, {"carrier": ""}, {"tracking_number": "<script>"}} {
+		if code := p.do(http.MethodPost, "/api/v1/orders/"+o.ID+"/ship", p.admin, bad, nil); code != http.StatusUnprocessableEntity {
+			p.t.Fatalf("ship with %v: %d, want 422", bad, code)
+		}
+	}
 	var shipped moneyOrder
 	code := p.do(http.MethodPost, "/api/v1/orders/"+o.ID+"/ship", p.admin, map[string]any{
 		"carrier": "DHL", "tracking_number": "00340434161094042557", "tracking_url": "https://www.dhl.com/track?id=00340434161094042557",

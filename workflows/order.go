@@ -44,8 +44,9 @@ var acts *activities.Orders
 // e-mail the customer beside requesting the shipment; wait for shipped
 // (capture, stock leaves), renewing the payment authorization before it
 // lapses; wait for delivered; stay open for refunds for the return window.
-// Refunds (an update) run beside the steps once the order shipped. A cancel (update, signal, or
-// `temporal workflow cancel`) before shipped undoes in reverse what was done.
+// Refunds (an update) run beside the steps once the order shipped. A
+// cancel (update, signal, or `temporal workflow cancel`) before shipped
+// undoes in reverse what was done.
 func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
 	o := &orderRun{in: in, state: OrderState{Status: orders.StatusPending}, persisted: orders.StatusPending, logger: workflow.GetLogger(ctx)}
 	workflow.SetCurrentDetails(ctx, statusDetails(orders.StatusPending, "reserving stock"))

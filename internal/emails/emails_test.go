@@ -62,3 +62,14 @@ func TestOrderConfirmation(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 }
+
+func TestOrderCancelled(t *testing.T) {
+	r, err := Render(OrderCancelled, Data{ProjectName: "Shop", Email: "a@b.c", OrderID: "o-1", Total: "12.00 EUR",
+		Lines: []string{"2 x Mug (MUG-1) at 6.00 EUR"}, Reason: "the payment authorization lapsed and its renewal was declined"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Subject != "Shop - Order o-1 cancelled" || !strings.Contains(r.Text, "renewal was declined") || !strings.Contains(r.HTML, "renewal was declined") {
+		t.Fatalf("%+v", r)
+	}
+}

@@ -13,9 +13,9 @@ import (
 // the caller learns that it was accepted but still runs.
 const actionWait = 20 * time.Second
 
-// Act asks the order's workflow for an action on behalf of the viewer (with
-// what is known of the shipment, for ship), who
-// must be a party the lifecycle table lets ask it (ErrNotAllowed). The
+// Act asks the order's workflow for an action (with what is known of the
+// shipment, for ship) on behalf of the viewer, who must be a party the
+// lifecycle table lets ask it (ErrNotAllowed). The
 // workflow decides at once whether the order's state allows it (a refusal
 // is a *RejectedError with the table's reason). It returns the order as the
 // action left it; done is false when the action was accepted but still runs.

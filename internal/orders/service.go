@@ -1,9 +1,10 @@
 // Package orders is the order's domain: its lifecycle table (lifecycle.go),
 // types and status vocabulary, the rules of placing one (line rules,
 // pricing, idempotency, the transaction with the intent to start its
-// workflow), reading and acting on it, the outbox relay that starts
-// workflows Temporal was down for, and, through its Store, the transactions
-// the lifecycle's activities run. It knows nothing of HTTP or of Temporal: what
+// workflow), reading and acting on it, its money (refunds, the payment
+// provider's events), the outbox relay that starts workflows Temporal was
+// down for, and, through its Store, the transactions the lifecycle's
+// activities run. It knows nothing of HTTP or of Temporal: what
 // it needs of the workflow engine is the Workflows interface, which cmd
 // satisfies with workflowclient.Client.
 package orders
@@ -74,7 +75,8 @@ type Options struct {
 	// for at most ApprovalTimeout.
 	ApprovalThresholdCents int64
 	ApprovalTimeout        time.Duration
-	// Payment is how long authorizations and refunds last.
+	// Payment is the payment's clocks, fixed in each order's workflow as
+	// it starts.
 	Payment PaymentTimes
 	// RetryInterval is how often the relay retries starting workflows.
 	RetryInterval time.Duration

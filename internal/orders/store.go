@@ -13,7 +13,7 @@ import (
 )
 
 // Store holds the order's tables (orders and their lines, the timeline,
-// payments and shipments): every read, and every write in the transaction
+// payments, shipments, refunds and the provider's events taken): every read, and every write in the transaction
 // that keeps its rules. The API's Service and the lifecycle's activities
 // both go through it, and its errors are the order's own.
 type Store struct {
