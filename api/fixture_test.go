@@ -55,7 +55,7 @@ type settings struct {
 	ownDatabase bool          // a PostgreSQL server of its own, which the test may stop or freeze
 	dbTimeout   time.Duration // DATABASE_TIMEOUT
 	noWorker    bool          // nothing polls the task queue: workflows start and wait
-	stripe      bool          // payments go to Stripe's API on stripe-mock, not the simulated gateway
+	stripe      bool          // payments go to Stripe's API on stripe-mock (p.stripe), not the simulated gateway
 	// webhooks is the delivery policy; privateURLs lets endpoints use
 	// http and loopback addresses (the test receivers').
 	webhooks    events.Policy
@@ -95,7 +95,8 @@ type platform struct {
 	events   *events.Store
 	mail     *testenv.Mailpit
 	temporal *testenv.Temporal
-	cluster  *testenv.Cluster // with ownDatabase
+	cluster  *testenv.Cluster    // with ownDatabase
+	stripe   *testenv.StripeMock // with settings.stripe
 	client   client.Client
 	deps     api.Deps // what the API was built with
 	queue    string   // the worker's task queue
@@ -169,7 +170,8 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 	if !s.noWorker {
 		var gateway activities.PaymentGateway = activities.NewSimulatedGateway()
 		if s.stripe {
-			gateway = activities.NewStripeGateway("sk_test_123", testenv.StartStripeMock(t), 10*time.Second)
+			p.stripe = testenv.StartStripeMock(t)
+			gateway = activities.NewStripeGateway("sk_test_123", p.stripe.URL, 10*time.Second)
 		}
 		w := sdkworker.New(tc, queue, sdkworker.Options{})
 		workflows.Register(w)

@@ -249,3 +249,26 @@ func (p *platform) timelineTypes(id string) string {
 	}
 	return fmt.Sprint(events.Data)
 }
+
+// TestRefundRetriedAfterStripeFails: Stripe answers the refund 500 once;
+// the order's workflow retries its Refund step, under the same
+// idempotency key, and the refund is answered once it went through.
+func TestRefundRetriedAfterStripeFails(t *testing.T) {
+	t.Parallel()
+	p := refundPlatform(t)
+	id, _ := p.shippedOrder()
+	p.stripe.Fail("/v1/refunds", http.StatusInternalServerError, `{"error":{"type":"api_error","message":"An unknown error occurred"}}`)
+	var r refund
+	if code := p.do(http.MethodPost, "/api/v1/orders/"+id+"/refunds", p.admin, map[string]any{"amount_cents": 900}, &r); code != http.StatusOK || r.Status != "succeeded" {
+		t.Fatalf("refund: %d %+v", code, r)
+	}
+	var keys []string
+	for _, c := range p.stripe.Calls() {
+		if strings.HasPrefix(c, "POST /v1/refunds ") {
+			keys = append(keys, strings.TrimPrefix(c, "POST /v1/refunds "))
+		}
+	}
+	if len(keys) != 2 || keys[0] != keys[1] || keys[0] != "refund:"+r.ID {
+		t.Fatalf("calls to /v1/refunds: %v", keys)
+	}
+}
