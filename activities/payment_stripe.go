@@ -63,6 +63,7 @@ func (g *StripeGateway) Authorize(ctx context.Context, a Authorize) (Authorized,
 		PaymentMethodTypes: []*string{stripe.String("card")},
 		Metadata:           map[string]string{"order_id": a.OrderID},
 	}
+	p.AddExpand("latest_charge") // its card's capture_before: when the authorization lapses
 	p.SetIdempotencyKey(a.Key)
 	pi, err := g.client.V1PaymentIntents.Create(ctx, p)
 	if err != nil {
