@@ -43,7 +43,7 @@ type OrderLineInput struct {
 type PlaceOrderBody struct {
 	Lines           []OrderLineInput `json:"lines" minItems:"1" maxItems:"100" nullable:"false"`
 	ShippingAddress Address          `json:"shipping_address"`
-	PaymentToken    string           `json:"payment_token" minLength:"1" maxLength:"200" example:"tok_approve" doc:"From the payment provider. The simulated gateway approves tok_approve, declines tok_decline, and fails tok_transient twice before approving."`
+	PaymentToken    string           `json:"payment_token" minLength:"1" maxLength:"200" example:"tok_approve" doc:"From the payment provider: a Stripe PaymentMethod (pm_...) or token (tok_...). The simulated gateway approves tok_approve, tok_visa and pm_card_visa, declines tok_decline, tok_chargeDeclined and pm_card_chargeDeclined, and fails tok_transient twice before approving."`
 }
 
 // Resolve holds the order's line rules (orders.CheckLines), so that a
