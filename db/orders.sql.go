@@ -190,31 +190,54 @@ const getOrderWithLines = `-- name: GetOrderWithLines :one
 SELECT orders.id, orders.customer_id, orders.status, orders.currency, orders.total_cents, orders.shipping_address, orders.payment_token, orders.idempotency_key, orders.request_hash, orders.failure_reason, orders.version, orders.workflow_started_at, orders.created_at, orders.updated_at, orders.workflow_claimed_until, orders.trace_context,
        l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
        l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities,
-       ps.payment::jsonb AS payment, ps.shipment::jsonb AS shipment
-FROM orders, LATERAL (
+       p.status AS payment_status, p.amount_cents AS payment_amount_cents, p.captured_cents AS payment_captured_cents,
+       p.refunded_cents AS payment_refunded_cents, p.gateway AS payment_gateway, p.gateway_ref AS payment_gateway_ref,
+       p.authorized_at AS payment_authorized_at, p.expires_at AS payment_expires_at, p.reauthorized AS payment_reauthorized,
+       p.dispute_status AS payment_dispute_status, p.disputed_cents AS payment_disputed_cents,
+       s.status AS shipment_status, s.carrier AS shipment_carrier, s.carrier_ref AS shipment_carrier_ref,
+       s.tracking_number AS shipment_tracking_number, s.tracking_url AS shipment_tracking_url,
+       s.shipped_at AS shipment_shipped_at, s.delivered_at AS shipment_delivered_at
+FROM orders
+LEFT JOIN payments p ON p.order_id = orders.id
+LEFT JOIN shipments s ON s.order_id = orders.id
+CROSS JOIN LATERAL (
     SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
            array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
            array_agg(quantity ORDER BY line_no) AS quantities
     FROM order_lines WHERE order_id = orders.id
-) l,
-LATERAL (SELECT (SELECT to_jsonb(p) FROM payments p WHERE p.order_id = orders.id) AS payment,
-                (SELECT to_jsonb(s) FROM shipments s WHERE s.order_id = orders.id) AS shipment) ps
+) l
 WHERE orders.id = $1
 `
 
 type GetOrderWithLinesRow struct {
-	Order           Order
-	ProductIds      []uuid.UUID
-	Skus            []string
-	Names           []string
-	UnitPricesCents []int64
-	Quantities      []int32
-	Payment         []byte
-	Shipment        []byte
+	Order                  Order
+	ProductIds             []uuid.UUID
+	Skus                   []string
+	Names                  []string
+	UnitPricesCents        []int64
+	Quantities             []int32
+	PaymentStatus          *string
+	PaymentAmountCents     *int64
+	PaymentCapturedCents   *int64
+	PaymentRefundedCents   *int64
+	PaymentGateway         *string
+	PaymentGatewayRef      *string
+	PaymentAuthorizedAt    *time.Time
+	PaymentExpiresAt       *time.Time
+	PaymentReauthorized    *bool
+	PaymentDisputeStatus   *string
+	PaymentDisputedCents   *int64
+	ShipmentStatus         *string
+	ShipmentCarrier        *string
+	ShipmentCarrierRef     *string
+	ShipmentTrackingNumber *string
+	ShipmentTrackingUrl    *string
+	ShipmentShippedAt      *time.Time
+	ShipmentDeliveredAt    *time.Time
 }
 
 // The order, its lines (as arrays in line order), its payment and its
-// shipment (as JSON, null when none) in one round trip.
+// shipment (their columns null when there is none) in one round trip.
 func (q *Queries) GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrderWithLinesRow, error) {
 	row := q.db.QueryRow(ctx, getOrderWithLines, id)
 	var i GetOrderWithLinesRow
@@ -240,8 +263,24 @@ func (q *Queries) GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrder
 		&i.Names,
 		&i.UnitPricesCents,
 		&i.Quantities,
-		&i.Payment,
-		&i.Shipment,
+		&i.PaymentStatus,
+		&i.PaymentAmountCents,
+		&i.PaymentCapturedCents,
+		&i.PaymentRefundedCents,
+		&i.PaymentGateway,
+		&i.PaymentGatewayRef,
+		&i.PaymentAuthorizedAt,
+		&i.PaymentExpiresAt,
+		&i.PaymentReauthorized,
+		&i.PaymentDisputeStatus,
+		&i.PaymentDisputedCents,
+		&i.ShipmentStatus,
+		&i.ShipmentCarrier,
+		&i.ShipmentCarrierRef,
+		&i.ShipmentTrackingNumber,
+		&i.ShipmentTrackingUrl,
+		&i.ShipmentShippedAt,
+		&i.ShipmentDeliveredAt,
 	)
 	return i, err
 }
@@ -250,15 +289,22 @@ const listOrders = `-- name: ListOrders :many
 SELECT orders.id, orders.customer_id, orders.status, orders.currency, orders.total_cents, orders.shipping_address, orders.payment_token, orders.idempotency_key, orders.request_hash, orders.failure_reason, orders.version, orders.workflow_started_at, orders.created_at, orders.updated_at, orders.workflow_claimed_until, orders.trace_context,
        l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
        l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities,
-       ps.payment::jsonb AS payment, ps.shipment::jsonb AS shipment
-FROM orders, LATERAL (
+       p.status AS payment_status, p.amount_cents AS payment_amount_cents, p.captured_cents AS payment_captured_cents,
+       p.refunded_cents AS payment_refunded_cents, p.gateway AS payment_gateway, p.gateway_ref AS payment_gateway_ref,
+       p.authorized_at AS payment_authorized_at, p.expires_at AS payment_expires_at, p.reauthorized AS payment_reauthorized,
+       p.dispute_status AS payment_dispute_status, p.disputed_cents AS payment_disputed_cents,
+       s.status AS shipment_status, s.carrier AS shipment_carrier, s.carrier_ref AS shipment_carrier_ref,
+       s.tracking_number AS shipment_tracking_number, s.tracking_url AS shipment_tracking_url,
+       s.shipped_at AS shipment_shipped_at, s.delivered_at AS shipment_delivered_at
+FROM orders
+LEFT JOIN payments p ON p.order_id = orders.id
+LEFT JOIN shipments s ON s.order_id = orders.id
+CROSS JOIN LATERAL (
     SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
            array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
            array_agg(quantity ORDER BY line_no) AS quantities
     FROM order_lines WHERE order_id = orders.id
-) l,
-LATERAL (SELECT (SELECT to_jsonb(p) FROM payments p WHERE p.order_id = orders.id) AS payment,
-                (SELECT to_jsonb(s) FROM shipments s WHERE s.order_id = orders.id) AS shipment) ps
+) l
 WHERE ($1::uuid IS NULL OR orders.customer_id = $1)
   AND ($2::order_status IS NULL OR orders.status = $2)
   AND ($3::timestamptz IS NULL OR orders.created_at >= $3)
@@ -280,14 +326,30 @@ type ListOrdersParams struct {
 }
 
 type ListOrdersRow struct {
-	Order           Order
-	ProductIds      []uuid.UUID
-	Skus            []string
-	Names           []string
-	UnitPricesCents []int64
-	Quantities      []int32
-	Payment         []byte
-	Shipment        []byte
+	Order                  Order
+	ProductIds             []uuid.UUID
+	Skus                   []string
+	Names                  []string
+	UnitPricesCents        []int64
+	Quantities             []int32
+	PaymentStatus          *string
+	PaymentAmountCents     *int64
+	PaymentCapturedCents   *int64
+	PaymentRefundedCents   *int64
+	PaymentGateway         *string
+	PaymentGatewayRef      *string
+	PaymentAuthorizedAt    *time.Time
+	PaymentExpiresAt       *time.Time
+	PaymentReauthorized    *bool
+	PaymentDisputeStatus   *string
+	PaymentDisputedCents   *int64
+	ShipmentStatus         *string
+	ShipmentCarrier        *string
+	ShipmentCarrierRef     *string
+	ShipmentTrackingNumber *string
+	ShipmentTrackingUrl    *string
+	ShipmentShippedAt      *time.Time
+	ShipmentDeliveredAt    *time.Time
 }
 
 // A keyset page in a stable order (newest first, id breaking ties), each
@@ -331,8 +393,24 @@ func (q *Queries) ListOrders(ctx context.Context, arg ListOrdersParams) ([]ListO
 			&i.Names,
 			&i.UnitPricesCents,
 			&i.Quantities,
-			&i.Payment,
-			&i.Shipment,
+			&i.PaymentStatus,
+			&i.PaymentAmountCents,
+			&i.PaymentCapturedCents,
+			&i.PaymentRefundedCents,
+			&i.PaymentGateway,
+			&i.PaymentGatewayRef,
+			&i.PaymentAuthorizedAt,
+			&i.PaymentExpiresAt,
+			&i.PaymentReauthorized,
+			&i.PaymentDisputeStatus,
+			&i.PaymentDisputedCents,
+			&i.ShipmentStatus,
+			&i.ShipmentCarrier,
+			&i.ShipmentCarrierRef,
+			&i.ShipmentTrackingNumber,
+			&i.ShipmentTrackingUrl,
+			&i.ShipmentShippedAt,
+			&i.ShipmentDeliveredAt,
 		); err != nil {
 			return nil, err
 		}

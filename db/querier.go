@@ -80,7 +80,7 @@ type Querier interface {
 	GetOrderByIdempotencyKey(ctx context.Context, arg GetOrderByIdempotencyKeyParams) (Order, error)
 	GetOrderLines(ctx context.Context, orderID uuid.UUID) ([]OrderLine, error)
 	// The order, its lines (as arrays in line order), its payment and its
-	// shipment (as JSON, null when none) in one round trip.
+	// shipment (their columns null when there is none) in one round trip.
 	GetOrderWithLines(ctx context.Context, id uuid.UUID) (GetOrderWithLinesRow, error)
 	GetPayment(ctx context.Context, orderID uuid.UUID) (Payment, error)
 	GetPaymentByRef(ctx context.Context, arg GetPaymentByRefParams) (Payment, error)

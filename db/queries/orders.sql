@@ -26,19 +26,26 @@ SELECT * FROM orders WHERE id = $1;
 
 -- name: GetOrderWithLines :one
 -- The order, its lines (as arrays in line order), its payment and its
--- shipment (as JSON, null when none) in one round trip.
+-- shipment (their columns null when there is none) in one round trip.
 SELECT sqlc.embed(orders),
        l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
        l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities,
-       ps.payment::jsonb AS payment, ps.shipment::jsonb AS shipment
-FROM orders, LATERAL (
+       p.status AS payment_status, p.amount_cents AS payment_amount_cents, p.captured_cents AS payment_captured_cents,
+       p.refunded_cents AS payment_refunded_cents, p.gateway AS payment_gateway, p.gateway_ref AS payment_gateway_ref,
+       p.authorized_at AS payment_authorized_at, p.expires_at AS payment_expires_at, p.reauthorized AS payment_reauthorized,
+       p.dispute_status AS payment_dispute_status, p.disputed_cents AS payment_disputed_cents,
+       s.status AS shipment_status, s.carrier AS shipment_carrier, s.carrier_ref AS shipment_carrier_ref,
+       s.tracking_number AS shipment_tracking_number, s.tracking_url AS shipment_tracking_url,
+       s.shipped_at AS shipment_shipped_at, s.delivered_at AS shipment_delivered_at
+FROM orders
+LEFT JOIN payments p ON p.order_id = orders.id
+LEFT JOIN shipments s ON s.order_id = orders.id
+CROSS JOIN LATERAL (
     SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
            array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
            array_agg(quantity ORDER BY line_no) AS quantities
     FROM order_lines WHERE order_id = orders.id
-) l,
-LATERAL (SELECT (SELECT to_jsonb(p) FROM payments p WHERE p.order_id = orders.id) AS payment,
-                (SELECT to_jsonb(s) FROM shipments s WHERE s.order_id = orders.id) AS shipment) ps
+) l
 WHERE orders.id = $1;
 
 -- name: GetOrderLines :many
@@ -50,15 +57,22 @@ SELECT * FROM order_lines WHERE order_id = $1 ORDER BY line_no;
 SELECT sqlc.embed(orders),
        l.product_ids::uuid[] AS product_ids, l.skus::text[] AS skus, l.names::text[] AS names,
        l.unit_prices_cents::bigint[] AS unit_prices_cents, l.quantities::integer[] AS quantities,
-       ps.payment::jsonb AS payment, ps.shipment::jsonb AS shipment
-FROM orders, LATERAL (
+       p.status AS payment_status, p.amount_cents AS payment_amount_cents, p.captured_cents AS payment_captured_cents,
+       p.refunded_cents AS payment_refunded_cents, p.gateway AS payment_gateway, p.gateway_ref AS payment_gateway_ref,
+       p.authorized_at AS payment_authorized_at, p.expires_at AS payment_expires_at, p.reauthorized AS payment_reauthorized,
+       p.dispute_status AS payment_dispute_status, p.disputed_cents AS payment_disputed_cents,
+       s.status AS shipment_status, s.carrier AS shipment_carrier, s.carrier_ref AS shipment_carrier_ref,
+       s.tracking_number AS shipment_tracking_number, s.tracking_url AS shipment_tracking_url,
+       s.shipped_at AS shipment_shipped_at, s.delivered_at AS shipment_delivered_at
+FROM orders
+LEFT JOIN payments p ON p.order_id = orders.id
+LEFT JOIN shipments s ON s.order_id = orders.id
+CROSS JOIN LATERAL (
     SELECT array_agg(product_id ORDER BY line_no) AS product_ids, array_agg(sku ORDER BY line_no) AS skus,
            array_agg(name ORDER BY line_no) AS names, array_agg(unit_price_cents ORDER BY line_no) AS unit_prices_cents,
            array_agg(quantity ORDER BY line_no) AS quantities
     FROM order_lines WHERE order_id = orders.id
-) l,
-LATERAL (SELECT (SELECT to_jsonb(p) FROM payments p WHERE p.order_id = orders.id) AS payment,
-                (SELECT to_jsonb(s) FROM shipments s WHERE s.order_id = orders.id) AS shipment) ps
+) l
 WHERE (sqlc.narg('customer_id')::uuid IS NULL OR orders.customer_id = sqlc.narg('customer_id'))
   AND (sqlc.narg('status')::order_status IS NULL OR orders.status = sqlc.narg('status'))
   AND (sqlc.narg('created_from')::timestamptz IS NULL OR orders.created_at >= sqlc.narg('created_from'))

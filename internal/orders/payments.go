@@ -2,7 +2,6 @@ package orders
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -45,60 +44,6 @@ type ShipmentDetails struct {
 	Carrier        string `json:"carrier,omitempty"`
 	TrackingNumber string `json:"tracking_number,omitempty"`
 	TrackingURL    string `json:"tracking_url,omitempty"`
-}
-
-// paymentJSON and shipmentJSON are the rows as the order's read gives them
-// (to_jsonb, in column names).
-type paymentJSON struct {
-	Status        string     `json:"status"`
-	AmountCents   int64      `json:"amount_cents"`
-	CapturedCents int64      `json:"captured_cents"`
-	RefundedCents int64      `json:"refunded_cents"`
-	Currency      string     `json:"currency"`
-	Gateway       string     `json:"gateway"`
-	GatewayRef    string     `json:"gateway_ref"`
-	AuthorizedAt  time.Time  `json:"authorized_at"`
-	ExpiresAt     *time.Time `json:"expires_at"`
-	Reauthorized  bool       `json:"reauthorized"`
-	DisputeStatus *string    `json:"dispute_status"`
-	DisputedCents int64      `json:"disputed_cents"`
-}
-
-type shipmentJSON struct {
-	Status         string     `json:"status"`
-	Carrier        string     `json:"carrier"`
-	CarrierRef     string     `json:"carrier_ref"`
-	TrackingNumber *string    `json:"tracking_number"`
-	TrackingURL    *string    `json:"tracking_url"`
-	ShippedAt      *time.Time `json:"shipped_at"`
-	DeliveredAt    *time.Time `json:"delivered_at"`
-}
-
-// withPaymentAndShipment gives the order what its read returned as JSON
-// (null: none yet).
-func withPaymentAndShipment(o Order, payment, shipment []byte) (Order, error) {
-	if len(payment) > 0 && string(payment) != "null" {
-		var p paymentJSON
-		if err := json.Unmarshal(payment, &p); err != nil {
-			return o, err
-		}
-		o.Payment = &Payment{
-			Status: PaymentStatus(p.Status), AmountCents: p.AmountCents, CapturedCents: p.CapturedCents, RefundedCents: p.RefundedCents,
-			Currency: p.Currency, Gateway: p.Gateway, GatewayRef: p.GatewayRef, AuthorizedAt: p.AuthorizedAt,
-			ExpiresAt: p.ExpiresAt, Reauthorized: p.Reauthorized, DisputeStatus: deref(p.DisputeStatus), DisputedCents: p.DisputedCents,
-		}
-	}
-	if len(shipment) > 0 && string(shipment) != "null" {
-		var s shipmentJSON
-		if err := json.Unmarshal(shipment, &s); err != nil {
-			return o, err
-		}
-		o.Shipment = &Shipment{
-			Status: ShipmentStatus(s.Status), Carrier: s.Carrier, CarrierRef: s.CarrierRef,
-			TrackingNumber: deref(s.TrackingNumber), TrackingURL: deref(s.TrackingURL), ShippedAt: s.ShippedAt, DeliveredAt: s.DeliveredAt,
-		}
-	}
-	return o, nil
 }
 
 func deref(s *string) string {

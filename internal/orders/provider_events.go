@@ -141,16 +141,6 @@ func (s *Store) providerDispute(ctx context.Context, q *db.Queries, orderID uuid
 	return events.Record(ctx, q, events.TypeOrderDisputed, orderID, ViewOf(o))
 }
 
-// readOrder reads the order as GET shows it, through q (a transaction's:
-// what it will read once committed).
-func readOrder(ctx context.Context, q *db.Queries, id uuid.UUID) (Order, error) {
-	row, err := q.GetOrderWithLines(ctx, id)
-	if err != nil {
-		return Order{}, err
-	}
-	return orderWithLinesFromDB(row.Order, row.ProductIds, row.Skus, row.Names, row.UnitPricesCents, row.Quantities, row.Payment, row.Shipment)
-}
-
 // RefundIDMetadata is the metadata key under which a refund the platform
 // asks of the provider carries its ID there: the provider's events about
 // it are then known as the platform's own.

@@ -34,15 +34,41 @@ func (s *Store) Get(ctx context.Context, id uuid.UUID) (Order, error) {
 	return o, dbErrors.Of(err)
 }
 
-// orderWithLinesFromDB is the order as one read returned it: its lines as
-// arrays, in line order, its payment and shipment as JSON.
-func orderWithLinesFromDB(row db.Order, products []uuid.UUID, skus, names []string, prices []int64, quantities []int32, payment, shipment []byte) (Order, error) {
-	o := orderFromDB(row)
-	o.Lines = make([]Line, len(products))
-	for i := range o.Lines {
-		o.Lines[i] = Line{ProductID: products[i], SKU: skus[i], Name: names[i], UnitPriceCents: prices[i], Quantity: quantities[i]}
+// readOrder reads the order as GET shows it, through q (a transaction's:
+// what it will read once committed).
+func readOrder(ctx context.Context, q *db.Queries, id uuid.UUID) (Order, error) {
+	row, err := q.GetOrderWithLines(ctx, id)
+	if err != nil {
+		return Order{}, err
 	}
-	return withPaymentAndShipment(o, payment, shipment)
+	return orderFromRead(row), nil
+}
+
+// orderFromRead is the order as its one read returned it: its lines as
+// arrays, in line order, its payment's and shipment's columns null when
+// there is none. A list's rows have the same fields.
+func orderFromRead(r db.GetOrderWithLinesRow) Order {
+	o := orderFromDB(r.Order)
+	o.Lines = make([]Line, len(r.ProductIds))
+	for i := range o.Lines {
+		o.Lines[i] = Line{ProductID: r.ProductIds[i], SKU: r.Skus[i], Name: r.Names[i], UnitPriceCents: r.UnitPricesCents[i], Quantity: r.Quantities[i]}
+	}
+	if r.PaymentStatus != nil {
+		o.Payment = &Payment{
+			Status: PaymentStatus(*r.PaymentStatus), AmountCents: *r.PaymentAmountCents, CapturedCents: *r.PaymentCapturedCents,
+			RefundedCents: *r.PaymentRefundedCents, Currency: o.Currency, Gateway: *r.PaymentGateway, GatewayRef: *r.PaymentGatewayRef,
+			AuthorizedAt: *r.PaymentAuthorizedAt, ExpiresAt: r.PaymentExpiresAt, Reauthorized: *r.PaymentReauthorized,
+			DisputeStatus: deref(r.PaymentDisputeStatus), DisputedCents: *r.PaymentDisputedCents,
+		}
+	}
+	if r.ShipmentStatus != nil {
+		o.Shipment = &Shipment{
+			Status: ShipmentStatus(*r.ShipmentStatus), Carrier: *r.ShipmentCarrier, CarrierRef: *r.ShipmentCarrierRef,
+			TrackingNumber: deref(r.ShipmentTrackingNumber), TrackingURL: deref(r.ShipmentTrackingUrl),
+			ShippedAt: r.ShipmentShippedAt, DeliveredAt: r.ShipmentDeliveredAt,
+		}
+	}
+	return o
 }
 
 // order returns the order without its lines.
@@ -127,9 +153,7 @@ func (s *Store) list(ctx context.Context, lq listQuery) (page.Page[Order], error
 	}
 	out := make([]Order, len(rows))
 	for i, r := range rows {
-		if out[i], err = orderWithLinesFromDB(r.Order, r.ProductIds, r.Skus, r.Names, r.UnitPricesCents, r.Quantities, r.Payment, r.Shipment); err != nil {
-			return page.Page[Order]{}, err
-		}
+		out[i] = orderFromRead(db.GetOrderWithLinesRow(r))
 	}
 	return page.Of(out, lq.Page, func(o Order) page.Position { return page.Position{CreatedAt: o.CreatedAt, ID: o.ID} }), nil
 }
