@@ -38,7 +38,7 @@ func NewStripeGateway(secretKey, apiBase string, timeout time.Duration) *StripeG
 	return &StripeGateway{client: stripe.NewClient(secretKey, stripe.WithBackends(stripe.NewBackendsWithConfig(cfg)))}
 }
 
-func (g *StripeGateway) Name() string { return "stripe" }
+func (g *StripeGateway) Name() string { return orders.ProviderStripe }
 
 // Authorize creates and confirms a manual-capture PaymentIntent. A token
 // (tok_…) becomes a PaymentMethod first; a PaymentMethod (pm_…) is used as

@@ -25,9 +25,6 @@ var (
 // signatureTolerance is how old a signed event may be: Stripe's own default.
 const signatureTolerance = 5 * time.Minute
 
-// stripeProvider is the gateway name Stripe's payments are recorded under.
-const stripeProvider = "stripe"
-
 // StripeEventInput is an event Stripe sends, as sent.
 type StripeEventInput struct {
 	Signature string `header:"Stripe-Signature" required:"true" doc:"Stripe's signature of the body"`
@@ -80,7 +77,7 @@ func (h *handlers) stripeEvent(ctx context.Context, in *StripeEventInput) (*Stri
 // providerEvent reads what the platform takes from a Stripe event: a
 // refund not made by the platform, or a dispute.
 func providerEvent(ev stripe.Event) (orders.ProviderEvent, error) {
-	pe := orders.ProviderEvent{ID: ev.ID, Provider: stripeProvider, Type: string(ev.Type)}
+	pe := orders.ProviderEvent{ID: ev.ID, Provider: orders.ProviderStripe, Type: string(ev.Type)}
 	if ev.Data == nil {
 		return pe, nil
 	}

@@ -49,8 +49,7 @@ type Querier interface {
 	CreateInventory(ctx context.Context, arg CreateInventoryParams) error
 	CreatePayment(ctx context.Context, arg CreatePaymentParams) error
 	CreateProduct(ctx context.Context, arg CreateProductParams) (Product, error)
-	// Idempotent: a retried refund finds its row (inserted is false).
-	CreateRefund(ctx context.Context, arg CreateRefundParams) (CreateRefundRow, error)
+	CreateRefund(ctx context.Context, arg CreateRefundParams) (Refund, error)
 	// 0 rows: this order already has a reservation (a retried activity).
 	CreateReservation(ctx context.Context, orderID uuid.UUID) (int64, error)
 	CreateShipment(ctx context.Context, arg CreateShipmentParams) error
@@ -180,7 +179,7 @@ type Querier interface {
 	SetDispute(ctx context.Context, arg SetDisputeParams) error
 	// Any password change revokes every token issued before it.
 	SetPassword(ctx context.Context, arg SetPasswordParams) (User, error)
-	SetProviderRefund(ctx context.Context, arg SetProviderRefundParams) error
+	SetRefundStatus(ctx context.Context, arg SetRefundStatusParams) error
 	// Moves a held reservation on; 0 rows when it was already moved (retries).
 	SetReservationState(ctx context.Context, arg SetReservationStateParams) (int64, error)
 	SetWebhookIdle(ctx context.Context, arg SetWebhookIdleParams) error

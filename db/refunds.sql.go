@@ -7,7 +7,6 @@ package db
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 )
@@ -35,8 +34,7 @@ func (q *Queries) AddProviderEvent(ctx context.Context, arg AddProviderEventPara
 const createRefund = `-- name: CreateRefund :one
 INSERT INTO refunds (id, order_id, amount_cents, lines, reason, status, source, actor, provider_ref)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-ON CONFLICT (id) DO UPDATE SET id = excluded.id
-RETURNING id, order_id, amount_cents, lines, reason, status, source, actor, provider_ref, failure, created_at, updated_at, (xmax = 0) AS inserted
+RETURNING id, order_id, amount_cents, lines, reason, status, source, actor, provider_ref, failure, created_at, updated_at
 `
 
 type CreateRefundParams struct {
@@ -51,24 +49,7 @@ type CreateRefundParams struct {
 	ProviderRef *string
 }
 
-type CreateRefundRow struct {
-	ID          uuid.UUID
-	OrderID     uuid.UUID
-	AmountCents int64
-	Lines       []byte
-	Reason      string
-	Status      string
-	Source      string
-	Actor       string
-	ProviderRef *string
-	Failure     *string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Inserted    bool
-}
-
-// Idempotent: a retried refund finds its row (inserted is false).
-func (q *Queries) CreateRefund(ctx context.Context, arg CreateRefundParams) (CreateRefundRow, error) {
+func (q *Queries) CreateRefund(ctx context.Context, arg CreateRefundParams) (Refund, error) {
 	row := q.db.QueryRow(ctx, createRefund,
 		arg.ID,
 		arg.OrderID,
@@ -80,7 +61,7 @@ func (q *Queries) CreateRefund(ctx context.Context, arg CreateRefundParams) (Cre
 		arg.Actor,
 		arg.ProviderRef,
 	)
-	var i CreateRefundRow
+	var i Refund
 	err := row.Scan(
 		&i.ID,
 		&i.OrderID,
@@ -94,7 +75,6 @@ func (q *Queries) CreateRefund(ctx context.Context, arg CreateRefundParams) (Cre
 		&i.Failure,
 		&i.CreatedAt,
 		&i.UpdatedAt,
-		&i.Inserted,
 	)
 	return i, err
 }
@@ -217,18 +197,17 @@ func (q *Queries) RefundedQuantities(ctx context.Context, orderID uuid.UUID) ([]
 	return items, nil
 }
 
-const setProviderRefund = `-- name: SetProviderRefund :exec
-UPDATE refunds SET status = $1, amount_cents = $2 WHERE id = $3
+const setRefundStatus = `-- name: SetRefundStatus :exec
+UPDATE refunds SET status = $1 WHERE id = $2
 `
 
-type SetProviderRefundParams struct {
-	Status      string
-	AmountCents int64
-	ID          uuid.UUID
+type SetRefundStatusParams struct {
+	Status string
+	ID     uuid.UUID
 }
 
-func (q *Queries) SetProviderRefund(ctx context.Context, arg SetProviderRefundParams) error {
-	_, err := q.db.Exec(ctx, setProviderRefund, arg.Status, arg.AmountCents, arg.ID)
+func (q *Queries) SetRefundStatus(ctx context.Context, arg SetRefundStatusParams) error {
+	_, err := q.db.Exec(ctx, setRefundStatus, arg.Status, arg.ID)
 	return err
 }
 

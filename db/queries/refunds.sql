@@ -1,9 +1,7 @@
 -- name: CreateRefund :one
--- Idempotent: a retried refund finds its row (inserted is false).
 INSERT INTO refunds (id, order_id, amount_cents, lines, reason, status, source, actor, provider_ref)
 VALUES (@id, @order_id, @amount_cents, @lines, @reason, @status, @source, @actor, sqlc.narg('provider_ref'))
-ON CONFLICT (id) DO UPDATE SET id = excluded.id
-RETURNING *, (xmax = 0) AS inserted;
+RETURNING *;
 
 -- name: GetRefund :one
 SELECT * FROM refunds WHERE id = $1;
@@ -19,8 +17,8 @@ UPDATE refunds SET status = @status, provider_ref = coalesce(sqlc.narg('provider
 WHERE id = @id AND status = 'pending'
 RETURNING *;
 
--- name: SetProviderRefund :exec
-UPDATE refunds SET status = @status, amount_cents = @amount_cents WHERE id = @id;
+-- name: SetRefundStatus :exec
+UPDATE refunds SET status = @status WHERE id = @id;
 
 -- name: RefundedQuantities :many
 -- How many of each line the order's refunds (but the failed) gave back.

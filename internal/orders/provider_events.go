@@ -102,8 +102,7 @@ func (s *Store) providerRefund(ctx context.Context, q *db.Queries, orderID uuid.
 		if err != nil {
 			return err
 		}
-		return s.refunded(ctx, q, refundFromDB(db.Refund{ID: row.ID, OrderID: row.OrderID, AmountCents: row.AmountCents,
-			Lines: row.Lines, Reason: row.Reason, Status: row.Status, Source: row.Source, Actor: row.Actor}))
+		return s.refunded(ctx, q, refundFromDB(row))
 	case err != nil:
 		return err
 	case existing.Status == string(status) || existing.Status == string(RefundFailed):
@@ -113,7 +112,7 @@ func (s *Store) providerRefund(ctx context.Context, q *db.Queries, orderID uuid.
 		if _, err := q.AddRefunded(ctx, db.AddRefundedParams{OrderID: orderID, DeltaCents: -existing.AmountCents}); err != nil {
 			return err
 		}
-		if err := q.SetProviderRefund(ctx, db.SetProviderRefundParams{ID: existing.ID, Status: string(status), AmountCents: existing.AmountCents}); err != nil {
+		if err := q.SetRefundStatus(ctx, db.SetRefundStatusParams{ID: existing.ID, Status: string(status)}); err != nil {
 			return err
 		}
 		return note(ctx, q, orderID, "refund_failed", "payment provider", fmt.Sprintf("refund of %d failed at the provider", existing.AmountCents), "refund-failed:"+existing.ID.String())
@@ -140,6 +139,10 @@ func (s *Store) providerDispute(ctx context.Context, q *db.Queries, orderID uuid
 	}
 	return events.Record(ctx, q, events.TypeOrderDisputed, orderID, ViewOf(o))
 }
+
+// ProviderStripe is the gateway name Stripe's payments are recorded under:
+// the Stripe gateway's name, and the provider of Stripe's events.
+const ProviderStripe = "stripe"
 
 // RefundIDMetadata is the metadata key under which a refund the platform
 // asks of the provider carries its ID there: the provider's events about

@@ -158,8 +158,7 @@ func (s *Store) HoldRefund(ctx context.Context, id, orderID uuid.UUID, r RefundR
 			ID: id, OrderID: orderID, AmountCents: amount, Lines: lines, Reason: r.Reason,
 			Status: string(RefundPending), Source: RefundSourceAPI, Actor: actor,
 		})
-		out = refundFromDB(db.Refund{ID: row.ID, OrderID: row.OrderID, AmountCents: row.AmountCents, Lines: row.Lines, Reason: row.Reason,
-			Status: row.Status, Source: row.Source, Actor: row.Actor, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt})
+		out = refundFromDB(row)
 		return err
 	})
 	return out, dbErrors.Of(err)
