@@ -44,6 +44,7 @@ const (
 	ErrTypeNoLines           = "NoLines"
 	ErrTypeOrderNotFound     = "OrderNotFound"
 	ErrTypeRefundRefused     = "RefundRefused"
+	ErrTypeReturnRefused     = "ReturnRefused"
 )
 
 // businessFailures are the domain's errors that no retry can change.
@@ -68,7 +69,7 @@ func failure(err error) error {
 			return temporal.NewNonRetryableApplicationError(err.Error(), f.errType, nil)
 		}
 	}
-	if lines := (*orders.RefundLinesError)(nil); errors.As(err, &lines) {
+	if lines := (*orders.LineQuantityError)(nil); errors.As(err, &lines) {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeRefundRefused, nil)
 	}
 	return err

@@ -125,12 +125,12 @@ func (o *Orders) ReversePayment(ctx context.Context, orderID uuid.UUID) error {
 
 // RefundInput is a refund the order's workflow runs: an amount or lines.
 type RefundInput struct {
-	OrderID     uuid.UUID           `json:"order_id"`
-	RefundID    uuid.UUID           `json:"refund_id"`
-	AmountCents int64               `json:"amount_cents,omitempty"`
-	Lines       []orders.RefundLine `json:"lines,omitempty"`
-	Reason      string              `json:"reason,omitempty"`
-	Actor       string              `json:"actor"`
+	OrderID     uuid.UUID             `json:"order_id"`
+	RefundID    uuid.UUID             `json:"refund_id"`
+	AmountCents int64                 `json:"amount_cents,omitempty"`
+	Lines       []orders.LineQuantity `json:"lines,omitempty"`
+	Reason      string                `json:"reason,omitempty"`
+	Actor       string                `json:"actor"`
 }
 
 // Refund holds the refund's amount against the payment, asks the provider

@@ -71,11 +71,11 @@ func TestRefundsNeverExceedTheCapture(t *testing.T) {
 	if err != nil || p.RefundedCents != 600 || p.Status != "partially_refunded" {
 		t.Fatalf("payment %+v %v", p, err)
 	}
-	r, err := f.refund(activities.RefundInput{Lines: []orders.RefundLine{{LineNo: 2, Quantity: 4}}, Reason: "damaged"})
+	r, err := f.refund(activities.RefundInput{Lines: []orders.LineQuantity{{LineNo: 2, Quantity: 4}}, Reason: "damaged"})
 	if err != nil || r.AmountCents != 400 || r.Status != orders.RefundSucceeded || r.Reference == "" {
 		t.Fatalf("refund of 4 of line 2: %+v %v", r, err)
 	}
-	_, err = f.refund(activities.RefundInput{Lines: []orders.RefundLine{{LineNo: 2, Quantity: 2}}})
+	_, err = f.refund(activities.RefundInput{Lines: []orders.LineQuantity{{LineNo: 2, Quantity: 2}}})
 	wantRefused(t, err, "line 2 has 1 left")
 	_, err = f.refund(activities.RefundInput{AmountCents: 1})
 	wantRefused(t, err, "nothing left")

@@ -56,8 +56,9 @@ func newFixture(t *testing.T, stock [2]int32, qty [2]int32, token string) *fixtu
 	if err != nil {
 		t.Fatal(err)
 	}
+	key := "k"
 	place := db.PlaceOrderParams{ID: uuid.New(), CustomerID: user.ID, Currency: "EUR", TotalCents: 1000,
-		ShippingAddress: []byte(`{}`), PaymentToken: token, IdempotencyKey: "k", RequestHash: "h", Actor: "c@example.com"}
+		ShippingAddress: []byte(`{}`), PaymentToken: token, IdempotencyKey: &key, RequestHash: "h", Actor: "c@example.com"}
 	for i := range 2 {
 		p, err := f.q.CreateProduct(ctx, db.CreateProductParams{Sku: uuid.NewString()[:8], Name: "P", PriceCents: 100, Currency: "EUR", Active: true})
 		if err != nil {

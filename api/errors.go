@@ -34,6 +34,7 @@ var problems = []struct {
 	{catalog.ErrNotFound, http.StatusNotFound, ""},
 	{orders.ErrNotFound, http.StatusNotFound, ""},
 	{orders.ErrRefundNotFound, http.StatusNotFound, ""},
+	{orders.ErrReturnNotFound, http.StatusNotFound, ""},
 	{events.ErrNotFound, http.StatusNotFound, ""},
 	{events.ErrEndpointNotFound, http.StatusNotFound, ""},
 	{events.ErrDeliveryNotFound, http.StatusNotFound, ""},
@@ -91,7 +92,7 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		lines    *orders.LinesError
 		rejected *orders.RejectedError
 		badURL   *events.URLError
-		refund   *orders.RefundLinesError
+		quantity *orders.LineQuantityError
 	)
 	switch {
 	case errors.As(err, &status):
@@ -100,8 +101,8 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		return huma.Error422UnprocessableEntity("some lines cannot be ordered", lineDetails(lines, nil)...)
 	case errors.As(err, &rejected):
 		return huma.Error409Conflict(rejected.Reason)
-	case errors.As(err, &refund):
-		return refundLineDetails(refund)
+	case errors.As(err, &quantity):
+		return lineQuantityDetails(quantity)
 	case errors.As(err, &badURL):
 		return huma.Error422UnprocessableEntity(events.ErrBadURL.Error(), &huma.ErrorDetail{Location: "body.url", Message: badURL.Reason})
 	}

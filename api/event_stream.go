@@ -50,7 +50,7 @@ func (h *handlers) registerStreams(api huma.API, tags []string) {
 		Summary:   "An order's events as they happen (Server-Sent Events)",
 		Tags:      []string{"orders"},
 		Errors:    []int{http.StatusNotFound},
-		Responses: eventStream("first the order's past events, or those after Last-Event-ID, then each new one; the stream ends after the order's last (cancelled, failed, delivered)."),
+		Responses: eventStream("first the order's past events, or those after Last-Event-ID, then each new one; the stream ends after the order's last (returned, cancelled, failed); a delivered order's stays open for its returns."),
 	}), func(ctx context.Context, in *OrderStreamInput) (*huma.StreamResponse, error) {
 		if _, err := h.Orders.Get(ctx, viewer(ctx), in.ID); err != nil {
 			return nil, err // 404 for an order the caller may not see

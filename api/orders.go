@@ -31,6 +31,7 @@ func (h *handlers) registerOrders(api huma.API) {
 	}), h.orderEvents)
 	h.registerOrderActions(api, tags)
 	h.registerRefunds(api, tags)
+	h.registerReturns(api, tags)
 }
 
 func (h *handlers) placeOrder(ctx context.Context, in *PlaceOrderInput) (*OrderOutput, error) {

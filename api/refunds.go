@@ -33,7 +33,7 @@ func (h *handlers) refundOrder(ctx context.Context, in *RefundInput) (*RefundOut
 	traceOrder(ctx, in.ID.String())
 	req := orders.RefundRequest{AmountCents: in.Body.AmountCents, Reason: in.Body.Reason}
 	for _, l := range in.Body.Lines {
-		req.Lines = append(req.Lines, orders.RefundLine{LineNo: l.LineNo, Quantity: l.Quantity})
+		req.Lines = append(req.Lines, orders.LineQuantity{LineNo: l.LineNo, Quantity: l.Quantity})
 	}
 	r, done, err := h.Orders.Refund(ctx, viewer(ctx), in.ID, req)
 	if err != nil {
@@ -55,9 +55,9 @@ func (h *handlers) orderRefunds(ctx context.Context, in *OrderIDPath) (*ListOutp
 	return listOf(refunds, orders.RefundViewOf, counted(len(refunds))), nil
 }
 
-// refundLineDetails is where a refund's line problem lies.
-func refundLineDetails(e *orders.RefundLinesError) error {
-	return huma.Error422UnprocessableEntity("a line cannot be refunded", &huma.ErrorDetail{
+// lineQuantityDetails is where a refund's or a return's line problem lies.
+func lineQuantityDetails(e *orders.LineQuantityError) error {
+	return huma.Error422UnprocessableEntity("a line cannot be "+e.Action+"ed", &huma.ErrorDetail{
 		Location: fmt.Sprintf("body.lines[%d].%s", e.Index, e.Field), Message: e.Message, Value: e.Value,
 	})
 }

@@ -85,7 +85,7 @@ func (q *Queries) GetInventory(ctx context.Context, productID uuid.UUID) (Invent
 }
 
 const listStockAdjustments = `-- name: ListStockAdjustments :many
-SELECT id, product_id, delta, on_hand_after, reason, actor_id, created_at FROM stock_adjustments WHERE product_id = $1
+SELECT id, product_id, delta, on_hand_after, reason, actor_id, created_at, return_id FROM stock_adjustments WHERE product_id = $1
 ORDER BY created_at DESC, id DESC
 LIMIT $2
 `
@@ -112,6 +112,7 @@ func (q *Queries) ListStockAdjustments(ctx context.Context, arg ListStockAdjustm
 			&i.Reason,
 			&i.ActorID,
 			&i.CreatedAt,
+			&i.ReturnID,
 		); err != nil {
 			return nil, err
 		}
@@ -144,7 +145,7 @@ func (q *Queries) LockInventory(ctx context.Context, productID uuid.UUID) (Inven
 const recordStockAdjustment = `-- name: RecordStockAdjustment :one
 INSERT INTO stock_adjustments (product_id, delta, on_hand_after, reason, actor_id)
 VALUES ($1, $2, $3, $4, $5)
-RETURNING id, product_id, delta, on_hand_after, reason, actor_id, created_at
+RETURNING id, product_id, delta, on_hand_after, reason, actor_id, created_at, return_id
 `
 
 type RecordStockAdjustmentParams struct {
@@ -172,6 +173,7 @@ func (q *Queries) RecordStockAdjustment(ctx context.Context, arg RecordStockAdju
 		&i.Reason,
 		&i.ActorID,
 		&i.CreatedAt,
+		&i.ReturnID,
 	)
 	return i, err
 }

@@ -36,7 +36,7 @@ type Order struct {
 	TotalCents           int64
 	ShippingAddress      []byte
 	PaymentToken         string
-	IdempotencyKey       string
+	IdempotencyKey       *string
 	RequestHash          string
 	FailureReason        *string
 	Version              int32
@@ -88,15 +88,16 @@ type Payment struct {
 }
 
 type Product struct {
-	ID          uuid.UUID
-	Sku         string
-	Name        string
-	Description string
-	PriceCents  int64
-	Currency    string
-	Active      bool
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID                uuid.UUID
+	Sku               string
+	Name              string
+	Description       string
+	PriceCents        int64
+	Currency          string
+	Active            bool
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	LowStockThreshold int32
 }
 
 type Refund struct {
@@ -112,6 +113,20 @@ type Refund struct {
 	Failure     *string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+}
+
+type Return struct {
+	ID           uuid.UUID
+	OrderID      uuid.UUID
+	Lines        []byte
+	Reason       string
+	Status       string
+	Actor        string
+	DecidedBy    *string
+	DecisionNote *string
+	RefundID     *uuid.UUID
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 type Shipment struct {
@@ -135,6 +150,7 @@ type StockAdjustment struct {
 	Reason      string
 	ActorID     *uuid.UUID
 	CreatedAt   time.Time
+	ReturnID    *uuid.UUID
 }
 
 type StockReservation struct {

@@ -127,7 +127,7 @@ SELECT id, customer_id, status, currency, total_cents, shipping_address, payment
 
 type GetOrderByIdempotencyKeyParams struct {
 	CustomerID     uuid.UUID
-	IdempotencyKey string
+	IdempotencyKey *string
 }
 
 func (q *Queries) GetOrderByIdempotencyKey(ctx context.Context, arg GetOrderByIdempotencyKeyParams) (Order, error) {
@@ -476,7 +476,7 @@ type PlaceOrderParams struct {
 	TotalCents      int64
 	ShippingAddress []byte
 	PaymentToken    string
-	IdempotencyKey  string
+	IdempotencyKey  *string
 	RequestHash     string
 	TraceContext    *string
 	ProductIds      []uuid.UUID
@@ -496,7 +496,7 @@ type PlaceOrderRow struct {
 	TotalCents           int64
 	ShippingAddress      []byte
 	PaymentToken         string
-	IdempotencyKey       string
+	IdempotencyKey       *string
 	RequestHash          string
 	FailureReason        *string
 	Version              int32

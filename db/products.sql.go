@@ -36,7 +36,7 @@ func (q *Queries) CountProducts(ctx context.Context, arg CountProductsParams) (i
 const createProduct = `-- name: CreateProduct :one
 INSERT INTO products (sku, name, description, price_cents, currency, active)
 VALUES ($1, $2, $3, $4, $5, $6)
-RETURNING id, sku, name, description, price_cents, currency, active, created_at, updated_at
+RETURNING id, sku, name, description, price_cents, currency, active, created_at, updated_at, low_stock_threshold
 `
 
 type CreateProductParams struct {
@@ -68,6 +68,7 @@ func (q *Queries) CreateProduct(ctx context.Context, arg CreateProductParams) (P
 		&i.Active,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LowStockThreshold,
 	)
 	return i, err
 }
@@ -86,7 +87,7 @@ func (q *Queries) DeleteProduct(ctx context.Context, id uuid.UUID) (int64, error
 }
 
 const getProduct = `-- name: GetProduct :one
-SELECT products.id, products.sku, products.name, products.description, products.price_cents, products.currency, products.active, products.created_at, products.updated_at, inventory.on_hand, inventory.reserved
+SELECT products.id, products.sku, products.name, products.description, products.price_cents, products.currency, products.active, products.created_at, products.updated_at, products.low_stock_threshold, inventory.on_hand, inventory.reserved
 FROM products JOIN inventory ON inventory.product_id = products.id
 WHERE products.id = $1
 `
@@ -110,6 +111,7 @@ func (q *Queries) GetProduct(ctx context.Context, id uuid.UUID) (GetProductRow, 
 		&i.Product.Active,
 		&i.Product.CreatedAt,
 		&i.Product.UpdatedAt,
+		&i.Product.LowStockThreshold,
 		&i.OnHand,
 		&i.Reserved,
 	)
@@ -117,7 +119,7 @@ func (q *Queries) GetProduct(ctx context.Context, id uuid.UUID) (GetProductRow, 
 }
 
 const getProductsByIDs = `-- name: GetProductsByIDs :many
-SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at FROM products WHERE id = ANY($1::uuid[])
+SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at, low_stock_threshold FROM products WHERE id = ANY($1::uuid[])
 `
 
 func (q *Queries) GetProductsByIDs(ctx context.Context, ids []uuid.UUID) ([]Product, error) {
@@ -139,6 +141,7 @@ func (q *Queries) GetProductsByIDs(ctx context.Context, ids []uuid.UUID) ([]Prod
 			&i.Active,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.LowStockThreshold,
 		); err != nil {
 			return nil, err
 		}
@@ -151,9 +154,9 @@ func (q *Queries) GetProductsByIDs(ctx context.Context, ids []uuid.UUID) ([]Prod
 }
 
 const listProducts = `-- name: ListProducts :many
-SELECT products.id, products.sku, products.name, products.description, products.price_cents, products.currency, products.active, products.created_at, products.updated_at, inventory.on_hand, inventory.reserved
+SELECT products.id, products.sku, products.name, products.description, products.price_cents, products.currency, products.active, products.created_at, products.updated_at, products.low_stock_threshold, inventory.on_hand, inventory.reserved
 FROM (
-    SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at FROM products p
+    SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at, low_stock_threshold FROM products p
     WHERE ($1::boolean IS NULL OR p.active = $1)
       AND ($2::text IS NULL
            OR p.name ILIKE '%' || $2 || '%'
@@ -213,6 +216,7 @@ func (q *Queries) ListProducts(ctx context.Context, arg ListProductsParams) ([]L
 			&i.Product.Active,
 			&i.Product.CreatedAt,
 			&i.Product.UpdatedAt,
+			&i.Product.LowStockThreshold,
 			&i.OnHand,
 			&i.Reserved,
 		); err != nil {
@@ -227,10 +231,10 @@ func (q *Queries) ListProducts(ctx context.Context, arg ListProductsParams) ([]L
 }
 
 const listProductsInWindow = `-- name: ListProductsInWindow :many
-SELECT products.id, products.sku, products.name, products.description, products.price_cents, products.currency, products.active, products.created_at, products.updated_at, inventory.on_hand, inventory.reserved
+SELECT products.id, products.sku, products.name, products.description, products.price_cents, products.currency, products.active, products.created_at, products.updated_at, products.low_stock_threshold, inventory.on_hand, inventory.reserved
 FROM (
-    SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at FROM (
-        SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at FROM products p
+    SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at, low_stock_threshold FROM (
+        SELECT id, sku, name, description, price_cents, currency, active, created_at, updated_at, low_stock_threshold FROM products p
         WHERE ($1::boolean IS NULL OR p.active = $1)
           AND ($2::timestamptz IS NULL
                OR (p.created_at, p.id) < ($2, $3::uuid))
@@ -291,6 +295,7 @@ func (q *Queries) ListProductsInWindow(ctx context.Context, arg ListProductsInWi
 			&i.Product.Active,
 			&i.Product.CreatedAt,
 			&i.Product.UpdatedAt,
+			&i.Product.LowStockThreshold,
 			&i.OnHand,
 			&i.Reserved,
 		); err != nil {
@@ -313,7 +318,7 @@ UPDATE products SET
     currency    = coalesce($5, currency),
     active      = coalesce($6, active)
 WHERE id = $7
-RETURNING id, sku, name, description, price_cents, currency, active, created_at, updated_at
+RETURNING id, sku, name, description, price_cents, currency, active, created_at, updated_at, low_stock_threshold
 `
 
 type UpdateProductParams struct {
@@ -347,6 +352,7 @@ func (q *Queries) UpdateProduct(ctx context.Context, arg UpdateProductParams) (P
 		&i.Active,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LowStockThreshold,
 	)
 	return i, err
 }
@@ -355,7 +361,7 @@ const upsertProductBySKU = `-- name: UpsertProductBySKU :one
 INSERT INTO products (sku, name, description, price_cents, currency, active)
 VALUES ($1, $2, $3, $4, $5, true)
 ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description
-RETURNING id, sku, name, description, price_cents, currency, active, created_at, updated_at
+RETURNING id, sku, name, description, price_cents, currency, active, created_at, updated_at, low_stock_threshold
 `
 
 type UpsertProductBySKUParams struct {
@@ -386,6 +392,7 @@ func (q *Queries) UpsertProductBySKU(ctx context.Context, arg UpsertProductBySKU
 		&i.Active,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.LowStockThreshold,
 	)
 	return i, err
 }

@@ -52,6 +52,7 @@ type Querier interface {
 	CreateRefund(ctx context.Context, arg CreateRefundParams) (Refund, error)
 	// 0 rows: this order already has a reservation (a retried activity).
 	CreateReservation(ctx context.Context, orderID uuid.UUID) (int64, error)
+	CreateReturn(ctx context.Context, arg CreateReturnParams) (Return, error)
 	CreateShipment(ctx context.Context, arg CreateShipmentParams) error
 	CreateUser(ctx context.Context, arg CreateUserParams) (User, error)
 	// The first superuser: created once, never overwritten at a later start.
@@ -88,6 +89,7 @@ type Querier interface {
 	GetRefund(ctx context.Context, id uuid.UUID) (Refund, error)
 	GetRefundByProviderRef(ctx context.Context, providerRef *string) (Refund, error)
 	GetReservation(ctx context.Context, orderID uuid.UUID) (StockReservation, error)
+	GetReturn(ctx context.Context, id uuid.UUID) (Return, error)
 	GetShipment(ctx context.Context, orderID uuid.UUID) (Shipment, error)
 	GetUser(ctx context.Context, id uuid.UUID) (User, error)
 	GetUserByEmail(ctx context.Context, email string) (User, error)
@@ -115,6 +117,7 @@ type Querier interface {
 	// searches the index.
 	ListProductsInWindow(ctx context.Context, arg ListProductsInWindowParams) ([]ListProductsInWindowRow, error)
 	ListRefunds(ctx context.Context, orderID uuid.UUID) ([]Refund, error)
+	ListReturns(ctx context.Context, orderID uuid.UUID) ([]Return, error)
 	ListStockAdjustments(ctx context.Context, arg ListStockAdjustmentsParams) ([]StockAdjustment, error)
 	// A page of users, newest first: after a keyset position (the cursor; NULL
 	// for the first page) or past skip rows (old clients' offset paging).
@@ -125,6 +128,9 @@ type Querier interface {
 	LockActiveSuperusers(ctx context.Context) ([]uuid.UUID, error)
 	// Holds the row for an adjustment decided on what is on hand now.
 	LockInventory(ctx context.Context, productID uuid.UUID) (Inventory, error)
+	// Holds the order while a return is judged against it: two returns of one
+	// order wait for each other.
+	LockOrderStatus(ctx context.Context, id uuid.UUID) (string, error)
 	// The payment, locked until the transaction ends: refunds of one order
 	// judge what is left one after the other.
 	LockPayment(ctx context.Context, orderID uuid.UUID) (Payment, error)
@@ -132,6 +138,8 @@ type Querier interface {
 	// The carrier and tracking given when it shipped replace the request's.
 	MarkShipped(ctx context.Context, arg MarkShippedParams) error
 	MarkWorkflowStarted(ctx context.Context, id uuid.UUID) error
+	// Moves a return on from one of @from; no row when it is elsewhere.
+	MoveReturn(ctx context.Context, arg MoveReturnParams) (Return, error)
 	// When the endpoint's next delivery that is not waiting behind its order's
 	// earlier one is due; no row when nothing is pending.
 	NextDueDelivery(ctx context.Context, endpointID uuid.UUID) (time.Time, error)
@@ -173,6 +181,12 @@ type Querier interface {
 	ReplaceAuthorization(ctx context.Context, arg ReplaceAuthorizationParams) error
 	// Reserves only when enough is free; 0 rows means out of stock.
 	ReserveStock(ctx context.Context, arg ReserveStockParams) (int64, error)
+	// Puts a return's goods of one product back on hand, once (0 rows: done by
+	// an earlier attempt), with the adjustment that says why.
+	RestockReturned(ctx context.Context, arg RestockReturnedParams) (int64, error)
+	// How many of each line the order's returns (but the rejected) send back,
+	// or sent back; back counts only those received.
+	ReturnedQuantities(ctx context.Context, orderID uuid.UUID) ([]ReturnedQuantitiesRow, error)
 	// The new secret signs from now on; the old one signs beside it until
 	// previous_secret_expires_at.
 	RotateWebhookSecret(ctx context.Context, arg RotateWebhookSecretParams) (WebhookEndpoint, error)

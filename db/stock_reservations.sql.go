@@ -41,6 +41,40 @@ func (q *Queries) GetReservation(ctx context.Context, orderID uuid.UUID) (StockR
 	return i, err
 }
 
+const restockReturned = `-- name: RestockReturned :execrows
+WITH adjustment AS (
+    INSERT INTO stock_adjustments (product_id, delta, on_hand_after, reason, return_id)
+    SELECT i.product_id, $1::integer, i.on_hand + $1::integer, $2::text, $3::uuid
+    FROM inventory i WHERE i.product_id = $4::uuid
+    ON CONFLICT (return_id, product_id) WHERE return_id IS NOT NULL DO NOTHING
+    RETURNING stock_adjustments.product_id
+)
+UPDATE inventory SET on_hand = on_hand + $1::integer
+WHERE inventory.product_id IN (SELECT adjustment.product_id FROM adjustment)
+`
+
+type RestockReturnedParams struct {
+	Quantity  int32
+	Reason    string
+	ReturnID  uuid.UUID
+	ProductID uuid.UUID
+}
+
+// Puts a return's goods of one product back on hand, once (0 rows: done by
+// an earlier attempt), with the adjustment that says why.
+func (q *Queries) RestockReturned(ctx context.Context, arg RestockReturnedParams) (int64, error) {
+	result, err := q.db.Exec(ctx, restockReturned,
+		arg.Quantity,
+		arg.Reason,
+		arg.ReturnID,
+		arg.ProductID,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const setReservationState = `-- name: SetReservationState :execrows
 UPDATE stock_reservations SET state = $1
 WHERE order_id = $2 AND state = 'held'

@@ -94,6 +94,19 @@ func (c *Client) Refund(ctx context.Context, r orders.RefundAsk) (done bool, err
 	return c.update(ctx, r.OrderID, workflows.UpdateRefund, "refund-"+r.RefundID.String(), in, r.Wait)
 }
 
+// Return sends a return update (a new return, or a step of one) under an
+// ID made of the return's and the step's, so a retried request reaches the
+// workflow once; it waits as Act does.
+func (c *Client) Return(ctx context.Context, r orders.ReturnAsk) (done bool, err error) {
+	if r.Step == "" {
+		in := workflows.ReturnInput{ReturnID: r.ReturnID, Lines: r.Request.Lines, Reason: r.Request.Reason, Actor: r.Actor}
+		return c.update(ctx, r.OrderID, workflows.UpdateReturn, "return-"+r.ReturnID.String(), in, r.Wait)
+	}
+	in := workflows.ReturnStepInput{ReturnID: r.ReturnID, Actor: r.Actor, Note: r.Note}
+	name := workflows.ReturnStepUpdate(r.Step)
+	return c.update(ctx, r.OrderID, name, name+"-"+r.ReturnID.String(), in, r.Wait)
+}
+
 // update sends an update to the order's workflow, waits for it to be
 // accepted (a refusal is answered then), then up to wait for its outcome.
 func (c *Client) update(ctx context.Context, orderID uuid.UUID, name, id string, arg any, wait time.Duration) (done bool, err error) {

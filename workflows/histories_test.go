@@ -21,7 +21,8 @@ import (
 )
 
 // scenarios are the paths the workflows can take, run live; each returns
-// the ID of the workflow it ran. Their histories are what the replay test
+// the ID of the workflow it ran (with "@run" when the run to record is not
+// the last). Their histories are what the replay test
 // replays: `make histories` records those missing from testdata/<release>/.
 var scenarios = map[string]func(l *live) string{
 	"order_delivered": func(l *live) string {
@@ -208,6 +209,52 @@ var scenarios = map[string]func(l *live) string{
 		l.finish(id, orders.StatusDelivered)
 		return workflows.OrderWorkflowID(id)
 	},
+	"order_returned": func(l *live) string {
+		id := l.start(order{total: stubCaptured, payment: orders.PaymentTimes{ReturnWindow: time.Minute}})
+		l.waitFor(id, orders.StatusConfirmed)
+		l.must(id, orders.ActionShip)
+		l.must(id, orders.ActionDeliver)
+		first, rejected, second := uuid.New(), uuid.New(), uuid.New()
+		l.returnStep(id, first, "", line(1, 2))
+		l.returnStep(id, first, orders.ReturnApprove)
+		l.returnStep(id, rejected, "", line(2, 1))
+		l.returnStep(id, rejected, orders.ReturnReject)
+		l.returnStep(id, second, "", line(2, 1))
+		l.returnStep(id, second, orders.ReturnApprove)
+		l.returnStep(id, first, orders.ReturnReceive)
+		if err := l.client.SignalWorkflow(l.t.Context(), workflows.OrderWorkflowID(id), "", workflows.SignalReturnReceived,
+			workflows.ReturnStepInput{ReturnID: second, Actor: "carrier"}); err != nil {
+			l.t.Fatal(err)
+		}
+		l.finish(id, orders.StatusReturned)
+		return workflows.OrderWorkflowID(id)
+	},
+	"order_returns_continued_as_new": func(l *live) string {
+		id := l.start(order{total: stubCaptured, payment: orders.PaymentTimes{ReturnWindow: time.Minute}, historyLimit: 40})
+		l.waitFor(id, orders.StatusConfirmed)
+		l.must(id, orders.ActionShip)
+		l.must(id, orders.ActionDeliver)
+		first := uuid.New()
+		l.returnStep(id, first, "", line(1, 1))
+		l.returnStep(id, first, orders.ReturnApprove)
+		l.returnStep(id, first, orders.ReturnReceive) // past 40 events: the run continues as new
+		second := uuid.New()
+		l.returnStep(id, second, "", line(1, 1), line(2, 1))
+		l.returnStep(id, second, orders.ReturnApprove)
+		l.returnStep(id, second, orders.ReturnReceive)
+		l.finish(id, orders.StatusReturned)
+		last, err := l.client.DescribeWorkflowExecution(l.t.Context(), workflows.OrderWorkflowID(id), "")
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		info := last.GetWorkflowExecutionInfo()
+		if info.GetFirstRunId() == info.GetExecution().GetRunId() {
+			l.t.Fatalf("the order's workflow did not continue as new")
+		}
+		// The first run's history, which continues as new (the next run's
+		// path, from Resume, is the end of order_returned's).
+		return workflows.OrderWorkflowID(id) + "@" + info.GetFirstRunId()
+	},
 	"order_reauthorized": func(l *live) string {
 		id := l.start(order{total: stubCaptured, payment: orders.PaymentTimes{AuthorizationTTL: 10 * time.Second, ReauthorizeBefore: 2 * time.Second}})
 		deadline := time.Now().Add(30 * time.Second)
@@ -307,7 +354,7 @@ var scenarios = map[string]func(l *live) string{
 // it, so that the scenarios record the new code into testdata/<release>/
 // beside the histories of every earlier release, which are never recorded
 // again: they stand for the workflows already running when the code changes.
-const historyRelease = "1.2"
+const historyRelease = "1.3"
 
 // TestScenarios runs every scenario live; with RECORD_HISTORIES set
 // (`make histories`) it records the history of each one this release lacks.
@@ -342,7 +389,8 @@ func (l *live) record(name, workflowID string) {
 		return
 	}
 	var events []*historypb.HistoryEvent
-	it := l.client.GetWorkflowHistory(l.t.Context(), workflowID, "", false, 0)
+	workflowID, runID, _ := strings.Cut(workflowID, "@") // a run other than the last
+	it := l.client.GetWorkflowHistory(l.t.Context(), workflowID, runID, false, 0)
 	for it.HasNext() {
 		e, err := it.Next()
 		if err != nil {

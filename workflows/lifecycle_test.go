@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -74,15 +75,23 @@ func (l *live) bringTo(s orders.Status) (id uuid.UUID, release func()) {
 		l.finish(id, s)
 		return id, func() {}
 	}
-	id = l.start(order{total: 5_000})
+	// A delivered order stays open for returns for its window.
+	id = l.start(order{total: 5_000, payment: orders.PaymentTimes{ReturnWindow: time.Hour}})
 	l.waitFor(id, orders.StatusConfirmed)
 	steps := map[orders.Status][]orders.Action{
 		orders.StatusShipped:   {orders.ActionShip},
 		orders.StatusDelivered: {orders.ActionShip, orders.ActionDeliver},
+		orders.StatusReturned:  {orders.ActionShip, orders.ActionDeliver},
 		orders.StatusCancelled: {orders.ActionCancel},
 	}
 	for _, a := range steps[s] {
 		l.must(id, a)
+	}
+	if s == orders.StatusReturned { // every unit sent back
+		r := uuid.New()
+		l.returnStep(id, r, "", line(1, 2), line(2, 1))
+		l.returnStep(id, r, orders.ReturnApprove)
+		l.returnStep(id, r, orders.ReturnReceive)
 	}
 	if s.Terminal() {
 		l.finish(id, s)

@@ -48,7 +48,7 @@ func newLive(t *testing.T) *live {
 	t.Cleanup(c.Close)
 	queue := "workflows-test-" + uuid.NewString()
 	l := &live{t: t, client: c, queue: queue, stubs: &stubOrders{gates: map[uuid.UUID]chan struct{}{}, fails: map[uuid.UUID]map[string]error{}, flaky: map[uuid.UUID]int{},
-		refunded: map[uuid.UUID]int64{}, refunds: map[uuid.UUID]int64{}},
+		refunded: map[uuid.UUID]int64{}, refunds: map[uuid.UUID]int64{}, returns: map[uuid.UUID]*stubReturn{}, back: map[uuid.UUID]map[int32]int32{}},
 		orders: workflowclient.NewClient(c, workflowclient.ClientOptions{TaskQueue: queue, EmailsEnabled: true}),
 		silent: workflowclient.NewClient(c, workflowclient.ClientOptions{TaskQueue: queue}),
 		hooks:  &stubWebhooks{scripts: map[uuid.UUID][]activities.PumpResult{}, pumps: map[uuid.UUID]int{}},
@@ -75,6 +75,9 @@ type order struct {
 	timeout time.Duration // the approval's; 48h unless set
 	silent  bool          // placed with no mail relay
 	payment orders.PaymentTimes
+	// historyLimit continues the run as new past this many events (started
+	// as the held ones are, since the API's start does not set it).
+	historyLimit int
 }
 
 // start starts an order's workflow as the API does and returns its ID.
@@ -91,13 +94,16 @@ func (l *live) start(o order) uuid.UUID {
 	if o.timeout == 0 {
 		o.timeout = 48 * time.Hour
 	}
-	if l.stubs.held(id) {
+	if held := l.stubs.held(id); held || o.historyLimit > 0 {
 		in := workflows.OrderInput{OrderID: id, TotalCents: o.total, Currency: "EUR", ApprovalThresholdCents: approvalThreshold,
 			ApprovalTimeout: o.timeout, NoEmails: o.silent, CustomerEmail: "ann@example.com", Lines: 1,
-			AuthorizationTTL: o.payment.AuthorizationTTL, ReauthorizeBefore: o.payment.ReauthorizeBefore, ReturnWindow: o.payment.ReturnWindow}
-		_, err := l.client.ExecuteWorkflow(l.t.Context(), client.StartWorkflowOptions{
-			ID: workflows.OrderWorkflowID(id), TaskQueue: l.queue, WorkflowTaskTimeout: time.Second,
-		}, workflows.OrderWorkflowName, in)
+			AuthorizationTTL: o.payment.AuthorizationTTL, ReauthorizeBefore: o.payment.ReauthorizeBefore, ReturnWindow: o.payment.ReturnWindow,
+			HistoryLimit: o.historyLimit}
+		opts := client.StartWorkflowOptions{ID: workflows.OrderWorkflowID(id), TaskQueue: l.queue}
+		if held {
+			opts.WorkflowTaskTimeout = time.Second
+		}
+		_, err := l.client.ExecuteWorkflow(l.t.Context(), opts, workflows.OrderWorkflowName, in)
 		if err != nil {
 			l.t.Fatal(err)
 		}
@@ -179,6 +185,17 @@ func (l *live) refund(id uuid.UUID, amount int64) error {
 	return err
 }
 
+// returnStep asks for a new return of lines (step empty) or a step of
+// return id, as the API does, and waits for its outcome.
+func (l *live) returnStep(orderID, id uuid.UUID, step orders.ReturnStep, lines ...orders.LineQuantity) {
+	l.t.Helper()
+	done, err := l.orders.Return(l.t.Context(), orders.ReturnAsk{OrderID: orderID, ReturnID: id, Step: step,
+		Request: orders.ReturnRequest{Lines: lines}, Actor: "ops@example.com", Wait: 30 * time.Second})
+	if err != nil || !done {
+		l.t.Fatalf("order %s: return %s %q: done %v, %v", orderID, id, step, done, err)
+	}
+}
+
 // signal reports an action as a fact from outside.
 func (l *live) signal(id uuid.UUID, name string) {
 	l.t.Helper()
@@ -218,6 +235,15 @@ type stubOrders struct {
 	// What Refund gave back, per order and per refund.
 	refunded map[uuid.UUID]int64
 	refunds  map[uuid.UUID]int64
+	// The returns (every order has returnedLines): their status and lines,
+	// and the units back per order and line.
+	returns map[uuid.UUID]*stubReturn
+	back    map[uuid.UUID]map[int32]int32
+}
+
+type stubReturn struct {
+	status orders.ReturnStatus
+	lines  []orders.LineQuantity
 }
 
 // hold makes the order's stock reservation wait until release is called.
@@ -304,6 +330,55 @@ func (s *stubOrders) Refund(_ context.Context, in activities.RefundInput) (order
 		s.refunds[in.RefundID] = in.AmountCents
 	}
 	return orders.RefundView{ID: in.RefundID, OrderID: in.OrderID, AmountCents: in.AmountCents, Status: orders.RefundSucceeded}, nil
+}
+
+func (s *stubOrders) RequestReturn(_ context.Context, in activities.ReturnInput) (orders.ReturnView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.returns[in.ReturnID] == nil {
+		s.returns[in.ReturnID] = &stubReturn{status: orders.ReturnRequested, lines: in.Lines}
+	}
+	return s.returnView(in.ReturnID), nil
+}
+
+func (s *stubOrders) DecideReturn(_ context.Context, in activities.ReturnInput) (orders.ReturnView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.returns[in.ReturnID].status = orders.ReturnApproved
+	if in.Step == orders.ReturnReject {
+		s.returns[in.ReturnID].status = orders.ReturnRejected
+	}
+	return s.returnView(in.ReturnID), nil
+}
+
+func (s *stubOrders) ReceiveReturn(_ context.Context, in activities.ReturnInput) (orders.ReturnView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.returns[in.ReturnID]; r.status == orders.ReturnApproved {
+		r.status = orders.ReturnReceived
+		if s.back[in.OrderID] == nil {
+			s.back[in.OrderID] = map[int32]int32{}
+		}
+		for _, l := range r.lines {
+			s.back[in.OrderID][l.LineNo] += l.Quantity
+		}
+	}
+	return s.returnView(in.ReturnID), nil
+}
+
+func (s *stubOrders) RefundReturn(_ context.Context, in activities.ReturnInput) (activities.ReturnOutcome, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.returns[in.ReturnID].status = orders.ReturnRefunded
+	all := true
+	for no, q := range returnedLines {
+		all = all && s.back[in.OrderID][no] == q
+	}
+	return activities.ReturnOutcome{Return: s.returnView(in.ReturnID), AllReturned: all}, nil
+}
+
+func (s *stubOrders) returnView(id uuid.UUID) orders.ReturnView {
+	return orders.ReturnView{ID: id, Lines: s.returns[id].lines, Status: s.returns[id].status}
 }
 
 func (s *stubOrders) Transition(_ context.Context, in activities.TransitionInput) error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -30,30 +31,53 @@ type orderRun struct {
 	mailing bool
 	// authorizedAt is when the payment authorization in force was taken.
 	authorizedAt time.Time
-	// refunding is true while a refund runs: one at a time.
-	refunding bool
+	// handling is true while a refund or a return's step runs: one at a
+	// time (exclusive); signalled counts the signalled steps not done yet.
+	handling  bool
+	signalled int
+	// The returns (1.3): returnsOpen once the order takes them, until
+	// windowEnds (closed: no more steps); what the run knows of each; and
+	// whether every unit came back.
+	returnsOpen bool
+	closed      bool
+	windowEnds  time.Time
+	returns     map[uuid.UUID]orders.ReturnStatus
+	allReturned bool
 }
 
 // acts is only a handle for naming activity methods; workflow code never
 // calls them directly.
 var acts *activities.Orders
 
-// OrderWorkflow runs an order from pending to delivered, cancelled or failed,
+// OrderWorkflow runs an order from pending to delivered (or returned), cancelled or failed,
 // along the lifecycle table (orders.Decide). Steps, in order: reserve stock;
 // wait for approval above the threshold; authorize payment and confirm;
 // e-mail the customer beside requesting the shipment; wait for shipped
 // (capture, stock leaves), renewing the payment authorization before it
-// lapses; wait for delivered; stay open for refunds for the return window.
-// Refunds (an update) run beside the steps once the order shipped. A
+// lapses; wait for delivered; stay open for returns and refunds for the
+// return window (returned once every unit came back). Refunds and returns
+// (updates) run beside the steps once the order shipped. A
 // cancel (update, signal, or `temporal workflow cancel`) before shipped
 // undoes in reverse what was done.
 func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
 	o := &orderRun{in: in, state: OrderState{Status: orders.StatusPending}, persisted: orders.StatusPending, logger: workflow.GetLogger(ctx)}
 	workflow.SetCurrentDetails(ctx, statusDetails(orders.StatusPending, "reserving stock"))
+	resume := in.Resume // continued as new in the return window
+	if resume != nil {
+		// Before the handlers: registering one hands it the updates that
+		// came meanwhile, which judge by this state.
+		o.state, o.persisted, o.windowEnds, o.returns = resume.State, resume.State.Status, resume.WindowEnds, resume.Returns
+		o.returnsOpen = true
+	}
 	if err := o.registerHandlers(ctx); err != nil {
 		return o.state, err
 	}
-	err := o.run(ctx)
+	var err error
+	if resume != nil {
+		err = o.takeReturns(ctx)
+	} else {
+		err = o.run(ctx)
+	}
 	if temporal.IsCanceledError(err) && o.state.Status.Allows(orders.ActionCancel) {
 		// `temporal workflow cancel` during a wait: the same compensation as any other cancel.
 		if cerr := o.compensate(ctx, orders.ActionCancel, workflowCancelled); cerr != nil {
@@ -62,7 +86,7 @@ func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
 	}
 	o.settleAsked()
 	// Let update callers get their answer, and the e-mail go out, before the workflow closes.
-	_ = workflow.Await(disconnected(ctx), func() bool { return workflow.AllHandlersFinished(ctx) && !o.mailing })
+	_ = workflow.Await(disconnected(ctx), func() bool { return o.idle(ctx) })
 	return o.state, err
 }
 

@@ -37,7 +37,18 @@ const (
 	// UpdateRefund gives money back on a shipped or delivered order
 	// (RefundInput); it answers the refund, or a refusal with the reason.
 	UpdateRefund = "refund"
+	// UpdateReturn takes a return of a delivered order's lines within its
+	// return window (ReturnInput); it answers the requested return. Its
+	// steps are the updates ReturnStepUpdate names (ReturnStepInput).
+	UpdateReturn = "return"
 )
+
+// ReturnStepUpdate is the update that takes a step of a return:
+// approve-return, reject-return, receive-return.
+func ReturnStepUpdate(step orders.ReturnStep) string { return string(step) + "-return" }
+
+// returnSteps are the steps asked by update (or, receive, by signal).
+var returnSteps = []orders.ReturnStep{orders.ReturnApprove, orders.ReturnReject, orders.ReturnReceive}
 
 // Signals: the same actions as facts reported from outside (a carrier's
 // webhook, `temporal workflow signal`). A signal the state does not allow is
@@ -48,6 +59,9 @@ const (
 	SignalRejected  = "rejected"
 	SignalShipped   = "shipped"
 	SignalDelivered = "delivered"
+	// SignalReturnReceived reports a return's goods arrived
+	// (ReturnStepInput): the same as the receive-return update.
+	SignalReturnReceived = "return-received"
 )
 
 // signals maps each signal to the action it reports.
@@ -78,6 +92,11 @@ type OrderInput struct {
 	AuthorizationTTL  time.Duration `json:"authorization_ttl,omitempty"`
 	ReauthorizeBefore time.Duration `json:"reauthorize_before,omitempty"`
 	ReturnWindow      time.Duration `json:"return_window,omitempty"`
+	// HistoryLimit continues the run as new, in the return window, once its
+	// history holds this many events; zero: when Temporal suggests it.
+	HistoryLimit int `json:"history_limit,omitempty"`
+	// Resume is set on a run continued as new (OrderResume).
+	Resume *OrderResume `json:"resume,omitempty"`
 	// NoEmails is set when no mail relay was configured as the order was
 	// placed: the order then sends no confirmation e-mail.
 	NoEmails bool `json:"no_emails,omitempty"`
@@ -97,11 +116,28 @@ type ActionInput struct {
 // RefundInput is the refund update's argument: an amount or lines, and the
 // ID the caller chose for the refund.
 type RefundInput struct {
-	RefundID    uuid.UUID           `json:"refund_id"`
-	AmountCents int64               `json:"amount_cents,omitempty"`
-	Lines       []orders.RefundLine `json:"lines,omitempty"`
-	Reason      string              `json:"reason,omitempty"`
-	Actor       string              `json:"actor"`
+	RefundID    uuid.UUID             `json:"refund_id"`
+	AmountCents int64                 `json:"amount_cents,omitempty"`
+	Lines       []orders.LineQuantity `json:"lines,omitempty"`
+	Reason      string                `json:"reason,omitempty"`
+	Actor       string                `json:"actor"`
+}
+
+// ReturnInput is the return update's argument: the lines sent back, and
+// the ID the caller chose for the return.
+type ReturnInput struct {
+	ReturnID uuid.UUID             `json:"return_id"`
+	Lines    []orders.LineQuantity `json:"lines"`
+	Reason   string                `json:"reason,omitempty"`
+	Actor    string                `json:"actor"`
+}
+
+// ReturnStepInput is the argument of a return's step: which return, who,
+// and a note (why it was approved or rejected).
+type ReturnStepInput struct {
+	ReturnID uuid.UUID `json:"return_id"`
+	Actor    string    `json:"actor,omitempty"`
+	Note     string    `json:"note,omitempty"`
 }
 
 // OrderState is what the state query and every update return.

@@ -63,12 +63,16 @@ func (o *orderRun) cancelUnpaid(ctx workflow.Context, reason string) error {
 	return nil
 }
 
-// awaitReturnWindow keeps a delivered order open for refunds for its return
-// window (1.2 code); a workflow cancel closes it early. A refund in flight
-// is answered first.
+// awaitReturnWindow keeps a delivered order open for its return window: for
+// returns and refunds (1.3 code, takeReturns), or refunds alone (1.2); a
+// workflow cancel closes it early. A refund in flight is answered first.
 func (o *orderRun) awaitReturnWindow(ctx workflow.Context) error {
 	if o.paymentsVersion(ctx) == workflow.DefaultVersion || o.in.ReturnWindow <= 0 {
 		return nil
+	}
+	if workflow.GetVersion(ctx, versionReturns, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+		o.windowEnds = workflow.Now(ctx).Add(o.in.ReturnWindow)
+		return o.takeReturns(ctx)
 	}
 	workflow.SetCurrentDetails(ctx, statusDetails(o.state.Status, "open for refunds until the return window ends"))
 	_, err := workflow.AwaitWithTimeout(disconnected(ctx), o.in.ReturnWindow, func() bool { return ctx.Err() != nil })
@@ -80,18 +84,13 @@ func (o *orderRun) awaitReturnWindow(ctx workflow.Context) error {
 // by the Refund step. A refund beyond what is left, or one the provider
 // refuses, is answered as a refusal.
 func (o *orderRun) refund(ctx workflow.Context, in RefundInput) (orders.RefundView, error) {
-	if err := workflow.Await(ctx, func() bool { return !o.refunding }); err != nil {
-		return orders.RefundView{}, err
-	}
-	o.refunding = true
-	defer func() { o.refunding = false }()
 	var out orders.RefundView
-	err := o.execResult(disconnected(ctx), "Refund the payment", acts.Refund, activities.RefundInput{
-		OrderID: o.in.OrderID, RefundID: in.RefundID, AmountCents: in.AmountCents, Lines: in.Lines, Reason: in.Reason, Actor: in.Actor,
-	}, &out)
-	if appErrorType(err) == activities.ErrTypeRefundRefused {
-		return out, rejected("%s", appErrorMessage(err))
-	}
+	err := o.exclusive(ctx, func() error {
+		err := o.execResult(disconnected(ctx), "Refund the payment", acts.Refund, activities.RefundInput{
+			OrderID: o.in.OrderID, RefundID: in.RefundID, AmountCents: in.AmountCents, Lines: in.Lines, Reason: in.Reason, Actor: in.Actor,
+		}, &out)
+		return refusal(err, activities.ErrTypeRefundRefused)
+	})
 	return out, err
 }
 

@@ -117,6 +117,9 @@ func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := o.registerReturnHandlers(ctx); err != nil {
+		return err
+	}
 	o.receiveSignals(ctx)
 	return nil
 }

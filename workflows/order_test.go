@@ -78,6 +78,7 @@ func newOrderEnv(t *testing.T, delays ...map[string]time.Duration) *orderEnv {
 		}
 		return orders.RefundView{ID: in.RefundID, AmountCents: in.AmountCents, Status: orders.RefundSucceeded}, nil
 	})
+	e.stubReturns()
 	// E-mails go out beside the next step: counted, not sequenced.
 	var em *activities.Emails
 	e.OnActivity(em.SendEmail, mock.Anything, mock.Anything).Return(func(_ context.Context, req activities.EmailRequest) error {

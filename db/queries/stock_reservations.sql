@@ -10,3 +10,16 @@ WHERE order_id = sqlc.arg('order_id') AND state = 'held';
 
 -- name: GetReservation :one
 SELECT * FROM stock_reservations WHERE order_id = $1;
+
+-- name: RestockReturned :execrows
+-- Puts a return's goods of one product back on hand, once (0 rows: done by
+-- an earlier attempt), with the adjustment that says why.
+WITH adjustment AS (
+    INSERT INTO stock_adjustments (product_id, delta, on_hand_after, reason, return_id)
+    SELECT i.product_id, @quantity::integer, i.on_hand + @quantity::integer, @reason::text, @return_id::uuid
+    FROM inventory i WHERE i.product_id = @product_id::uuid
+    ON CONFLICT (return_id, product_id) WHERE return_id IS NOT NULL DO NOTHING
+    RETURNING stock_adjustments.product_id
+)
+UPDATE inventory SET on_hand = on_hand + @quantity::integer
+WHERE inventory.product_id IN (SELECT adjustment.product_id FROM adjustment);

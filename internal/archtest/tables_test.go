@@ -28,11 +28,14 @@ var owners = map[string]string{
 	"payments":            "internal/orders",
 	"shipments":           "internal/orders",
 	"refunds":             "internal/orders",
+	"returns":             "internal/orders",
 	"provider_events":     "internal/orders",
 	"events":              "internal/events",
 	"webhook_endpoints":   "internal/events",
 	"webhook_deliveries":  "internal/events",
 	"rate_limit_attempts": "db",
+	// What the reconciliation job found.
+	"reconciliation_findings": "internal/upkeep",
 	// The addresses migration 6 made bare, kept for a manual recovery; no
 	// code writes it.
 	"user_email_originals": "migrations",

@@ -91,3 +91,33 @@ func inLockOrder(holds []Hold) []Hold {
 	slices.SortFunc(sorted, func(a, b Hold) int { return bytes.Compare(a.ProductID[:], b.ProductID[:]) })
 	return sorted
 }
+
+// Restock puts the goods of a received return back on hand, once per
+// return: a retry finds them restocked and does nothing. Each product's
+// adjustment names the return.
+func (s *Store) Restock(ctx context.Context, returnID uuid.UUID, holds []Hold) error {
+	quantities := map[uuid.UUID]int32{}
+	for _, h := range holds {
+		quantities[h.ProductID] += h.Quantity
+	}
+	err := s.db.InTx(ctx, func(q *db.Queries) error {
+		for _, h := range inLockOrder(holds) {
+			n, ok := quantities[h.ProductID]
+			if !ok {
+				continue // a second line of the product: restocked with the first
+			}
+			delete(quantities, h.ProductID)
+			if _, err := q.LockInventory(ctx, h.ProductID); err != nil {
+				return err
+			}
+			_, err := q.RestockReturned(ctx, db.RestockReturnedParams{
+				ProductID: h.ProductID, Quantity: n, Reason: "return " + returnID.String(), ReturnID: returnID,
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return dbErrors.Of(err)
+}

@@ -41,8 +41,10 @@ const RotationOverlap = 24 * time.Hour
 func Types() []string {
 	return []string{
 		TypeOrderPlaced, "order.awaiting_approval", "order.confirmed", "order.shipped",
-		"order.delivered", "order.cancelled", "order.failed",
-		TypeOrderPartiallyRefunded, TypeOrderRefunded, TypeOrderDisputed, TypeTest,
+		"order.delivered", "order.returned", "order.cancelled", "order.failed",
+		TypeOrderPartiallyRefunded, TypeOrderRefunded, TypeOrderDisputed,
+		TypeOrderReturnRequested, TypeOrderReturnApproved, TypeOrderReturnRejected,
+		TypeOrderReturnReceived, TypeOrderReturnRefunded, TypeTest,
 	}
 }
 

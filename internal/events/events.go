@@ -33,6 +33,16 @@ const (
 	TypeOrderDisputed          = "order.disputed"           // the customer disputed the payment, or the dispute moved on
 )
 
+// The events of a delivered order's returns, which leave its status as it
+// is (until every unit came back: order.returned).
+const (
+	TypeOrderReturnRequested = "order.return_requested"
+	TypeOrderReturnApproved  = "order.return_approved"
+	TypeOrderReturnRejected  = "order.return_rejected"
+	TypeOrderReturnReceived  = "order.return_received" // the goods are back on hand
+	TypeOrderReturnRefunded  = "order.return_refunded"
+)
+
 // OrderType is the type of the event of an order reaching status (pending:
 // placed).
 func OrderType(status string) string {

@@ -26,6 +26,7 @@ type fakeWorkflows struct {
 	block    chan struct{} // when set, StartOrder waits for it to close
 	calling  chan struct{} // when set, StartOrder signals it is being called
 	refunds  []orders.RefundAsk
+	returns  []orders.ReturnAsk
 	acts     []orders.ActRequest
 	done     bool
 	actErr   error
@@ -61,6 +62,13 @@ func (f *fakeWorkflows) Refund(_ context.Context, r orders.RefundAsk) (bool, err
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.refunds = append(f.refunds, r)
+	return f.done, f.actErr
+}
+
+func (f *fakeWorkflows) Return(_ context.Context, r orders.ReturnAsk) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.returns = append(f.returns, r)
 	return f.done, f.actErr
 }
 

@@ -28,6 +28,7 @@ const (
 	ActionConfirm Action = "confirm" // stock reserved, payment authorized
 	ActionFail    Action = "fail"    // out of stock, or the payment declined
 	ActionExpire  Action = "expire"  // nobody decided within the approval timeout
+	ActionReturn  Action = "return"  // every unit of a delivered order came back
 )
 
 // Party is who may ask for an action.
@@ -65,6 +66,7 @@ var actions = []action{
 	{ActionConfirm, []Party{PartySystem}, "only a pending order can be confirmed without approval"},
 	{ActionFail, []Party{PartySystem}, "only an order not yet confirmed can fail"},
 	{ActionExpire, []Party{PartySystem}, "only an order awaiting approval can time out"},
+	{ActionReturn, []Party{PartySystem}, "only a delivered order can be returned"},
 }
 
 // edge is one allowed move.
@@ -88,6 +90,7 @@ var edges = []edge{
 	{StatusConfirmed, ActionShip, StatusShipped},
 	{StatusConfirmed, ActionCancel, StatusCancelled},
 	{StatusShipped, ActionDeliver, StatusDelivered},
+	{StatusDelivered, ActionReturn, StatusReturned},
 }
 
 // Rule is what the lifecycle says of one action asked of an order in one

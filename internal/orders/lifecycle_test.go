@@ -36,7 +36,7 @@ func TestLifecycleTableHoldsTogether(t *testing.T) {
 			t.Errorf("%s carries a reason, yet the order goes on", s)
 		}
 	}
-	if want := []orders.Status{orders.StatusDelivered, orders.StatusCancelled, orders.StatusFailed}; !slices.Equal(terminal, want) {
+	if want := []orders.Status{orders.StatusReturned, orders.StatusCancelled, orders.StatusFailed}; !slices.Equal(terminal, want) {
 		t.Errorf("terminal statuses %v, want %v", terminal, want)
 	}
 	if want := []orders.Action{orders.ActionCancel, orders.ActionApprove, orders.ActionReject, orders.ActionShip, orders.ActionDeliver}; !slices.Equal(orders.Askable(), want) {
@@ -61,7 +61,8 @@ func TestLifecycleRefusalsSayWhy(t *testing.T) {
 		{orders.StatusShipped, orders.ActionCancel, "order is shipped; it can be cancelled only until it ships"},
 		{orders.StatusPending, orders.ActionApprove, "order is pending; only an order awaiting approval can be approved"},
 		{orders.StatusAwaitingApproval, orders.ActionShip, "order is awaiting_approval; only a confirmed order can ship"},
-		{orders.StatusDelivered, orders.ActionDeliver, "order is delivered; its lifecycle is over"},
+		{orders.StatusDelivered, orders.ActionDeliver, "order is delivered; only a shipped order can be delivered"},
+		{orders.StatusReturned, orders.ActionDeliver, "order is returned; its lifecycle is over"},
 	} {
 		if got := orders.Decide(c.s, c.a).Refusal; got != c.want {
 			t.Errorf("%s of a %s order: %q, want %q", c.a, c.s, got, c.want)

@@ -27,6 +27,7 @@ type Order struct {
 	Lines           []Line
 	Payment         *Payment  // nil until authorized; read with the lines
 	Shipment        *Shipment // nil until requested; read with the lines
+	Returns         []Return  // read with a delivered or returned order alone
 }
 
 // Address is where an order ships; it is stored as JSON in these names.

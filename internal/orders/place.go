@@ -74,7 +74,7 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 	}
 	p := db.PlaceOrderParams{
 		ID: uuid.New(), CustomerID: by.ID, Currency: currency, TotalCents: total, ShippingAddress: address,
-		PaymentToken: r.PaymentToken, IdempotencyKey: r.IdempotencyKey, RequestHash: hash,
+		PaymentToken: r.PaymentToken, IdempotencyKey: &r.IdempotencyKey, RequestHash: hash,
 		Actor: by.Email, Detail: fmt.Sprintf("%d lines, total %d %s", len(lines), total, currency),
 		TraceContext: tracectx.Of(ctx),
 	}

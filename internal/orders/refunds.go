@@ -34,7 +34,7 @@ type Refund struct {
 	ID          uuid.UUID
 	OrderID     uuid.UUID
 	AmountCents int64
-	Lines       []RefundLine // empty for an amount
+	Lines       []LineQuantity // empty for an amount
 	Reason      string
 	Status      RefundStatus
 	Source      string
@@ -45,8 +45,9 @@ type Refund struct {
 	UpdatedAt   time.Time
 }
 
-// RefundLine is a quantity of one of the order's lines.
-type RefundLine struct {
+// LineQuantity is a quantity of one of the order's lines, refunded or
+// returned.
+type LineQuantity struct {
 	LineNo   int32 `json:"line_no"`
 	Quantity int32 `json:"quantity"`
 }
@@ -55,7 +56,7 @@ type RefundLine struct {
 // (their unit prices times the quantities).
 type RefundRequest struct {
 	AmountCents int64
-	Lines       []RefundLine
+	Lines       []LineQuantity
 	Reason      string
 }
 
@@ -70,31 +71,32 @@ var (
 	ErrRefundNotFound = errors.New("refund not found")
 )
 
-// RefundLinesError is a refund's line that the order does not have, or a
+// LineQuantityError is a refund's or return's line that the order does not have, or a
 // quantity beyond what is left of it.
-type RefundLinesError struct {
+type LineQuantityError struct {
+	Action  string // refund or return
 	Index   int
 	Field   string // line_no or quantity
 	Message string
 	Value   int32
 }
 
-func (e *RefundLinesError) Error() string { return e.Message }
+func (e *LineQuantityError) Error() string { return e.Message }
 
-// refundLineAmount prices the lines against the order's, each at most
-// what is left of it after earlier refunds.
-func refundLineAmount(lines []Line, refunded map[int32]int32, want []RefundLine) (int64, error) {
+// linesAmount prices the lines of a refund or a return (what) against the
+// order's, each at most what is left of it after the earlier ones (used).
+func linesAmount(lines []Line, used map[int32]int32, want []LineQuantity, what string) (int64, error) {
 	var total int64
 	seen := map[int32]bool{}
 	for i, w := range want {
 		if w.LineNo < 1 || int(w.LineNo) > len(lines) || seen[w.LineNo] {
-			return 0, &RefundLinesError{Index: i, Field: "line_no", Value: w.LineNo, Message: "no such line, or named twice"}
+			return 0, &LineQuantityError{Action: what, Index: i, Field: "line_no", Value: w.LineNo, Message: "no such line, or named twice"}
 		}
 		seen[w.LineNo] = true
 		l := lines[w.LineNo-1]
-		if left := l.Quantity - refunded[w.LineNo]; w.Quantity < 1 || w.Quantity > left {
-			return 0, &RefundLinesError{Index: i, Field: "quantity", Value: w.Quantity,
-				Message: fmt.Sprintf("line %d has %d left to refund", w.LineNo, left)}
+		if left := l.Quantity - used[w.LineNo]; w.Quantity < 1 || w.Quantity > left {
+			return 0, &LineQuantityError{Action: what, Index: i, Field: "quantity", Value: w.Quantity,
+				Message: fmt.Sprintf("line %d has %d left to %s", w.LineNo, left, what)}
 		}
 		total += l.UnitPriceCents * int64(w.Quantity)
 	}
@@ -107,7 +109,7 @@ func refundLineAmount(lines []Line, refunded map[int32]int32, want []RefundLine)
 // when the refund is held.
 func CheckRefund(o Order, r RefundRequest, refunded map[int32]int32) error {
 	if len(r.Lines) > 0 {
-		if _, err := refundLineAmount(o.Lines, refunded, r.Lines); err != nil {
+		if _, err := linesAmount(o.Lines, refunded, r.Lines, "refund"); err != nil {
 			return err
 		}
 	}
@@ -164,7 +166,7 @@ func (s *Store) HoldRefund(ctx context.Context, id, orderID uuid.UUID, r RefundR
 	return out, dbErrors.Of(err)
 }
 
-func (s *Store) priceLines(ctx context.Context, q *db.Queries, orderID uuid.UUID, want []RefundLine) (int64, error) {
+func (s *Store) priceLines(ctx context.Context, q *db.Queries, orderID uuid.UUID, want []LineQuantity) (int64, error) {
 	lines, err := linesOf(ctx, q, orderID)
 	if err != nil {
 		return 0, err
@@ -173,7 +175,7 @@ func (s *Store) priceLines(ctx context.Context, q *db.Queries, orderID uuid.UUID
 	if err != nil {
 		return 0, err
 	}
-	return refundLineAmount(lines, refunded, want)
+	return linesAmount(lines, refunded, want, "refund")
 }
 
 // RefundedQuantities is how many of each line (by number) refunds gave back.
@@ -273,7 +275,7 @@ func refundFromDB(r db.Refund) Refund {
 	out := Refund{
 		ID: r.ID, OrderID: r.OrderID, AmountCents: r.AmountCents, Reason: r.Reason, Status: RefundStatus(r.Status),
 		Source: r.Source, Actor: r.Actor, ProviderRef: deref(r.ProviderRef), Failure: deref(r.Failure),
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Lines: []RefundLine{},
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Lines: []LineQuantity{},
 	}
 	_ = json.Unmarshal(r.Lines, &out.Lines) // written by HoldRefund, always valid
 	return out

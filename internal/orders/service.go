@@ -31,6 +31,9 @@ type Workflows interface {
 	// Refund asks the order's workflow for a refund and waits up to r.Wait
 	// for it to settle, as Act does.
 	Refund(ctx context.Context, r RefundAsk) (done bool, err error)
+	// Return asks the order's workflow for a return, or a step of one, and
+	// waits up to r.Wait for it, as Act does.
+	Return(ctx context.Context, r ReturnAsk) (done bool, err error)
 }
 
 // Start is what an order's workflow starts with.

@@ -14,6 +14,7 @@ const (
 	StatusConfirmed        Status = "confirmed"
 	StatusShipped          Status = "shipped"
 	StatusDelivered        Status = "delivered"
+	StatusReturned         Status = "returned" // every unit came back
 	StatusCancelled        Status = "cancelled"
 	StatusFailed           Status = "failed"
 )
@@ -21,7 +22,7 @@ const (
 // Statuses lists every status in lifecycle order.
 func Statuses() []Status {
 	return []Status{StatusPending, StatusAwaitingApproval, StatusConfirmed, StatusShipped,
-		StatusDelivered, StatusCancelled, StatusFailed}
+		StatusDelivered, StatusReturned, StatusCancelled, StatusFailed}
 }
 
 // Valid reports whether s is one of Statuses.

@@ -35,13 +35,20 @@ func (s *Store) Get(ctx context.Context, id uuid.UUID) (Order, error) {
 }
 
 // readOrder reads the order as GET shows it, through q (a transaction's:
-// what it will read once committed).
+// what it will read once committed). Only a delivered or returned order can
+// have returns: a second query reads them.
 func readOrder(ctx context.Context, q *db.Queries, id uuid.UUID) (Order, error) {
 	row, err := q.GetOrderWithLines(ctx, id)
 	if err != nil {
 		return Order{}, err
 	}
-	return orderFromRead(row), nil
+	o := orderFromRead(row)
+	if o.Status == StatusDelivered || o.Status == StatusReturned {
+		if o.Returns, err = returnsOf(ctx, q, id); err != nil {
+			return Order{}, err
+		}
+	}
+	return o, nil
 }
 
 // orderFromRead is the order as its one read returned it: its lines as
@@ -183,7 +190,7 @@ func (s *Store) place(ctx context.Context, p db.PlaceOrderParams, lines []Line) 
 // byIdempotencyKey returns the ID of the order the customer placed under
 // the key and the hash of its request.
 func (s *Store) byIdempotencyKey(ctx context.Context, customer uuid.UUID, key string) (id uuid.UUID, hash string, err error) {
-	row, err := s.db.Q().GetOrderByIdempotencyKey(ctx, db.GetOrderByIdempotencyKeyParams{CustomerID: customer, IdempotencyKey: key})
+	row, err := s.db.Q().GetOrderByIdempotencyKey(ctx, db.GetOrderByIdempotencyKeyParams{CustomerID: customer, IdempotencyKey: &key})
 	return row.ID, row.RequestHash, dbErrors.Of(err)
 }
 

@@ -19,6 +19,7 @@ type View struct {
 	Lines           []LineView    `json:"lines" nullable:"false"`
 	Payment         *PaymentView  `json:"payment,omitempty" doc:"The payment, once authorized"`
 	Shipment        *ShipmentView `json:"shipment,omitempty" doc:"The shipment, once requested from the carrier"`
+	Returns         []ReturnView  `json:"returns,omitempty" nullable:"false" doc:"A delivered order's returns, oldest first (not in lists)"`
 	FailureReason   string        `json:"failure_reason,omitempty" doc:"Why it was cancelled or failed"`
 	Version         int32         `json:"version"`
 	CreatedAt       time.Time     `json:"created_at"`
@@ -33,6 +34,8 @@ type LineView struct {
 	UnitPriceCents int64     `json:"unit_price_cents"`
 	Quantity       int32     `json:"quantity"`
 	LineTotalCents int64     `json:"line_total_cents"`
+	// ReturnedQuantity counts the units of returns received (not in lists).
+	ReturnedQuantity int32 `json:"returned_quantity,omitempty" doc:"Units that came back through returns (not in lists)"`
 }
 
 // PaymentView is the payment as shown: amounts and states, never the
@@ -87,10 +90,19 @@ func ViewOf(o Order) View {
 			ShippedAt: utc(sh.ShippedAt), DeliveredAt: utc(sh.DeliveredAt),
 		}
 	}
-	for _, l := range o.Lines {
+	back := map[int32]int32{}
+	for _, r := range o.Returns {
+		v.Returns = append(v.Returns, ReturnViewOf(r))
+		if r.Status == ReturnReceived || r.Status == ReturnRefunded {
+			for _, l := range r.Lines {
+				back[l.LineNo] += l.Quantity
+			}
+		}
+	}
+	for i, l := range o.Lines {
 		v.Lines = append(v.Lines, LineView{
 			ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, UnitPriceCents: l.UnitPriceCents,
-			Quantity: l.Quantity, LineTotalCents: l.TotalCents(),
+			Quantity: l.Quantity, LineTotalCents: l.TotalCents(), ReturnedQuantity: back[int32(i+1)],
 		})
 	}
 	return v
@@ -106,18 +118,18 @@ func utc(t *time.Time) *time.Time {
 
 // RefundView is a refund as shown.
 type RefundView struct {
-	ID          uuid.UUID    `json:"id"`
-	OrderID     uuid.UUID    `json:"order_id"`
-	AmountCents int64        `json:"amount_cents"`
-	Lines       []RefundLine `json:"lines" nullable:"false" doc:"The lines refunded; empty for an amount"`
-	Reason      string       `json:"reason"`
-	Status      RefundStatus `json:"status" enum:"pending,succeeded,failed" doc:"pending while the provider is asked (retried until it answers)"`
-	Source      string       `json:"source" enum:"api,provider" doc:"api: asked here; provider: made in the provider's dashboard"`
-	Actor       string       `json:"actor"`
-	Reference   string       `json:"reference,omitempty" doc:"The provider's refund ID"`
-	Failure     string       `json:"failure,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	ID          uuid.UUID      `json:"id"`
+	OrderID     uuid.UUID      `json:"order_id"`
+	AmountCents int64          `json:"amount_cents"`
+	Lines       []LineQuantity `json:"lines" nullable:"false" doc:"The lines refunded; empty for an amount"`
+	Reason      string         `json:"reason"`
+	Status      RefundStatus   `json:"status" enum:"pending,succeeded,failed" doc:"pending while the provider is asked (retried until it answers)"`
+	Source      string         `json:"source" enum:"api,provider" doc:"api: asked here; provider: made in the provider's dashboard"`
+	Actor       string         `json:"actor"`
+	Reference   string         `json:"reference,omitempty" doc:"The provider's refund ID"`
+	Failure     string         `json:"failure,omitempty"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
 }
 
 // RefundViewOf is the refund as shown.
@@ -125,5 +137,29 @@ func RefundViewOf(r Refund) RefundView {
 	return RefundView{
 		ID: r.ID, OrderID: r.OrderID, AmountCents: r.AmountCents, Lines: nonNil(r.Lines), Reason: r.Reason, Status: r.Status,
 		Source: r.Source, Actor: r.Actor, Reference: r.ProviderRef, Failure: r.Failure, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+}
+
+// ReturnView is a return as shown.
+type ReturnView struct {
+	ID           uuid.UUID      `json:"id"`
+	OrderID      uuid.UUID      `json:"order_id"`
+	Lines        []LineQuantity `json:"lines" nullable:"false"`
+	Reason       string         `json:"reason"`
+	Status       ReturnStatus   `json:"status" enum:"requested,approved,rejected,received,refunded"`
+	Actor        string         `json:"actor" doc:"Who asked for it"`
+	DecidedBy    string         `json:"decided_by,omitempty" doc:"The operator who approved or rejected it (system: the return window closed)"`
+	DecisionNote string         `json:"decision_note,omitempty"`
+	RefundID     *uuid.UUID     `json:"refund_id,omitempty" doc:"The refund of its lines, once refunded"`
+	CreatedAt    time.Time      `json:"created_at"`
+	UpdatedAt    time.Time      `json:"updated_at"`
+}
+
+// ReturnViewOf is the return as shown.
+func ReturnViewOf(r Return) ReturnView {
+	return ReturnView{
+		ID: r.ID, OrderID: r.OrderID, Lines: nonNil(r.Lines), Reason: r.Reason, Status: r.Status, Actor: r.Actor,
+		DecidedBy: r.DecidedBy, DecisionNote: r.DecisionNote, RefundID: r.RefundID,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
