@@ -23,6 +23,7 @@ type Deps struct {
 	ProjectName string          // shown in e-mails
 	Metrics     *orders.Metrics // nil: none recorded
 	Webhooks    Webhooks        // the endpoints' deliveries and the feed's retention
+	Upkeep      Upkeep          // the jobs on a clock
 }
 
 // Register adds every activity to a worker (or a test environment): the one
@@ -32,6 +33,8 @@ func Register(r worker.ActivityRegistry, d Deps) {
 	r.RegisterActivity(&Emails{Mailer: d.Mailer, Orders: d.Orders, ProjectName: d.ProjectName})
 	hooks := d.Webhooks
 	r.RegisterActivity(&hooks)
+	jobs := d.Upkeep
+	r.RegisterActivity(&jobs)
 	r.RegisterActivity(&Orders{Store: d.Orders, Stock: d.Stock, Payments: d.Payments, Carrier: d.Carrier, Metrics: d.Metrics})
 }
 

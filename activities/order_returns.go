@@ -7,7 +7,6 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/orders"
 )
 
@@ -61,12 +60,12 @@ func (o *Orders) ReceiveReturn(ctx context.Context, in ReturnInput) (orders.Retu
 	if err != nil {
 		return orders.ReturnView{}, failure(err)
 	}
-	holds := make([]catalog.Hold, len(r.Lines))
+	back := make([]orders.Line, len(r.Lines))
 	for i, l := range r.Lines {
-		line := lines[l.LineNo-1]
-		holds[i] = catalog.Hold{ProductID: line.ProductID, SKU: line.SKU, Name: line.Name, Quantity: l.Quantity}
+		back[i] = lines[l.LineNo-1]
+		back[i].Quantity = l.Quantity
 	}
-	if err := o.Stock.Restock(ctx, r.ID, holds); err != nil {
+	if err := o.Stock.Restock(ctx, r.ID, orders.StockHolds(back)); err != nil {
 		return orders.ReturnView{}, err
 	}
 	return orders.ReturnViewOf(r), nil

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/internal/catalog"
+	"github.com/acme/orders/internal/orders"
 )
 
 // ReserveStock reserves every line of the order or none. Out of stock is a
@@ -37,9 +38,5 @@ func (o *Orders) onStock(ctx context.Context, orderID uuid.UUID, step func(conte
 	if err != nil {
 		return err
 	}
-	holds := make([]catalog.Hold, len(lines))
-	for i, l := range lines {
-		holds[i] = catalog.Hold{ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, Quantity: l.Quantity}
-	}
-	return step(ctx, orderID, holds)
+	return step(ctx, orderID, orders.StockHolds(lines))
 }

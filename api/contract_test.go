@@ -131,7 +131,7 @@ func TestContractCatchesUndocumentedAnswers(t *testing.T) {
 	json := http.Header{"Content-Type": {"application/json"}}
 	problem := http.Header{"Content-Type": {"application/problem+json"}}
 	product := fmt.Sprintf(`{"id":%q,"sku":"A","name":"a","description":"","price_cents":1,"currency":"EUR","active":true,`+
-		`"on_hand":1,"reserved":0,"available":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}`, uuid.New())
+		`"low_stock_threshold":0,"on_hand":1,"reserved":0,"available":1,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}`, uuid.New())
 	good := []struct {
 		r      *http.Request
 		status int

@@ -30,6 +30,7 @@ import (
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/temporalconn"
 	"github.com/acme/orders/internal/testenv"
+	"github.com/acme/orders/internal/upkeep"
 	"github.com/acme/orders/workflowclient"
 	"github.com/acme/orders/workflows"
 )
@@ -55,6 +56,7 @@ type settings struct {
 	ownDatabase bool          // a PostgreSQL server of its own, which the test may stop or freeze
 	dbTimeout   time.Duration // DATABASE_TIMEOUT
 	noWorker    bool          // nothing polls the task queue: workflows start and wait
+	noRelay     bool          // the outbox relay does not run: an order left unstarted stays so
 	stripe      bool          // payments go to Stripe's API on stripe-mock (p.stripe), not the simulated gateway
 	// webhooks is the delivery policy; privateURLs lets endpoints use
 	// http and loopback addresses (the test receivers').
@@ -167,6 +169,15 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 	p.client = tc
 	wf := workflowclient.NewClient(tc, workflowclient.ClientOptions{TaskQueue: queue, EmailsEnabled: smtp.Enabled()})
 
+	ordOpts := s.orders
+	ordOpts.Tracer = s.tracer
+	ord := orders.NewService(orders.NewStore(store), catalog.NewStore(store), wf, ordOpts, s.logger)
+	if !s.noRelay {
+		relayCtx, stopRelay := context.WithCancel(context.Background())
+		t.Cleanup(stopRelay)
+		go ord.Relay(relayCtx)
+	}
+
 	if !s.noWorker {
 		var gateway activities.PaymentGateway = activities.NewSimulatedGateway()
 		if s.stripe {
@@ -182,6 +193,14 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 				Store: p.events, Accounts: accounts.NewStore(store), Policy: s.webhooks, Tracer: s.tracer,
 				Sender: activities.NewWebhookSender(5*time.Second, s.privateURLs),
 			},
+			Upkeep: activities.Upkeep{
+				Reconciler: upkeep.Reconciler{
+					Store: upkeep.NewStore(store), Orders: orders.NewStore(store), Stock: catalog.NewStore(store),
+					Workflows: wf, Starter: ord, Logger: quietLogger(), // Grace 0: the test's orders are judged at once
+				},
+				Store: upkeep.NewStore(store), Orders: orders.NewStore(store), Events: p.events, Accounts: accounts.NewStore(store),
+				RateLog: db.NewRateLog(store),
+			},
 		})
 		if err := w.Start(); err != nil {
 			t.Fatal(err)
@@ -191,13 +210,6 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 		go waker.Run(listenCtx)
 	}
 
-	ordOpts := s.orders
-	ordOpts.Tracer = s.tracer
-	ord := orders.NewService(orders.NewStore(store), catalog.NewStore(store), wf, ordOpts, s.logger)
-	relayCtx, stopRelay := context.WithCancel(context.Background())
-	t.Cleanup(stopRelay)
-	go ord.Relay(relayCtx)
-
 	acc := accounts.NewService(accounts.NewStore(store), wf, s.accounts, quietLogger())
 	if _, err := acc.EnsureSuperuser(t.Context(), adminEmail, adminPassword); err != nil {
 		t.Fatal(err)
@@ -205,7 +217,7 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 	p.deps = api.Deps{
 		Logger: s.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(store)), Orders: ord, Jobs: wf,
 		Events: p.events, Webhooks: events.NewEndpoints(p.events, events.URLGuard{AllowPrivate: s.privateURLs}, wf, s.logger),
-		RateLog: db.NewRateLog(store), Options: s.http, Telemetry: api.Telemetry{Tracer: s.tracer},
+		RateLog: db.NewRateLog(store), Options: s.http, Telemetry: api.Telemetry{Tracer: s.tracer}, Findings: upkeep.NewStore(store),
 	}
 	p.api = newTestAPI(t, p.deps)
 	p.admin = p.login(adminEmail, adminPassword)

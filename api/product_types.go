@@ -17,17 +17,20 @@ type ProductPublic struct {
 	PriceCents  int64     `json:"price_cents" doc:"Price in minor units of currency"`
 	Currency    string    `json:"currency" example:"EUR"`
 	Active      bool      `json:"active"`
-	OnHand      int32     `json:"on_hand"`
-	Reserved    int32     `json:"reserved"`
-	Available   int32     `json:"available" doc:"on_hand - reserved: what can still be ordered"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	// LowStockThreshold: the daily summary lists the product once what is
+	// available falls to it.
+	LowStockThreshold int32     `json:"low_stock_threshold" doc:"The daily summary e-mail lists the product once available falls to this; 0: never"`
+	OnHand            int32     `json:"on_hand"`
+	Reserved          int32     `json:"reserved"`
+	Available         int32     `json:"available" doc:"on_hand - reserved: what can still be ordered"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 func publicProduct(p catalog.Product) ProductPublic {
 	return ProductPublic{
 		ID: p.ID, SKU: p.SKU, Name: p.Name, Description: p.Description, PriceCents: p.PriceCents,
-		Currency: p.Currency, Active: p.Active, OnHand: p.OnHand, Reserved: p.Reserved, Available: p.Available(),
+		Currency: p.Currency, Active: p.Active, LowStockThreshold: p.LowStockThreshold, OnHand: p.OnHand, Reserved: p.Reserved, Available: p.Available(),
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
 }
@@ -61,13 +64,14 @@ type ProductIDPath struct {
 // CreateProductInput adds a product with its initial stock.
 type CreateProductInput struct {
 	Body struct {
-		SKU          string `json:"sku" pattern:"^[A-Za-z0-9._-]{1,64}$" doc:"Letters, digits, dot, underscore, dash; up to 64"`
-		Name         string `json:"name" minLength:"1" maxLength:"200"`
-		Description  string `json:"description,omitempty" maxLength:"5000"`
-		PriceCents   int64  `json:"price_cents" minimum:"0" maximum:"100000000000"`
-		Currency     string `json:"currency" pattern:"^[A-Z]{3}$" doc:"ISO 4217, upper case" example:"EUR"`
-		Active       *bool  `json:"active,omitempty" doc:"Default true"`
-		InitialStock int32  `json:"initial_stock,omitempty" minimum:"0" maximum:"1000000000"`
+		SKU               string `json:"sku" pattern:"^[A-Za-z0-9._-]{1,64}$" doc:"Letters, digits, dot, underscore, dash; up to 64"`
+		Name              string `json:"name" minLength:"1" maxLength:"200"`
+		Description       string `json:"description,omitempty" maxLength:"5000"`
+		PriceCents        int64  `json:"price_cents" minimum:"0" maximum:"100000000000"`
+		Currency          string `json:"currency" pattern:"^[A-Z]{3}$" doc:"ISO 4217, upper case" example:"EUR"`
+		Active            *bool  `json:"active,omitempty" doc:"Default true"`
+		InitialStock      int32  `json:"initial_stock,omitempty" minimum:"0" maximum:"1000000000"`
+		LowStockThreshold int32  `json:"low_stock_threshold,omitempty" minimum:"0" maximum:"1000000000" doc:"The daily summary lists the product once available falls to this; 0 (default): never"`
 	}
 }
 
@@ -75,12 +79,13 @@ type CreateProductInput struct {
 type UpdateProductInput struct {
 	ProductIDPath
 	Body struct {
-		SKU         *string `json:"sku,omitempty" pattern:"^[A-Za-z0-9._-]{1,64}$"`
-		Name        *string `json:"name,omitempty" minLength:"1" maxLength:"200"`
-		Description *string `json:"description,omitempty" maxLength:"5000"`
-		PriceCents  *int64  `json:"price_cents,omitempty" minimum:"0" maximum:"100000000000"`
-		Currency    *string `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
-		Active      *bool   `json:"active,omitempty"`
+		SKU               *string `json:"sku,omitempty" pattern:"^[A-Za-z0-9._-]{1,64}$"`
+		Name              *string `json:"name,omitempty" minLength:"1" maxLength:"200"`
+		Description       *string `json:"description,omitempty" maxLength:"5000"`
+		PriceCents        *int64  `json:"price_cents,omitempty" minimum:"0" maximum:"100000000000"`
+		Currency          *string `json:"currency,omitempty" pattern:"^[A-Z]{3}$"`
+		Active            *bool   `json:"active,omitempty"`
+		LowStockThreshold *int32  `json:"low_stock_threshold,omitempty" minimum:"0" maximum:"1000000000"`
 	}
 }
 

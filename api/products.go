@@ -71,7 +71,7 @@ func (h *handlers) createProduct(ctx context.Context, in *CreateProductInput) (*
 	b := in.Body
 	return productOutput(h.Catalog.Create(ctx, currentUser(ctx).ID, catalog.NewProduct{
 		SKU: b.SKU, Name: b.Name, Description: b.Description, PriceCents: b.PriceCents, Currency: b.Currency,
-		Active: b.Active == nil || *b.Active, InitialStock: b.InitialStock,
+		Active: b.Active == nil || *b.Active, InitialStock: b.InitialStock, LowStockThreshold: b.LowStockThreshold,
 	}))
 }
 
@@ -79,6 +79,7 @@ func (h *handlers) updateProduct(ctx context.Context, in *UpdateProductInput) (*
 	b := in.Body
 	return productOutput(h.Catalog.Update(ctx, in.ID, catalog.Change{
 		SKU: b.SKU, Name: b.Name, Description: b.Description, PriceCents: b.PriceCents, Currency: b.Currency, Active: b.Active,
+		LowStockThreshold: b.LowStockThreshold,
 	}))
 }
 

@@ -32,6 +32,7 @@ type Deps struct {
 	Events    Events
 	Webhooks  Webhooks
 	Jobs      Jobs
+	Findings  Findings
 	Checks    []Check // what /utils/ready reports on
 	RateLog   RateLog // logs the attempts at rate-limited operations; nil: in this process alone
 	Options   Options
@@ -113,6 +114,7 @@ func Register(api huma.API, d Deps) {
 	v1 := huma.NewGroup(api, BasePath)
 	v1.UseMiddleware(h.authenticate)
 	h.registerUtils(v1)
+	h.registerReconciliation(v1)
 	h.registerLogin(v1)
 	h.registerUsers(v1)
 	h.registerProducts(v1)

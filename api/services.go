@@ -11,6 +11,7 @@ import (
 	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/page"
+	"github.com/acme/orders/internal/upkeep"
 )
 
 // What the handlers call, declared here by their consumer: cmd plugs in the
@@ -93,6 +94,11 @@ type Webhooks interface {
 type Jobs interface {
 	SendEmail(ctx context.Context, to string, t emails.Template, d emails.Data) (workflowID string, err error)
 	StartTestWorkflow(ctx context.Context, message string) (workflowID, runID string, err error)
+}
+
+// Findings lists what the reconciliation job found.
+type Findings interface {
+	Findings(ctx context.Context, kind upkeep.Kind, r page.Request) (page.Page[upkeep.Finding], error)
 }
 
 // Check is one dependency that readiness reports on, by name.

@@ -3,7 +3,6 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
-	"os/exec"
 	"reflect"
 	"slices"
 	"strings"
@@ -11,8 +10,6 @@ import (
 	"time"
 
 	"github.com/acme/orders/internal/events"
-	"github.com/acme/orders/internal/testenv"
-	"github.com/acme/orders/workflowclient"
 )
 
 // An order's whole lifecycle reaches a registered receiver: each event
@@ -325,29 +322,11 @@ func TestWebhookEventTypesFilter(t *testing.T) {
 	}
 }
 
-// The operators' recipes for webhooks work as docs/operations.md gives
-// them: the endpoints' workflows, the retention schedule, a purge on demand.
+// The operators' recipe for webhooks works as docs/operations.md gives it.
 func TestWebhookOperatorRecipes(t *testing.T) {
 	t.Parallel()
 	p := newPlatform(t)
 	rc := newReceiver(t, nil)
 	hook := p.registerWebhook(rc.url())
 	p.runRecipe("the endpoints' delivery workflows", nil, "webhook-endpoint-"+hook.ID)
-
-	wf := workflowclient.NewClient(p.client, workflowclient.ClientOptions{TaskQueue: p.queue})
-	for range 2 { // created, then updated in place
-		if err := wf.EnsurePurgeSchedule(p.ctx(), 720*time.Hour); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, name := range []string{"the events' retention schedule and its next runs", "purge now"} {
-		line := p.recipe(name, nil)
-		cmd := exec.Command("bash", "-c", line+" --address "+p.temporal.HostPort())
-		cmd.Dir = testenv.RepoRoot(t)
-		out, err := cmd.CombinedOutput()
-		if err != nil || name != "purge now" && !strings.Contains(string(out), "purge-events") {
-			t.Fatalf("recipe %q (%s): %v\n%s", name, line, err, out)
-		}
-	}
-	p.runRecipe("the purges that ran", nil, "purge-events")
 }

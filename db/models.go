@@ -100,6 +100,16 @@ type Product struct {
 	LowStockThreshold int32
 }
 
+type ReconciliationFinding struct {
+	ID       uuid.UUID
+	RunID    string
+	Kind     string
+	OrderID  uuid.UUID
+	Detail   string
+	Repaired bool
+	FoundAt  time.Time
+}
+
 type Refund struct {
 	ID          uuid.UUID
 	OrderID     uuid.UUID

@@ -82,6 +82,28 @@ func (q *Queries) ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOr
 	return items, nil
 }
 
+const clearIdempotencyKeys = `-- name: ClearIdempotencyKeys :execrows
+UPDATE orders SET idempotency_key = NULL WHERE id IN (
+    SELECT old.id FROM orders old WHERE old.idempotency_key IS NOT NULL AND old.created_at < $1
+    ORDER BY old.created_at LIMIT $2
+)
+`
+
+type ClearIdempotencyKeysParams struct {
+	Before  time.Time
+	MaxRows int32
+}
+
+// Forgets up to max_rows keys of orders placed before @before (oldest
+// first); a retry under one places a new order.
+func (q *Queries) ClearIdempotencyKeys(ctx context.Context, arg ClearIdempotencyKeysParams) (int64, error) {
+	result, err := q.db.Exec(ctx, clearIdempotencyKeys, arg.Before, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const getCustomerEmail = `-- name: GetCustomerEmail :one
 SELECT users.email FROM orders JOIN users ON users.id = orders.customer_id WHERE orders.id = $1
 `

@@ -34,18 +34,19 @@ func (q *Queries) CountProducts(ctx context.Context, arg CountProductsParams) (i
 }
 
 const createProduct = `-- name: CreateProduct :one
-INSERT INTO products (sku, name, description, price_cents, currency, active)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO products (sku, name, description, price_cents, currency, active, low_stock_threshold)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 RETURNING id, sku, name, description, price_cents, currency, active, created_at, updated_at, low_stock_threshold
 `
 
 type CreateProductParams struct {
-	Sku         string
-	Name        string
-	Description string
-	PriceCents  int64
-	Currency    string
-	Active      bool
+	Sku               string
+	Name              string
+	Description       string
+	PriceCents        int64
+	Currency          string
+	Active            bool
+	LowStockThreshold int32
 }
 
 func (q *Queries) CreateProduct(ctx context.Context, arg CreateProductParams) (Product, error) {
@@ -56,6 +57,7 @@ func (q *Queries) CreateProduct(ctx context.Context, arg CreateProductParams) (P
 		arg.PriceCents,
 		arg.Currency,
 		arg.Active,
+		arg.LowStockThreshold,
 	)
 	var i Product
 	err := row.Scan(
@@ -316,19 +318,21 @@ UPDATE products SET
     description = coalesce($3, description),
     price_cents = coalesce($4, price_cents),
     currency    = coalesce($5, currency),
-    active      = coalesce($6, active)
-WHERE id = $7
+    active      = coalesce($6, active),
+    low_stock_threshold = coalesce($7, low_stock_threshold)
+WHERE id = $8
 RETURNING id, sku, name, description, price_cents, currency, active, created_at, updated_at, low_stock_threshold
 `
 
 type UpdateProductParams struct {
-	Sku         *string
-	Name        *string
-	Description *string
-	PriceCents  *int64
-	Currency    *string
-	Active      *bool
-	ID          uuid.UUID
+	Sku               *string
+	Name              *string
+	Description       *string
+	PriceCents        *int64
+	Currency          *string
+	Active            *bool
+	LowStockThreshold *int32
+	ID                uuid.UUID
 }
 
 func (q *Queries) UpdateProduct(ctx context.Context, arg UpdateProductParams) (Product, error) {
@@ -339,6 +343,7 @@ func (q *Queries) UpdateProduct(ctx context.Context, arg UpdateProductParams) (P
 		arg.PriceCents,
 		arg.Currency,
 		arg.Active,
+		arg.LowStockThreshold,
 		arg.ID,
 	)
 	var i Product

@@ -19,6 +19,7 @@ type Querier interface {
 	// type, and a notification at commit (LISTEN events: "seq order_id"), in one
 	// statement of the transaction that made the change.
 	AddEvent(ctx context.Context, arg AddEventParams) (AddEventRow, error)
+	AddFinding(ctx context.Context, arg AddFindingParams) error
 	// Idempotent: a retried activity writes its event once.
 	AddOrderEvent(ctx context.Context, arg AddOrderEventParams) error
 	// No row when the event was taken before.
@@ -38,6 +39,9 @@ type Querier interface {
 	// while the relay calls Temporal; SKIP LOCKED and the lease let several
 	// relays share the work, and a relay that dies leaves a lease that expires.
 	ClaimUnstartedOrders(ctx context.Context, arg ClaimUnstartedOrdersParams) ([]ClaimUnstartedOrdersRow, error)
+	// Forgets up to max_rows keys of orders placed before @before (oldest
+	// first); a retry under one places a new order.
+	ClearIdempotencyKeys(ctx context.Context, arg ClearIdempotencyKeysParams) (int64, error)
 	// Shipped: the goods leave the warehouse.
 	CommitStock(ctx context.Context, arg CommitStockParams) error
 	CountDeliveries(ctx context.Context, arg CountDeliveriesParams) (int64, error)
@@ -60,8 +64,9 @@ type Querier interface {
 	CreateWebhook(ctx context.Context, arg CreateWebhookParams) (WebhookEndpoint, error)
 	// Refused by order_lines_product_id_fkey when orders reference the product.
 	DeleteProduct(ctx context.Context, id uuid.UUID) (int64, error)
-	// Forgets the clients whose latest attempt is older than @age_seconds.
-	DeleteRateLimitLogsBefore(ctx context.Context, ageSeconds float64) (int64, error)
+	// Forgets up to max_rows clients whose latest attempt is older than
+	// @age_seconds.
+	DeleteRateLimitLogsBefore(ctx context.Context, arg DeleteRateLimitLogsBeforeParams) (int64, error)
 	DeleteUser(ctx context.Context, id uuid.UUID) (int64, error)
 	DeleteWebhook(ctx context.Context, id uuid.UUID) (int64, error)
 	// No row when it was disabled already: the one who disables it tells.
@@ -96,10 +101,16 @@ type Querier interface {
 	// Locks the row: two resets with one token cannot both pass the version check.
 	GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error)
 	GetWebhook(ctx context.Context, id uuid.UUID) (WebhookEndpoint, error)
+	// Reservations still held by orders past confirmed (or ended).
+	HeldReservationsOfSettledOrders(ctx context.Context, arg HeldReservationsOfSettledOrdersParams) ([]HeldReservationsOfSettledOrdersRow, error)
+	// Authorizations still open past their lifetime.
+	LapsedAuthorizations(ctx context.Context, arg LapsedAuthorizationsParams) ([]LapsedAuthorizationsRow, error)
 	LastEventSeq(ctx context.Context) (int64, error)
 	ListDeliveries(ctx context.Context, arg ListDeliveriesParams) ([]ListDeliveriesRow, error)
 	// A keyset page, newest first; every filter is optional.
 	ListEvents(ctx context.Context, arg ListEventsParams) ([]Event, error)
+	// Newest first, after a keyset position (NULL: the first page).
+	ListFindings(ctx context.Context, arg ListFindingsParams) ([]ReconciliationFinding, error)
 	ListOrderEvents(ctx context.Context, orderID uuid.UUID) ([]OrderEvent, error)
 	// A keyset page in a stable order (newest first, id breaking ties), each
 	// order with its lines as arrays in line order; every filter is optional.
@@ -134,6 +145,8 @@ type Querier interface {
 	// The payment, locked until the transaction ends: refunds of one order
 	// judge what is left one after the other.
 	LockPayment(ctx context.Context, orderID uuid.UUID) (Payment, error)
+	// Active products whose available stock is at or below their threshold.
+	LowStockProducts(ctx context.Context, maxRows int32) ([]LowStockProductsRow, error)
 	MarkDelivered(ctx context.Context, orderID uuid.UUID) error
 	// The carrier and tracking given when it shipped replace the request's.
 	MarkShipped(ctx context.Context, arg MarkShippedParams) error
@@ -145,6 +158,9 @@ type Querier interface {
 	NextDueDelivery(ctx context.Context, endpointID uuid.UUID) (time.Time, error)
 	// How long the oldest undelivered delivery has waited, in seconds (0: none).
 	OldestPendingDelivery(ctx context.Context) (float64, error)
+	// Started orders in @status, unchanged since @before, newest first.
+	OrdersInStatus(ctx context.Context, arg OrdersInStatusParams) ([]OrdersInStatusRow, error)
+	OrdersPlacedByStatus(ctx context.Context, arg OrdersPlacedByStatusParams) ([]OrdersPlacedByStatusRow, error)
 	// The orders whose workflow is not started yet, and how long the oldest has
 	// waited (0 when none): the outbox metrics.
 	OutboxBacklog(ctx context.Context) (OutboxBacklogRow, error)
@@ -156,6 +172,13 @@ type Querier interface {
 	PlaceOrder(ctx context.Context, arg PlaceOrderParams) (PlaceOrderRow, error)
 	// Removes up to max_rows events older than before, with their deliveries.
 	PurgeEvents(ctx context.Context, arg PurgeEventsParams) (int64, error)
+	PurgeFindings(ctx context.Context, arg PurgeFindingsParams) (int64, error)
+	// Forgets up to max_rows provider events taken before @before (the
+	// provider stops redelivering an event after days).
+	PurgeProviderEvents(ctx context.Context, arg PurgeProviderEventsParams) (int64, error)
+	// Removes up to max_rows deliveries settled (delivered, failed or
+	// abandoned) before @before; pending ones stay, whatever their age.
+	PurgeSettledDeliveries(ctx context.Context, arg PurgeSettledDeliveriesParams) (int64, error)
 	// Appends each delivery's attempt and sets where it stands (next_attempt_at
 	// only while pending), in one statement for a pump's batch; a delivery no
 	// longer pending (abandoned meanwhile) is left as it is.
@@ -171,6 +194,8 @@ type Querier interface {
 	Redeliver(ctx context.Context, arg RedeliverParams) (uuid.UUID, error)
 	// How many of each line the order's refunds (but the failed) gave back.
 	RefundedQuantities(ctx context.Context, orderID uuid.UUID) ([]RefundedQuantitiesRow, error)
+	// The refunds that went through in the period, per currency.
+	RefundsSettled(ctx context.Context, arg RefundsSettledParams) ([]RefundsSettledRow, error)
 	// A stronger hash of the same password: tokens stay valid.
 	RehashPassword(ctx context.Context, arg RehashPasswordParams) error
 	// Gives back the leases of orders a relay pass could not start, so the next
@@ -187,6 +212,8 @@ type Querier interface {
 	// How many of each line the order's returns (but the rejected) send back,
 	// or sent back; back counts only those received.
 	ReturnedQuantities(ctx context.Context, orderID uuid.UUID) ([]ReturnedQuantitiesRow, error)
+	// What was captured of the orders shipped in the period, per currency.
+	RevenueShipped(ctx context.Context, arg RevenueShippedParams) ([]RevenueShippedRow, error)
 	// The new secret signs from now on; the old one signs beside it until
 	// previous_secret_expires_at.
 	RotateWebhookSecret(ctx context.Context, arg RotateWebhookSecretParams) (WebhookEndpoint, error)
@@ -201,6 +228,8 @@ type Querier interface {
 	// Moves the order from one status to the next; no row when it is not in
 	// the expected status (a retry that already moved it, or a conflict).
 	TransitionOrder(ctx context.Context, arg TransitionOrderParams) (Order, error)
+	// Orders accepted before @before whose workflow never started.
+	UnstartedOrders(ctx context.Context, arg UnstartedOrdersParams) ([]UnstartedOrdersRow, error)
 	UpdateProduct(ctx context.Context, arg UpdateProductParams) (Product, error)
 	// Only the fields given change; the password never changes here.
 	UpdateUser(ctx context.Context, arg UpdateUserParams) (User, error)

@@ -11,13 +11,22 @@ import (
 )
 
 const deleteRateLimitLogsBefore = `-- name: DeleteRateLimitLogsBefore :execrows
-DELETE FROM rate_limit_attempts
-WHERE attempts[cardinality(attempts)] < now() - make_interval(secs => $1::float8)
+DELETE FROM rate_limit_attempts WHERE ctid IN (
+    SELECT old.ctid FROM rate_limit_attempts old
+    WHERE old.attempts[cardinality(old.attempts)] < now() - make_interval(secs => $1::float8)
+    LIMIT $2
+)
 `
 
-// Forgets the clients whose latest attempt is older than @age_seconds.
-func (q *Queries) DeleteRateLimitLogsBefore(ctx context.Context, ageSeconds float64) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteRateLimitLogsBefore, ageSeconds)
+type DeleteRateLimitLogsBeforeParams struct {
+	AgeSeconds float64
+	MaxRows    int32
+}
+
+// Forgets up to max_rows clients whose latest attempt is older than
+// @age_seconds.
+func (q *Queries) DeleteRateLimitLogsBefore(ctx context.Context, arg DeleteRateLimitLogsBeforeParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteRateLimitLogsBefore, arg.AgeSeconds, arg.MaxRows)
 	if err != nil {
 		return 0, err
 	}

@@ -2,19 +2,15 @@ package db
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
 // RateLog logs the attempts at rate-limited operations in PostgreSQL
 // (rate_limit_attempts), so that a limit holds across every API replica,
-// whichever one a request reaches. Times are the database's clock. The log
-// forgets idle clients itself, at most once per window.
+// whichever one a request reaches. Times are the database's clock. Idle
+// clients are forgotten by the clean-up job (Forget).
 type RateLog struct {
 	store *Store
-
-	mu         sync.Mutex
-	sweptUntil time.Time
 }
 
 // NewRateLog logs through store.
@@ -29,20 +25,13 @@ func (l *RateLog) Record(ctx context.Context, bucket, client string, keep int, w
 	if err != nil {
 		return nil, err
 	}
-	l.sweep(ctx, window)
 	return recent, nil
 }
 
-// sweep deletes the logs of clients idle for a window; a failure is left to
-// the next sweep.
-func (l *RateLog) sweep(ctx context.Context, window time.Duration) {
-	l.mu.Lock()
-	due := time.Now().After(l.sweptUntil)
-	if due {
-		l.sweptUntil = time.Now().Add(window)
-	}
-	l.mu.Unlock()
-	if due {
-		_, _ = l.store.Q().DeleteRateLimitLogsBefore(ctx, window.Seconds())
-	}
+// Forget deletes the logs of clients idle for longer than idle, a batch
+// of rows per statement, and returns how many.
+func (l *RateLog) Forget(ctx context.Context, idle time.Duration, batch int32) (int64, error) {
+	return InBatches(ctx, batch, func(ctx context.Context, maxRows int32) (int64, error) {
+		return l.store.Q().DeleteRateLimitLogsBefore(ctx, DeleteRateLimitLogsBeforeParams{AgeSeconds: idle.Seconds(), MaxRows: maxRows})
+	})
 }

@@ -55,7 +55,7 @@ func TestRateLogAdmitsTheLimitUnderConcurrency(t *testing.T) {
 }
 
 // TestRateLogForgets: attempts older than the window are not returned, and
-// a client idle for a window loses its row at the next sweep.
+// Forget removes the clients idle for longer than it is given, in batches.
 func TestRateLogForgets(t *testing.T) {
 	pool, _ := testenv.NewPool(t)
 	store := db.NewStore(pool)
@@ -75,11 +75,15 @@ func TestRateLogForgets(t *testing.T) {
 		t.Fatalf("after a window: %d recent attempts, want 1 (this one)", len(recent))
 	}
 	record(log, "192.0.2.2")
+	record(log, "192.0.2.4")
 	time.Sleep(window + 100*time.Millisecond)
-	record(db.NewRateLog(store), "192.0.2.3") // a new log sweeps at once
+	record(log, "192.0.2.3")
+	if n, err := log.Forget(t.Context(), window, 1); err != nil || n != 3 {
+		t.Fatalf("forgot %d clients (%v), want 3", n, err)
+	}
 	rows, _ := pool.Query(t.Context(), "SELECT client FROM rate_limit_attempts ORDER BY client")
 	clients, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil || !slices.Equal(clients, []string{"192.0.2.3"}) {
-		t.Fatalf("after the sweep: %v (%v), want only the client just seen", clients, err)
+		t.Fatalf("after Forget: %v (%v), want only the client just seen", clients, err)
 	}
 }

@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -162,6 +163,27 @@ func (q *Queries) ListRefunds(ctx context.Context, orderID uuid.UUID) ([]Refund,
 		return nil, err
 	}
 	return items, nil
+}
+
+const purgeProviderEvents = `-- name: PurgeProviderEvents :execrows
+DELETE FROM provider_events WHERE id IN (
+    SELECT old.id FROM provider_events old WHERE old.received_at < $1 ORDER BY old.received_at LIMIT $2
+)
+`
+
+type PurgeProviderEventsParams struct {
+	Before  time.Time
+	MaxRows int32
+}
+
+// Forgets up to max_rows provider events taken before @before (the
+// provider stops redelivering an event after days).
+func (q *Queries) PurgeProviderEvents(ctx context.Context, arg PurgeProviderEventsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeProviderEvents, arg.Before, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const refundedQuantities = `-- name: RefundedQuantities :many

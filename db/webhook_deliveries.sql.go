@@ -224,6 +224,27 @@ func (q *Queries) OldestPendingDelivery(ctx context.Context) (float64, error) {
 	return seconds, err
 }
 
+const purgeSettledDeliveries = `-- name: PurgeSettledDeliveries :execrows
+DELETE FROM webhook_deliveries WHERE id IN (
+    SELECT old.id FROM webhook_deliveries old WHERE old.state <> 'pending' AND old.updated_at < $1 ORDER BY old.updated_at LIMIT $2
+)
+`
+
+type PurgeSettledDeliveriesParams struct {
+	Before  time.Time
+	MaxRows int32
+}
+
+// Removes up to max_rows deliveries settled (delivered, failed or
+// abandoned) before @before; pending ones stay, whatever their age.
+func (q *Queries) PurgeSettledDeliveries(ctx context.Context, arg PurgeSettledDeliveriesParams) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeSettledDeliveries, arg.Before, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const recordAttempts = `-- name: RecordAttempts :exec
 UPDATE webhook_deliveries d SET
     attempts = d.attempts || jsonb_build_array(($1::jsonb[])[i]),

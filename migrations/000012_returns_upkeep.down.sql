@@ -1,4 +1,12 @@
 DROP TABLE reconciliation_findings;
+DROP INDEX webhook_deliveries_settled_idx;
+DROP INDEX refunds_updated_idx;
+DROP INDEX shipments_shipped_idx;
+DROP INDEX payments_authorized_idx;
+DROP INDEX stock_reservations_held_idx;
+DROP TRIGGER orders_set_updated_at ON orders;
+CREATE TRIGGER orders_set_updated_at BEFORE UPDATE ON orders
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 DROP INDEX orders_idempotency_kept_idx;
 UPDATE orders SET idempotency_key = 'cleared:' || id WHERE idempotency_key IS NULL;
 ALTER TABLE orders ALTER COLUMN idempotency_key SET NOT NULL;

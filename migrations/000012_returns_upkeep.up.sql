@@ -42,11 +42,26 @@ ALTER TABLE products ADD COLUMN low_stock_threshold integer NOT NULL DEFAULT 0
 -- index holds only the keys still kept, so the job finds them at once.
 ALTER TABLE orders ALTER COLUMN idempotency_key DROP NOT NULL;
 CREATE INDEX orders_idempotency_kept_idx ON orders (created_at) WHERE idempotency_key IS NOT NULL;
+-- Clearing a key is no change of the order's: updated_at stays.
+DROP TRIGGER orders_set_updated_at ON orders;
+CREATE TRIGGER orders_set_updated_at BEFORE UPDATE ON orders
+    FOR EACH ROW WHEN (OLD.idempotency_key IS NOT DISTINCT FROM NEW.idempotency_key)
+    EXECUTE FUNCTION set_updated_at();
+
+-- The reconciliation job's scans read only their candidates: reservations
+-- still held, authorizations still open. The daily summary reads a day of
+-- shipments and refunds.
+CREATE INDEX stock_reservations_held_idx ON stock_reservations (order_id) WHERE state = 'held';
+CREATE INDEX payments_authorized_idx ON payments (order_id) WHERE status = 'authorized';
+CREATE INDEX shipments_shipped_idx ON shipments (shipped_at);
+CREATE INDEX refunds_updated_idx ON refunds (updated_at);
+-- The clean-up finds the settled deliveries past their retention.
+CREATE INDEX webhook_deliveries_settled_idx ON webhook_deliveries (updated_at) WHERE state <> 'pending';
 
 -- What the reconciliation job found: one row per finding, kept for
 -- RECONCILIATION_RETENTION.
 CREATE TABLE reconciliation_findings (
-    id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id       uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     run_id   text NOT NULL,
     kind     text NOT NULL CHECK (kind IN
              ('status_mismatch', 'never_started', 'reservation_held', 'authorization_lapsed')),

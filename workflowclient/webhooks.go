@@ -2,7 +2,6 @@ package workflowclient
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/workflows"
@@ -125,29 +123,4 @@ func (w *WebhookWaker) reconcile(ctx context.Context) {
 			return
 		}
 	}
-}
-
-// EnsurePurgeSchedule creates, or updates, the Schedule that purges the
-// events older than retention every hour: visible, pausable and
-// triggerable in the Temporal UI and with `temporal schedule`.
-func (c *Client) EnsurePurgeSchedule(ctx context.Context, retention time.Duration) error {
-	action := &client.ScheduleWorkflowAction{
-		ID: workflows.PurgeEventsScheduleID, Workflow: workflows.PurgeEventsName, Args: []any{retention},
-		TaskQueue: c.opts.TaskQueue,
-	}
-	spec := client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: time.Hour}}}
-	_, err := c.temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID: workflows.PurgeEventsScheduleID, Spec: spec, Action: action,
-		Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP,
-		Note:    "Removes the events older than EVENT_RETENTION, with their webhook deliveries",
-	})
-	if err == nil || !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return err
-	}
-	h := c.temporal.ScheduleClient().GetHandle(ctx, workflows.PurgeEventsScheduleID)
-	return h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
-		s := in.Description.Schedule
-		s.Spec, s.Action = &spec, action
-		return &client.ScheduleUpdate{Schedule: &s}, nil
-	}})
 }

@@ -243,11 +243,11 @@ var scenarios = map[string]func(l *live) string{
 		l.returnStep(id, second, orders.ReturnApprove)
 		l.returnStep(id, second, orders.ReturnReceive)
 		l.finish(id, orders.StatusReturned)
-		last, err := l.client.DescribeWorkflowExecution(l.t.Context(), workflows.OrderWorkflowID(id), "")
+		last, err := l.client.DescribeWorkflow(l.t.Context(), workflows.OrderWorkflowID(id), "")
 		if err != nil {
 			l.t.Fatal(err)
 		}
-		info := last.GetWorkflowExecutionInfo()
+		info := last.RawResponse.GetWorkflowExecutionInfo()
 		if info.GetFirstRunId() == info.GetExecution().GetRunId() {
 			l.t.Fatalf("the order's workflow did not continue as new")
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -41,7 +40,7 @@ type orderRun struct {
 	returnsOpen bool
 	closed      bool
 	windowEnds  time.Time
-	returns     map[uuid.UUID]orders.ReturnStatus
+	returns     []ReturnState
 	allReturned bool
 }
 

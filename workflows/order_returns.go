@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,9 +20,37 @@ const versionReturns = "returns-1.3"
 // its history grows long (continue-as-new): a delivered order in its return
 // window, and its returns.
 type OrderResume struct {
-	State      OrderState                        `json:"state"`
-	WindowEnds time.Time                         `json:"window_ends"`
-	Returns    map[uuid.UUID]orders.ReturnStatus `json:"returns,omitempty"`
+	State      OrderState    `json:"state"`
+	WindowEnds time.Time     `json:"window_ends"`
+	Returns    []ReturnState `json:"returns,omitempty"`
+}
+
+// ReturnState is what the run knows of one of the order's returns.
+type ReturnState struct {
+	ID     uuid.UUID           `json:"id"`
+	Status orders.ReturnStatus `json:"status"`
+}
+
+// returnStatus is what the run knows of return id; ok is false for one it
+// does not know.
+func (o *orderRun) returnStatus(id uuid.UUID) (s orders.ReturnStatus, ok bool) {
+	for _, r := range o.returns {
+		if r.ID == id {
+			return r.Status, true
+		}
+	}
+	return "", false
+}
+
+// setReturn records where return id stands now.
+func (o *orderRun) setReturn(id uuid.UUID, s orders.ReturnStatus) {
+	for i := range o.returns {
+		if o.returns[i].ID == id {
+			o.returns[i].Status = s
+			return
+		}
+	}
+	o.returns = append(o.returns, ReturnState{ID: id, Status: s})
 }
 
 // takeReturns keeps a delivered order open for returns until its window
@@ -33,9 +60,6 @@ type OrderResume struct {
 // new with the returns it knows.
 func (o *orderRun) takeReturns(ctx workflow.Context) error {
 	o.returnsOpen = true
-	if o.returns == nil {
-		o.returns = map[uuid.UUID]orders.ReturnStatus{}
-	}
 	workflow.SetCurrentDetails(ctx, statusDetails(o.state.Status, "open for returns and refunds until "+o.windowEnds.UTC().Format(time.RFC3339)))
 	for {
 		now := workflow.Now(ctx)
@@ -78,21 +102,20 @@ func (o *orderRun) closeReturns(ctx workflow.Context) error {
 		if err := o.exec(ctx, "Reject a return whose goods did not come back", acts.DecideReturn, in); err != nil {
 			return err
 		}
-		o.returns[id] = orders.ReturnRejected
+		o.setReturn(id, orders.ReturnRejected)
 	}
 	return nil
 }
 
-// openReturns are the returns still waiting for a decision or the goods, in
-// a fixed order.
+// openReturns are the returns still waiting for a decision or the goods,
+// oldest first.
 func (o *orderRun) openReturns() []uuid.UUID {
 	var out []uuid.UUID
-	for id, s := range o.returns {
-		if s.Open() {
-			out = append(out, id)
+	for _, r := range o.returns {
+		if r.Status.Open() {
+			out = append(out, r.ID)
 		}
 	}
-	slices.SortFunc(out, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
 	return out
 }
 
@@ -160,7 +183,7 @@ func (o *orderRun) requestReturn(ctx workflow.Context, in ReturnInput) (out orde
 		if err := o.execResult(disconnected(ctx), "Record a return request", acts.RequestReturn, step, &out); err != nil {
 			return refusal(err, activities.ErrTypeReturnRefused)
 		}
-		o.returns[in.ReturnID] = out.Status
+		o.setReturn(in.ReturnID, out.Status)
 		return nil
 	})
 	return out, err
@@ -169,7 +192,7 @@ func (o *orderRun) requestReturn(ctx workflow.Context, in ReturnInput) (out orde
 // allowReturnStep is the validator of a return's steps: the return must be
 // this order's, in a status the step leads from.
 func (o *orderRun) allowReturnStep(step orders.ReturnStep, in ReturnStepInput) error {
-	s, ok := o.returns[in.ReturnID]
+	s, ok := o.returnStatus(in.ReturnID)
 	switch {
 	case !ok:
 		return rejected("the order has no return %s", in.ReturnID)
@@ -200,13 +223,13 @@ func (o *orderRun) stepReturn(ctx workflow.Context, step orders.ReturnStep, in R
 			if err := o.execResult(steps, "Record an operator's decision on a return", acts.DecideReturn, arg, &out); err != nil {
 				return refusal(err, activities.ErrTypeReturnRefused)
 			}
-			o.returns[in.ReturnID] = out.Status
+			o.setReturn(in.ReturnID, out.Status)
 			return nil
 		}
 		if err := o.execResult(steps, "Put a return's goods back on hand", acts.ReceiveReturn, arg, &out); err != nil {
 			return refusal(err, activities.ErrTypeReturnRefused)
 		}
-		o.returns[in.ReturnID] = out.Status
+		o.setReturn(in.ReturnID, out.Status)
 		var done activities.ReturnOutcome
 		if err := o.execResult(steps, "Refund a return's lines", acts.RefundReturn, arg, &done); err != nil {
 			if appErrorType(err) == activities.ErrTypeRefundRefused {
@@ -216,7 +239,7 @@ func (o *orderRun) stepReturn(ctx workflow.Context, step orders.ReturnStep, in R
 			return refusal(err, activities.ErrTypeReturnRefused)
 		}
 		out = done.Return
-		o.returns[in.ReturnID] = out.Status
+		o.setReturn(in.ReturnID, out.Status)
 		o.allReturned = done.AllReturned
 		return nil
 	})

@@ -123,11 +123,9 @@ func tellDisabled(ctx workflow.Context, d activities.WebhookDisabled) error {
 	return nil
 }
 
-// PurgeEventsName is the workflow the events' retention Schedule starts.
+// PurgeEventsName purges the events past their retention on demand (the
+// clean-up Schedule's CleanUp does it every hour, with the rest).
 const PurgeEventsName = "PurgeEvents"
-
-// PurgeEventsScheduleID names the Schedule (hourly).
-const PurgeEventsScheduleID = "purge-events"
 
 // PurgeEvents removes the events older than retention, with their
 // deliveries, and returns how many.

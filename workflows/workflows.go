@@ -16,4 +16,7 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(OrderWorkflow, workflow.RegisterOptions{Name: OrderWorkflowName})
 	r.RegisterWorkflowWithOptions(WebhookEndpoint, workflow.RegisterOptions{Name: WebhookEndpointName})
 	r.RegisterWorkflowWithOptions(PurgeEvents, workflow.RegisterOptions{Name: PurgeEventsName})
+	r.RegisterWorkflowWithOptions(Reconcile, workflow.RegisterOptions{Name: ReconcileName})
+	r.RegisterWorkflowWithOptions(DailySummary, workflow.RegisterOptions{Name: DailySummaryName})
+	r.RegisterWorkflowWithOptions(CleanUp, workflow.RegisterOptions{Name: CleanUpName})
 }

@@ -12,17 +12,19 @@ import (
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/telemetry"
 	"github.com/acme/orders/internal/temporalconn"
+	"github.com/acme/orders/internal/upkeep"
 	"github.com/acme/orders/workflowclient"
 )
 
 // deps are the long-lived connections the API and the worker share.
 type deps struct {
-	pool         *pgxpool.Pool
-	store        *db.Store
-	temporal     client.Client
-	workflows    *workflowclient.Client
-	metrics      *orders.Metrics
-	eventMetrics *events.Metrics
+	pool          *pgxpool.Pool
+	store         *db.Store
+	temporal      client.Client
+	workflows     *workflowclient.Client
+	metrics       *orders.Metrics
+	eventMetrics  *events.Metrics
+	upkeepMetrics *upkeep.Metrics
 	// listener tells the event streams and the webhook pumps of committed
 	// events (LISTEN/NOTIFY); it runs until openDeps' ctx ends.
 	listener *db.Listener
@@ -51,11 +53,17 @@ func openDeps(ctx context.Context, e env) (*deps, error) {
 		pool.Close()
 		return nil, err
 	}
+	upkeepMetrics, err := upkeep.NewMetrics(e.tel.Meter)
+	if err != nil {
+		tc.Close()
+		pool.Close()
+		return nil, err
+	}
 	wf := workflowclient.NewClient(tc, workflowclient.ClientOptions{TaskQueue: e.cfg.Temporal.TaskQueue, EmailsEnabled: e.cfg.SMTP.Enabled()})
 	listener := db.NewListener(pool, e.logger)
 	go listener.Run(ctx)
 	return &deps{
-		pool: pool, store: store, temporal: tc, workflows: wf, metrics: metrics, eventMetrics: eventMetrics,
+		pool: pool, store: store, temporal: tc, workflows: wf, metrics: metrics, eventMetrics: eventMetrics, upkeepMetrics: upkeepMetrics,
 		listener: listener, events: events.NewStore(store, listener),
 	}, nil
 }

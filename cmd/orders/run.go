@@ -29,6 +29,8 @@ Commands:
              from standard input, e.g. echo "$PW" | orders createsuperuser a@b.c
   register-search-attributes   add the order search attributes to the Temporal
              namespace (once per namespace; the worker needs them)
+  schedules apply   create or update the Temporal Schedules of the jobs on a
+             clock (reconciliation, daily-summary, clean-up)
   healthcheck URL   exit 0 when URL answers 2xx (the image's healthchecks)
 
 Every command reads its configuration from the environment and an optional
@@ -66,6 +68,7 @@ var commands = map[string]command{
 		args: "EMAIL", run: runCreateSuperuser},
 	"healthcheck": {summary: "GET URL and exit 0 when it answers 2xx within 5s (the image has no curl).", args: "URL",
 		noConfig: true, run: runHealthcheck},
+	"schedules":                  {summary: "apply: create or update the Temporal Schedules of the jobs on a clock (reconciliation,\ndaily-summary, clean-up) from the configuration, and remove the legacy ones. Safe to run again;\na schedule an operator paused stays paused.", args: "apply", run: runSchedules},
 	"register-search-attributes": {summary: "Add the order search attributes (OrderStatus, CustomerEmail, ...) to TEMPORAL_NAMESPACE;\nthe worker refuses to start without them. Safe to run again.", run: runRegisterSearchAttributes},
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/telemetry"
 	"github.com/acme/orders/internal/temporalconn"
+	"github.com/acme/orders/internal/upkeep"
 	"github.com/acme/orders/workflows"
 )
 
@@ -74,6 +75,7 @@ func (d *deps) apiDeps(e env, ord *orders.Service, done <-chan struct{}) api.Dep
 	return api.Deps{
 		Logger: e.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(d.store)), Orders: ord, Jobs: d.workflows,
 		Events: d.events, Webhooks: events.NewEndpoints(d.events, urlGuard(e.cfg), d.workflows, e.logger), Done: done,
+		Findings: upkeep.NewStore(d.store),
 		Checks: []api.Check{
 			{Name: "postgres", Ping: d.store.Ping},
 			{Name: "temporal", Ping: func(ctx context.Context) error { return temporalconn.Ping(ctx, d.temporal) }},
@@ -88,6 +90,7 @@ func (d *deps) apiDeps(e env, ord *orders.Service, done <-chan struct{}) api.Dep
 // The payment gateway is PAYMENT_PROVIDER's; the carrier is the simulated
 // one, a real carrier plugs in behind the same interface.
 func (d *deps) newWorker(e env) sdkworker.Worker {
+	jobs := upkeep.NewStore(d.store)
 	sdkworker.SetStickyWorkflowCacheSize(e.cfg.Temporal.WorkflowCacheSize)
 	w := sdkworker.New(d.temporal, e.cfg.Temporal.TaskQueue, sdkworker.Options{})
 	ev := e.cfg.Events
@@ -105,6 +108,15 @@ func (d *deps) newWorker(e env) sdkworker.Worker {
 			Sender:  activities.NewWebhookSender(ev.WebhookTimeout, ev.WebhookAllowPrivateURLs),
 			Policy:  events.Policy{Schedule: ev.WebhookRetrySchedule, DisableAfter: ev.WebhookDisableAfter},
 			Metrics: d.eventMetrics, Tracer: e.tel.Tracer,
+		},
+		Upkeep: activities.Upkeep{
+			Reconciler: upkeep.Reconciler{
+				Store: jobs, Orders: orders.NewStore(d.store), Stock: catalog.NewStore(d.store),
+				Workflows: d.workflows, Starter: d.orders(e), Logger: e.logger, Metrics: d.upkeepMetrics,
+				Grace: e.cfg.Upkeep.ReconciliationGrace,
+			},
+			Store: jobs, Orders: orders.NewStore(d.store), Events: d.events, Accounts: accounts.NewStore(d.store),
+			RateLog: db.NewRateLog(d.store),
 		},
 	})
 	return w

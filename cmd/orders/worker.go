@@ -78,16 +78,10 @@ func serveWorker(ctx context.Context, e env, d *deps, polling *atomic.Bool) erro
 }
 
 // startBackgroundWork keeps the webhook endpoints' delivery workflows
-// going (WebhookWaker) and the events' retention Schedule in place, until
-// ctx ends.
+// going (WebhookWaker) until ctx ends.
 func startBackgroundWork(ctx context.Context, e env, d *deps) {
 	waker := &workflowclient.WebhookWaker{Client: d.workflows, Store: d.events, Logger: e.logger}
 	go waker.Run(ctx)
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := d.workflows.EnsurePurgeSchedule(sctx, e.cfg.Events.Retention); err != nil {
-		e.logger.Warn("events' retention schedule not set; the next worker start sets it", "error", err)
-	}
 }
 
 // errMisconfigured marks what no retry mends.

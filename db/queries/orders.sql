@@ -126,3 +126,11 @@ WHERE id = ANY(sqlc.arg('ids')::uuid[]) AND workflow_started_at IS NULL;
 
 -- name: GetCustomerEmail :one
 SELECT users.email FROM orders JOIN users ON users.id = orders.customer_id WHERE orders.id = $1;
+
+-- name: ClearIdempotencyKeys :execrows
+-- Forgets up to max_rows keys of orders placed before @before (oldest
+-- first); a retry under one places a new order.
+UPDATE orders SET idempotency_key = NULL WHERE id IN (
+    SELECT old.id FROM orders old WHERE old.idempotency_key IS NOT NULL AND old.created_at < @before
+    ORDER BY old.created_at LIMIT @max_rows
+);

@@ -1,6 +1,6 @@
 -- name: CreateProduct :one
-INSERT INTO products (sku, name, description, price_cents, currency, active)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO products (sku, name, description, price_cents, currency, active, low_stock_threshold)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 RETURNING *;
 
 -- name: GetProduct :one
@@ -70,7 +70,8 @@ UPDATE products SET
     description = coalesce(sqlc.narg('description'), description),
     price_cents = coalesce(sqlc.narg('price_cents'), price_cents),
     currency    = coalesce(sqlc.narg('currency'), currency),
-    active      = coalesce(sqlc.narg('active'), active)
+    active      = coalesce(sqlc.narg('active'), active),
+    low_stock_threshold = coalesce(sqlc.narg('low_stock_threshold'), low_stock_threshold)
 WHERE id = sqlc.arg('id')
 RETURNING *;
 

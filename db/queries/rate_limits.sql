@@ -15,6 +15,10 @@ RETURNING ARRAY(
 )::timestamptz[] AS recent;
 
 -- name: DeleteRateLimitLogsBefore :execrows
--- Forgets the clients whose latest attempt is older than @age_seconds.
-DELETE FROM rate_limit_attempts
-WHERE attempts[cardinality(attempts)] < now() - make_interval(secs => @age_seconds::float8);
+-- Forgets up to max_rows clients whose latest attempt is older than
+-- @age_seconds.
+DELETE FROM rate_limit_attempts WHERE ctid IN (
+    SELECT old.ctid FROM rate_limit_attempts old
+    WHERE old.attempts[cardinality(old.attempts)] < now() - make_interval(secs => @age_seconds::float8)
+    LIMIT @max_rows
+);

@@ -32,3 +32,10 @@ GROUP BY 1;
 INSERT INTO provider_events (id, provider, type) VALUES ($1, $2, $3)
 ON CONFLICT (id) DO NOTHING
 RETURNING id;
+
+-- name: PurgeProviderEvents :execrows
+-- Forgets up to max_rows provider events taken before @before (the
+-- provider stops redelivering an event after days).
+DELETE FROM provider_events WHERE id IN (
+    SELECT old.id FROM provider_events old WHERE old.received_at < @before ORDER BY old.received_at LIMIT @max_rows
+);

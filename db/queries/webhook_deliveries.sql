@@ -65,3 +65,10 @@ RETURNING id;
 -- How long the oldest undelivered delivery has waited, in seconds (0: none).
 SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS seconds
 FROM webhook_deliveries WHERE state = 'pending';
+
+-- name: PurgeSettledDeliveries :execrows
+-- Removes up to max_rows deliveries settled (delivered, failed or
+-- abandoned) before @before; pending ones stay, whatever their age.
+DELETE FROM webhook_deliveries WHERE id IN (
+    SELECT old.id FROM webhook_deliveries old WHERE old.state <> 'pending' AND old.updated_at < @before ORDER BY old.updated_at LIMIT @max_rows
+);

@@ -78,6 +78,7 @@ else
 fi
 
 bin/orders register-search-attributes
+bin/orders schedules apply
 
 # --- Traces: Jaeger, unless OTEL_TRACES_EXPORTER=none or an endpoint is set ----
 traces="(off: OTEL_TRACES_EXPORTER=none)"

@@ -39,10 +39,13 @@ type Product struct {
 	PriceCents  int64
 	Currency    string
 	Active      bool
-	OnHand      int32
-	Reserved    int32
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// LowStockThreshold lists the product in the daily summary once what
+	// is available falls to it; 0: never.
+	LowStockThreshold int32
+	OnHand            int32
+	Reserved          int32
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // Available is what can still be ordered.
@@ -61,7 +64,7 @@ type StockAdjustment struct {
 func productFromDB(p db.Product, onHand, reserved int32) Product {
 	return Product{
 		ID: p.ID, SKU: p.Sku, Name: p.Name, Description: p.Description, PriceCents: p.PriceCents,
-		Currency: p.Currency, Active: p.Active, OnHand: onHand, Reserved: reserved,
+		Currency: p.Currency, Active: p.Active, LowStockThreshold: p.LowStockThreshold, OnHand: onHand, Reserved: reserved,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
 }

@@ -64,6 +64,8 @@ type NewProduct struct {
 	Currency     string
 	Active       bool
 	InitialStock int32
+	// LowStockThreshold: see Product.
+	LowStockThreshold int32
 }
 
 // Create adds a product and its stock; the initial stock is recorded as an
@@ -80,6 +82,8 @@ type Change struct {
 	PriceCents  *int64
 	Currency    *string
 	Active      *bool
+	// LowStockThreshold: see Product.
+	LowStockThreshold *int32
 }
 
 // Update changes a product. Orders keep the name and price they were placed with.

@@ -101,6 +101,7 @@ func (s *Store) createProduct(ctx context.Context, actor uuid.UUID, p NewProduct
 	err := s.db.InTx(ctx, func(q *db.Queries) error {
 		row, err := q.CreateProduct(ctx, db.CreateProductParams{
 			Sku: p.SKU, Name: p.Name, Description: p.Description, PriceCents: p.PriceCents, Currency: p.Currency, Active: p.Active,
+			LowStockThreshold: p.LowStockThreshold,
 		})
 		if err != nil {
 			return err
@@ -123,6 +124,7 @@ func (s *Store) createProduct(ctx context.Context, actor uuid.UUID, p NewProduct
 func (s *Store) updateProduct(ctx context.Context, id uuid.UUID, c Change) error {
 	_, err := s.db.Q().UpdateProduct(ctx, db.UpdateProductParams{
 		ID: id, Sku: c.SKU, Name: c.Name, Description: c.Description, PriceCents: c.PriceCents, Currency: c.Currency, Active: c.Active,
+		LowStockThreshold: c.LowStockThreshold,
 	})
 	return dbErrors.Of(err)
 }

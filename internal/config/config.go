@@ -33,6 +33,7 @@ type Config struct {
 	Orders    Orders
 	Payments  Payments
 	Events    Events
+	Upkeep    Upkeep
 	Telemetry Telemetry
 	Debug     Debug
 }
@@ -178,7 +179,7 @@ type Orders struct {
 	ApprovalThresholdCents int64         `env:"ORDER_APPROVAL_THRESHOLD_CENTS" default:"100000" min:"0" max:"4611686018427387904"` // orders above wait for an operator
 	ApprovalTimeout        time.Duration `env:"ORDER_APPROVAL_TIMEOUT" default:"48h"`                                              // then they are cancelled
 	WorkflowRetryInterval  time.Duration `env:"ORDER_WORKFLOW_RETRY_INTERVAL" default:"5s"`                                        // how often unstarted order workflows are retried
-	ReturnWindow           time.Duration `env:"ORDER_RETURN_WINDOW" default:"720h" max:"8760h"`                                    // how long a delivered order stays open for refunds; 0: it closes at once
+	ReturnWindow           time.Duration `env:"ORDER_RETURN_WINDOW" default:"720h" max:"8760h"`                                    // how long a delivered order stays open for returns and refunds; 0: it closes at once
 }
 
 // Payments are the payment provider and its clocks.
@@ -214,6 +215,29 @@ type Events struct {
 	// WebhookAllowPrivateURLs lets endpoints use http and private or
 	// loopback addresses: for a local set-up only.
 	WebhookAllowPrivateURLs bool `env:"WEBHOOK_ALLOW_PRIVATE_URLS" default:"false"`
+}
+
+// Upkeep is the jobs on a clock. The retentions are written into the
+// clean-up Schedule by `orders schedules apply`: a change takes effect when
+// it runs again.
+type Upkeep struct {
+	// IdempotencyKeyRetention is how long a retry under an order's
+	// Idempotency-Key returns that order; after it, the key is forgotten.
+	IdempotencyKeyRetention time.Duration `env:"IDEMPOTENCY_KEY_RETENTION" default:"168h" min:"24h"`
+	// DeliveryRetention is how long a settled webhook delivery (and its
+	// attempts) is kept; pending ones stay until settled.
+	DeliveryRetention time.Duration `env:"WEBHOOK_DELIVERY_RETENTION" default:"168h" min:"1h"`
+	// ProviderEventRetention is how long the payment provider's events
+	// are remembered, to take each once (Stripe redelivers for 3 days).
+	ProviderEventRetention time.Duration `env:"PROVIDER_EVENT_RETENTION" default:"720h" min:"72h"`
+	// RateLimitRetention forgets the rate-limit logs of clients idle for
+	// longer (it must exceed every limit's window).
+	RateLimitRetention time.Duration `env:"RATE_LIMIT_RETENTION" default:"24h" min:"1h"`
+	// ReconciliationRetention is how long the reconciliation's findings are listed.
+	ReconciliationRetention time.Duration `env:"RECONCILIATION_RETENTION" default:"720h" min:"1h"`
+	// ReconciliationGrace leaves an order alone for this long after its
+	// last change, so that steps under way are not reported.
+	ReconciliationGrace time.Duration `env:"RECONCILIATION_GRACE" default:"10m" min:"1s"`
 }
 
 // ErrInvalid marks every configuration error, so callers can tell them apart.

@@ -28,6 +28,9 @@ const (
 	// WebhookDisabled tells the superusers that the platform disabled a
 	// webhook endpoint.
 	WebhookDisabled Template = "webhook_disabled"
+	// DailySummary gives the superusers the platform's day: orders by
+	// status, revenue, refunds, products low on stock.
+	DailySummary Template = "daily_summary"
 )
 
 // Data is everything a template may show. No template receives a password.
@@ -45,6 +48,15 @@ type Data struct {
 	WebhookID  string `json:"webhook_id,omitempty"`
 	WebhookURL string `json:"webhook_url,omitempty"`
 	Reason     string `json:"reason,omitempty"`
+
+	Period   string    `json:"period,omitempty"`
+	Sections []Section `json:"sections,omitempty"`
+}
+
+// Section is a titled list of lines (the daily summary's).
+type Section struct {
+	Title string   `json:"title"`
+	Lines []string `json:"lines"`
 }
 
 // Rendered is a ready-to-send e-mail body.

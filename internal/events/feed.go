@@ -136,12 +136,17 @@ const purgeBatch = 5000
 // Purge removes the events created before before, with their deliveries,
 // in batches, and returns how many it removed.
 func (s *Store) Purge(ctx context.Context, before time.Time) (int64, error) {
-	var total int64
-	for {
-		n, err := s.db.Q().PurgeEvents(ctx, db.PurgeEventsParams{Before: before, MaxRows: purgeBatch})
-		total += n
-		if err != nil || n < purgeBatch {
-			return total, dbErrors.Of(err)
-		}
-	}
+	n, err := db.InBatches(ctx, purgeBatch, func(ctx context.Context, maxRows int32) (int64, error) {
+		return s.db.Q().PurgeEvents(ctx, db.PurgeEventsParams{Before: before, MaxRows: maxRows})
+	})
+	return n, dbErrors.Of(err)
+}
+
+// PurgeSettledDeliveries removes the deliveries settled (delivered, failed
+// or abandoned) before before, with their attempts' log; pending ones stay.
+func (s *Store) PurgeSettledDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	n, err := db.InBatches(ctx, purgeBatch, func(ctx context.Context, maxRows int32) (int64, error) {
+		return s.db.Q().PurgeSettledDeliveries(ctx, db.PurgeSettledDeliveriesParams{Before: before, MaxRows: maxRows})
+	})
+	return n, dbErrors.Of(err)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/catalog"
 )
 
 // Order is an order as the platform knows it, with its lines (an order the
@@ -86,4 +87,13 @@ func eventFromDB(e db.OrderEvent) Event {
 		ev.To = Status(*e.ToStatus)
 	}
 	return ev
+}
+
+// StockHolds are the order's lines as claims on the stock.
+func StockHolds(lines []Line) []catalog.Hold {
+	holds := make([]catalog.Hold, len(lines))
+	for i, l := range lines {
+		holds[i] = catalog.Hold{ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, Quantity: l.Quantity}
+	}
+	return holds
 }
