@@ -88,16 +88,3 @@ func TestReturnsOnPostgres(t *testing.T) {
 		t.Fatal("a refunded return received again")
 	}
 }
-
-func (f *fixture) onHand() [2]int32 {
-	f.t.Helper()
-	var out [2]int32
-	for i, id := range f.products {
-		inv, err := f.q.GetInventory(f.t.Context(), id)
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		out[i] = inv.OnHand
-	}
-	return out
-}

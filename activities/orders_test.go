@@ -100,7 +100,13 @@ func (f *fixture) run(activity, arg any) error {
 	return err
 }
 
+// reserved and onHand read the two products' stock.
 func (f *fixture) reserved() [2]int32 {
+	return f.stock(func(i db.Inventory) int32 { return i.Reserved })
+}
+func (f *fixture) onHand() [2]int32 { return f.stock(func(i db.Inventory) int32 { return i.OnHand }) }
+
+func (f *fixture) stock(field func(db.Inventory) int32) [2]int32 {
 	f.t.Helper()
 	var out [2]int32
 	for i, id := range f.products {
@@ -108,7 +114,7 @@ func (f *fixture) reserved() [2]int32 {
 		if err != nil {
 			f.t.Fatal(err)
 		}
-		out[i] = inv.Reserved
+		out[i] = field(inv)
 	}
 	return out
 }

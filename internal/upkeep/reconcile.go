@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -178,13 +177,11 @@ func (r *Reconciler) statusMismatches(ctx context.Context, before time.Time, fou
 // and settles it as the order's status says: committed once it shipped,
 // released once it ended.
 func (r *Reconciler) heldReservations(ctx context.Context, _ time.Time, found func(Finding) error) error {
-	afterID := uuid.Nil
-	for {
-		rows, err := r.Store.db.Q().HeldReservationsOfSettledOrders(ctx, db.HeldReservationsOfSettledOrdersParams{AfterID: afterID, MaxRows: scanPage})
-		if err != nil || len(rows) == 0 {
-			return dbErrors.Of(err)
-		}
-		for _, row := range rows {
+	page := func(after uuid.UUID) ([]db.HeldReservationsOfSettledOrdersRow, error) {
+		return r.Store.db.Q().HeldReservationsOfSettledOrders(ctx, db.HeldReservationsOfSettledOrdersParams{AfterID: after, MaxRows: scanPage})
+	}
+	return scanByOrder(r, page, func(row db.HeldReservationsOfSettledOrdersRow) uuid.UUID { return row.OrderID },
+		func(row db.HeldReservationsOfSettledOrdersRow) error {
 			status := orders.Status(row.Status)
 			settle, how := r.Stock.Commit, "committed"
 			if status.Ended() {
@@ -195,13 +192,26 @@ func (r *Reconciler) heldReservations(ctx context.Context, _ time.Time, found fu
 				return err
 			}
 			repaired := settle(ctx, row.OrderID, orders.StockHolds(lines)) == nil
-			f := Finding{Kind: KindReservationHeld, OrderID: row.OrderID, Repaired: repaired,
-				Detail: fmt.Sprintf("order is %s, its stock still held; %s", status, how)}
-			if err := found(f); err != nil {
+			return found(Finding{Kind: KindReservationHeld, OrderID: row.OrderID, Repaired: repaired,
+				Detail: fmt.Sprintf("order is %s, its stock still held; %s", status, how)})
+		})
+}
+
+// scanByOrder walks a scan keyed by order ID, a page at a time, until a
+// page comes back empty.
+func scanByOrder[T any](r *Reconciler, page func(after uuid.UUID) ([]T, error), key func(T) uuid.UUID, each func(T) error) error {
+	after := uuid.Nil
+	for {
+		rows, err := page(after)
+		if err != nil || len(rows) == 0 {
+			return dbErrors.Of(err)
+		}
+		for _, row := range rows {
+			if err := each(row); err != nil {
 				return err
 			}
 		}
-		afterID = rows[len(rows)-1].OrderID
+		after = key(rows[len(rows)-1])
 		r.progress()
 	}
 }
@@ -211,25 +221,18 @@ func (r *Reconciler) heldReservations(ctx context.Context, _ time.Time, found fu
 // an open one the order's workflow should have renewed it, which is left to
 // an operator.
 func (r *Reconciler) lapsedAuthorizations(ctx context.Context, _ time.Time, found func(Finding) error) error {
-	afterID := uuid.Nil
-	for {
-		rows, err := r.Store.db.Q().LapsedAuthorizations(ctx, db.LapsedAuthorizationsParams{AfterID: afterID, MaxRows: scanPage})
-		if err != nil || len(rows) == 0 {
-			return dbErrors.Of(err)
-		}
-		for _, row := range rows {
+	page := func(after uuid.UUID) ([]db.LapsedAuthorizationsRow, error) {
+		return r.Store.db.Q().LapsedAuthorizations(ctx, db.LapsedAuthorizationsParams{AfterID: after, MaxRows: scanPage})
+	}
+	return scanByOrder(r, page, func(row db.LapsedAuthorizationsRow) uuid.UUID { return row.OrderID },
+		func(row db.LapsedAuthorizationsRow) error {
 			status := orders.Status(row.Status)
 			f := Finding{Kind: KindAuthorizationLapsed, OrderID: row.OrderID,
 				Detail: fmt.Sprintf("order is %s; its authorization lapsed at %s", status, row.ExpiresAt.UTC().Format(time.RFC3339))}
-			if slices.Contains([]orders.Status{orders.StatusCancelled, orders.StatusFailed}, status) {
+			if status.Ended() {
 				f.Repaired = r.Orders.VoidPayment(ctx, row.OrderID) == nil
 				f.Detail += "; recorded voided"
 			}
-			if err := found(f); err != nil {
-				return err
-			}
-		}
-		afterID = rows[len(rows)-1].OrderID
-		r.progress()
-	}
+			return found(f)
+		})
 }
