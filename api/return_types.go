@@ -49,5 +49,6 @@ type ReturnStepInput struct {
 
 // ReturnOutput is one return.
 type ReturnOutput struct {
-	Body ReturnPublic
+	Status int // 201 or 200 done, 202 still running
+	Body   ReturnPublic
 }

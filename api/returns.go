@@ -31,7 +31,8 @@ func (h *handlers) registerReturns(api huma.API, tags []string) {
 			"A line can be returned up to its delivered quantity minus what other returns (but the rejected) send back; " +
 			"more is 422 (or 409 when a return asked at the same time took it). 409 when the order is not delivered or its window is over.",
 		Tags: tags, DefaultStatus: http.StatusCreated,
-		Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
+		Responses: map[string]*huma.Response{"202": {Description: "Accepted: the workflow took it and has not written it yet"}},
+		Errors:    []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
 	}), h.requestReturn)
 	handle(api, h, guarded(loggedIn, huma.Operation{
 		OperationID: "list-order-returns", Method: http.MethodGet, Path: "/orders/{order_id}/returns",
@@ -41,18 +42,17 @@ func (h *handlers) registerReturns(api huma.API, tags []string) {
 		handle(api, h, guarded(superuser, huma.Operation{
 			OperationID: string(s.step) + "-return", Method: http.MethodPost, Path: "/orders/{order_id}/returns/{return_id}/" + string(s.step),
 			Summary: s.doc[:len(s.doc)-1], Description: s.doc + " Runs as an update of the order's workflow; 409 when the return's status does not allow it.",
-			Tags: tags, Errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
+			Tags: tags, DefaultStatus: http.StatusOK,
+			Responses: map[string]*huma.Response{"202": {Description: "Accepted: the step still runs (the provider's refund is being retried)"}},
+			Errors:    []int{http.StatusNotFound, http.StatusConflict, http.StatusServiceUnavailable},
 		}), func(ctx context.Context, in *ReturnStepInput) (*ReturnOutput, error) {
 			traceOrder(ctx, in.ID.String())
 			note := ""
 			if in.Body != nil {
 				note = in.Body.Note
 			}
-			r, err := h.Orders.StepReturn(ctx, viewer(ctx), in.ID, in.ReturnID, s.step, note)
-			if err != nil {
-				return nil, err
-			}
-			return &ReturnOutput{Body: orders.ReturnViewOf(r)}, nil
+			r, done, err := h.Orders.StepReturn(ctx, viewer(ctx), in.ID, in.ReturnID, s.step, note)
+			return returnOutput(r, done, http.StatusOK, err)
 		})
 	}
 }
@@ -63,11 +63,20 @@ func (h *handlers) requestReturn(ctx context.Context, in *ReturnRequestInput) (*
 	for _, l := range in.Body.Lines {
 		req.Lines = append(req.Lines, orders.LineQuantity{LineNo: l.LineNo, Quantity: l.Quantity})
 	}
-	r, err := h.Orders.RequestReturn(ctx, viewer(ctx), in.ID, req)
+	r, done, err := h.Orders.RequestReturn(ctx, viewer(ctx), in.ID, req)
+	return returnOutput(r, done, http.StatusCreated, err)
+}
+
+// returnOutput answers with the return: status once the workflow did it,
+// 202 while it still runs.
+func returnOutput(r orders.Return, done bool, status int, err error) (*ReturnOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ReturnOutput{Body: orders.ReturnViewOf(r)}, nil
+	if !done {
+		status = http.StatusAccepted
+	}
+	return &ReturnOutput{Status: status, Body: orders.ReturnViewOf(r)}, nil
 }
 
 func (h *handlers) orderReturns(ctx context.Context, in *OrderIDPath) (*ListOutput[ReturnPublic], error) {

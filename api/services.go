@@ -62,8 +62,8 @@ type Orders interface {
 	Act(ctx context.Context, by orders.Viewer, id uuid.UUID, a orders.Action, reason string, shipment *orders.ShipmentDetails) (o orders.Order, done bool, err error)
 	Refund(ctx context.Context, by orders.Viewer, id uuid.UUID, r orders.RefundRequest) (orders.Refund, bool, error)
 	Refunds(ctx context.Context, by orders.Viewer, id uuid.UUID) ([]orders.Refund, error)
-	RequestReturn(ctx context.Context, by orders.Viewer, id uuid.UUID, r orders.ReturnRequest) (orders.Return, error)
-	StepReturn(ctx context.Context, by orders.Viewer, id, returnID uuid.UUID, step orders.ReturnStep, note string) (orders.Return, error)
+	RequestReturn(ctx context.Context, by orders.Viewer, id uuid.UUID, r orders.ReturnRequest) (orders.Return, bool, error)
+	StepReturn(ctx context.Context, by orders.Viewer, id, returnID uuid.UUID, step orders.ReturnStep, note string) (orders.Return, bool, error)
 	Returns(ctx context.Context, by orders.Viewer, id uuid.UUID) ([]orders.Return, error)
 	TakeProviderEvent(ctx context.Context, e orders.ProviderEvent) (taken bool, err error)
 }

@@ -125,9 +125,15 @@ func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 }
 
 // receiveSignals takes every signal in one coroutine: a cached order holds
-// two coroutines, not six.
+// two coroutines, not seven. A return's goods reported by signal are
+// received in a coroutine of their own, only while that runs.
 func (o *orderRun) receiveSignals(ctx workflow.Context) {
 	sel := workflow.NewSelector(ctx)
+	sel.AddReceive(workflow.GetSignalChannel(ctx, SignalReturnReceived), func(ch workflow.ReceiveChannel, _ bool) {
+		var in ReturnStepInput
+		ch.Receive(ctx, &in)
+		o.receiveSignalled(ctx, in)
+	})
 	for _, s := range signals {
 		sel.AddReceive(workflow.GetSignalChannel(ctx, s.name), func(ch workflow.ReceiveChannel, _ bool) {
 			var in ActionInput

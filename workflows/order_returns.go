@@ -255,8 +255,8 @@ func refusal(err error, errType string) error {
 	return err
 }
 
-// registerReturnHandlers adds the return update, its steps' updates and
-// the signal that reports a return's goods arrived.
+// registerReturnHandlers adds the return update and its steps' updates
+// (receiveSignals takes the signal that reports a return's goods arrived).
 func (o *orderRun) registerReturnHandlers(ctx workflow.Context) error {
 	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateReturn, o.requestReturn,
 		workflow.UpdateHandlerOptions{Validator: o.allowReturn})
@@ -273,23 +273,23 @@ func (o *orderRun) registerReturnHandlers(ctx workflow.Context) error {
 			return err
 		}
 	}
-	received := workflow.GetSignalChannel(ctx, SignalReturnReceived)
+	return nil
+}
+
+// receiveSignalled receives a return whose goods a signal reported, as the
+// receive-return update does, in a coroutine of its own (the signals'
+// coroutine goes on); one the return's status does not allow is logged and
+// ignored.
+func (o *orderRun) receiveSignalled(ctx workflow.Context, in ReturnStepInput) {
+	if err := o.allowReturnStep(orders.ReturnReceive, in); err != nil {
+		o.logger.Warn("signal ignored", "signal", SignalReturnReceived, "reason", err.Error())
+		return
+	}
+	o.signalled++
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var in ReturnStepInput
-			received.Receive(ctx, &in)
-			if err := o.allowReturnStep(orders.ReturnReceive, in); err != nil {
-				o.logger.Warn("signal ignored", "signal", SignalReturnReceived, "reason", err.Error())
-				continue
-			}
-			o.signalled++
-			workflow.Go(ctx, func(ctx workflow.Context) {
-				defer func() { o.signalled-- }()
-				if _, err := o.stepReturn(ctx, orders.ReturnReceive, in); err != nil {
-					o.logger.Warn("return not received", "return_id", in.ReturnID, "reason", err.Error())
-				}
-			})
+		defer func() { o.signalled-- }()
+		if _, err := o.stepReturn(ctx, orders.ReturnReceive, in); err != nil {
+			o.logger.Warn("return not received", "return_id", in.ReturnID, "reason", err.Error())
 		}
 	})
-	return nil
 }

@@ -123,8 +123,10 @@ func tellDisabled(ctx workflow.Context, d activities.WebhookDisabled) error {
 	return nil
 }
 
-// PurgeEventsName purges the events past their retention on demand (the
-// clean-up Schedule's CleanUp does it every hour, with the rest).
+// PurgeEventsName purges the events past their retention. The clean-up
+// Schedule's CleanUp does that now; the workflow stays for the runs the
+// purge-events Schedule of release 1.2 starts until `orders schedules
+// apply` removes it, and for its histories.
 const PurgeEventsName = "PurgeEvents"
 
 // PurgeEvents removes the events older than retention, with their
