@@ -209,9 +209,6 @@ type Querier interface {
 	// Puts a return's goods of one product back on hand, once (0 rows: done by
 	// an earlier attempt), with the adjustment that says why.
 	RestockReturned(ctx context.Context, arg RestockReturnedParams) (int64, error)
-	// How many of each line the order's returns (but the rejected) send back,
-	// or sent back; back counts only those received.
-	ReturnedQuantities(ctx context.Context, orderID uuid.UUID) ([]ReturnedQuantitiesRow, error)
 	// What was captured of the orders shipped in the period, per currency.
 	RevenueShipped(ctx context.Context, arg RevenueShippedParams) ([]RevenueShippedRow, error)
 	// The new secret signs from now on; the old one signs beside it until

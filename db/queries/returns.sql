@@ -23,13 +23,3 @@ SET status = @status,
     refund_id = coalesce(sqlc.narg('refund_id'), refund_id)
 WHERE id = @id AND status = ANY(@from_statuses::text[])
 RETURNING *;
-
--- name: ReturnedQuantities :many
--- How many of each line the order's returns (but the rejected) send back,
--- or sent back; back counts only those received.
-SELECT (l ->> 'line_no')::integer AS line_no,
-       sum((l ->> 'quantity')::integer)::integer AS quantity,
-       coalesce(sum((l ->> 'quantity')::integer) FILTER (WHERE returns.status IN ('received', 'refunded')), 0)::integer AS back
-FROM returns, jsonb_array_elements(returns.lines) AS l
-WHERE returns.order_id = $1 AND returns.status <> 'rejected'
-GROUP BY 1;

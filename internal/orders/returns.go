@@ -140,11 +140,12 @@ func (s *Store) RequestReturn(ctx context.Context, id, orderID uuid.UUID, r Retu
 		if err != nil {
 			return err
 		}
-		returned, _, err := returnedQuantities(ctx, q, orderID)
+		others, err := returnsOf(ctx, q, orderID)
 		if err != nil {
 			return err
 		}
-		if err := CheckReturn(lines, returned, r.Lines); err != nil {
+		asked, _ := tally(others)
+		if err := CheckReturn(lines, asked, r.Lines); err != nil {
 			return err
 		}
 		encoded, _ := json.Marshal(r.Lines)
@@ -258,10 +259,11 @@ func (s *Store) AllReturned(ctx context.Context, orderID uuid.UUID) (bool, error
 	if err != nil {
 		return false, err
 	}
-	_, back, err := returnedQuantities(ctx, s.db.Q(), orderID)
+	returns, err := s.Returns(ctx, orderID)
 	if err != nil {
-		return false, dbErrors.Of(err)
+		return false, err
 	}
+	_, back := tally(returns)
 	for i, l := range lines {
 		if back[int32(i+1)] < l.Quantity {
 			return false, nil
@@ -270,18 +272,22 @@ func (s *Store) AllReturned(ctx context.Context, orderID uuid.UUID) (bool, error
 	return true, nil
 }
 
-// returnedQuantities is how many of each line (by number) the order's
-// returns (but the rejected) send back, and how many came back.
-func returnedQuantities(ctx context.Context, q *db.Queries, orderID uuid.UUID) (asked, back map[int32]int32, err error) {
-	rows, err := q.ReturnedQuantities(ctx, orderID)
-	if err != nil {
-		return nil, nil, err
+// tally is how many of each line (by number) the returns (but the
+// rejected) send back, and how many of those came back.
+func tally(returns []Return) (asked, back map[int32]int32) {
+	asked, back = map[int32]int32{}, map[int32]int32{}
+	for _, r := range returns {
+		if r.Status == ReturnRejected {
+			continue
+		}
+		for _, l := range r.Lines {
+			asked[l.LineNo] += l.Quantity
+			if r.Status == ReturnReceived || r.Status == ReturnRefunded {
+				back[l.LineNo] += l.Quantity
+			}
+		}
 	}
-	asked, back = make(map[int32]int32, len(rows)), make(map[int32]int32, len(rows))
-	for _, r := range rows {
-		asked[r.LineNo], back[r.LineNo] = r.Quantity, r.Back
-	}
-	return asked, back, nil
+	return asked, back
 }
 
 // Returns lists an order's returns, oldest first.

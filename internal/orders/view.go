@@ -90,15 +90,10 @@ func ViewOf(o Order) View {
 			ShippedAt: utc(sh.ShippedAt), DeliveredAt: utc(sh.DeliveredAt),
 		}
 	}
-	back := map[int32]int32{}
 	for _, r := range o.Returns {
 		v.Returns = append(v.Returns, ReturnViewOf(r))
-		if r.Status == ReturnReceived || r.Status == ReturnRefunded {
-			for _, l := range r.Lines {
-				back[l.LineNo] += l.Quantity
-			}
-		}
 	}
+	_, back := tally(o.Returns)
 	for i, l := range o.Lines {
 		v.Lines = append(v.Lines, LineView{
 			ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, UnitPriceCents: l.UnitPriceCents,
