@@ -133,11 +133,7 @@ func (s *Store) providerDispute(ctx context.Context, q *db.Queries, orderID uuid
 	if err := note(ctx, q, orderID, "dispute", "payment provider", detail, "dispute:"+eventID); err != nil {
 		return err
 	}
-	o, err := readOrder(ctx, q, orderID)
-	if err != nil {
-		return err
-	}
-	return events.Record(ctx, q, events.TypeOrderDisputed, orderID, ViewOf(o))
+	return recordOrderEvent(ctx, q, events.TypeOrderDisputed, orderID)
 }
 
 // ProviderStripe is the gateway name Stripe's payments are recorded under:

@@ -213,11 +213,7 @@ func (s *Store) returnNoted(ctx context.Context, q *db.Queries, r Return, typ, a
 	if err := note(ctx, q, r.OrderID, typ, actor, detail, typ+":"+r.ID.String()); err != nil {
 		return err
 	}
-	o, err := readOrder(ctx, q, r.OrderID)
-	if err != nil {
-		return err
-	}
-	return events.Record(ctx, q, event, o.ID, ViewOf(o))
+	return recordOrderEvent(ctx, q, event, r.OrderID)
 }
 
 func describeLines(lines []LineQuantity) string {

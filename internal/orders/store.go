@@ -51,6 +51,16 @@ func readOrder(ctx context.Context, q *db.Queries, id uuid.UUID) (Order, error) 
 	return o, nil
 }
 
+// recordOrderEvent writes, within q's transaction, an event of type typ
+// whose object is the order as it will read once committed.
+func recordOrderEvent(ctx context.Context, q *db.Queries, typ string, orderID uuid.UUID) error {
+	o, err := readOrder(ctx, q, orderID)
+	if err != nil {
+		return err
+	}
+	return events.Record(ctx, q, typ, o.ID, ViewOf(o))
+}
+
 // orderFromRead is the order as its one read returned it: its lines as
 // arrays, in line order, its payment's and shipment's columns null when
 // there is none. A list's rows have the same fields.

@@ -68,11 +68,7 @@ func (s *Store) Transition(ctx context.Context, t Transition) (to Status, moved 
 		}); err != nil {
 			return err
 		}
-		o, err := readOrder(ctx, q, row.ID)
-		if err != nil {
-			return err
-		}
-		return events.Record(ctx, q, events.OrderType(next), o.ID, ViewOf(o))
+		return recordOrderEvent(ctx, q, events.OrderType(next), row.ID)
 	})
 	return to, moved && err == nil, dbErrors.Of(err)
 }
