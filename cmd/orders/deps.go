@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
@@ -32,30 +33,19 @@ type deps struct {
 }
 
 func openDeps(ctx context.Context, e env) (*deps, error) {
+	// The counters first: they hold no connection to close on failure.
+	metrics, err1 := orders.NewMetrics(e.tel.Meter)
+	eventMetrics, err2 := events.NewMetrics(e.tel.Meter)
+	upkeepMetrics, err3 := upkeep.NewMetrics(e.tel.Meter)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return nil, err
+	}
 	pool, store, err := openDatabase(ctx, e.cfg.Database, e.cfg.Database.MaxConns, e.tel)
 	if err != nil {
 		return nil, err
 	}
 	tc, err := dialTemporal(e)
 	if err != nil {
-		pool.Close()
-		return nil, err
-	}
-	metrics, err := orders.NewMetrics(e.tel.Meter)
-	if err != nil {
-		tc.Close()
-		pool.Close()
-		return nil, err
-	}
-	eventMetrics, err := events.NewMetrics(e.tel.Meter)
-	if err != nil {
-		tc.Close()
-		pool.Close()
-		return nil, err
-	}
-	upkeepMetrics, err := upkeep.NewMetrics(e.tel.Meter)
-	if err != nil {
-		tc.Close()
 		pool.Close()
 		return nil, err
 	}
