@@ -52,7 +52,7 @@ func newFixture(t *testing.T, stock [2]int32, qty [2]int32, token string) *fixtu
 	store := db.NewStore(pool)
 	f := &fixture{t: t, pool: pool, q: store.Q(), gateway: &countingGateway{SimulatedGateway: activities.NewSimulatedGateway()}}
 	ctx := t.Context()
-	user, err := f.q.CreateUser(ctx, db.CreateUserParams{Email: "c@example.com", PasswordHash: "x", IsActive: true})
+	user, err := f.q.CreateUser(ctx, db.CreateUserParams{Email: "c@example.com", PasswordHash: "x", IsActive: true, Role: "customer"})
 	if err != nil {
 		t.Fatal(err)
 	}

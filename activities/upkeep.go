@@ -9,6 +9,7 @@ import (
 
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/audit"
 	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/orders"
@@ -24,6 +25,7 @@ type Upkeep struct {
 	Events     *events.Store
 	Accounts   *accounts.Store
 	RateLog    *db.RateLog
+	Audit      *audit.Log
 }
 
 // Reconcile runs one reconciliation, named after the workflow run that
@@ -36,13 +38,13 @@ func (u *Upkeep) Reconcile(ctx context.Context) (upkeep.Report, error) {
 }
 
 // SummaryEmails are the daily summary of the day before until, one e-mail
-// per active superuser; the workflow sends each.
+// per active admin; the workflow sends each.
 func (u *Upkeep) SummaryEmails(ctx context.Context, until time.Time) ([]EmailRequest, error) {
 	s, err := u.Store.Summary(ctx, until.Add(-24*time.Hour), until)
 	if err != nil {
 		return nil, err
 	}
-	to, err := u.Accounts.SuperuserEmails(ctx)
+	to, err := u.Accounts.AdminEmails(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +84,7 @@ type CleanUpInput struct {
 	ProviderEvents  time.Duration `json:"provider_events"`  // the payment provider's events taken
 	RateLimits      time.Duration `json:"rate_limits"`      // idle clients' rate-limit logs
 	Findings        time.Duration `json:"findings"`         // RECONCILIATION_RETENTION
+	AuditLog        time.Duration `json:"audit_log"`        // AUDIT_LOG_RETENTION; 0 (a schedule applied before it): kept
 }
 
 // CleanUp removes what is past its retention, a batch at a time, and
@@ -102,6 +105,7 @@ func (u *Upkeep) CleanUp(ctx context.Context, in CleanUpInput) (map[string]int64
 			return u.RateLog.Forget(ctx, now.Sub(before), 1000)
 		}},
 		{"findings", in.Findings, u.Store.PurgeFindings},
+		{"audit_log", in.AuditLog, u.Audit.Purge},
 	} {
 		if step.keep <= 0 {
 			continue // kept for ever

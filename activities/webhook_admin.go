@@ -19,7 +19,7 @@ type WebhookDisabled struct {
 // DisabledEmails are the e-mails that tell every active superuser an
 // endpoint was disabled; the workflow sends each.
 func (w *Webhooks) DisabledEmails(ctx context.Context, in WebhookDisabled) ([]EmailRequest, error) {
-	to, err := w.Accounts.SuperuserEmails(ctx)
+	to, err := w.Accounts.AdminEmails(ctx)
 	if err != nil {
 		return nil, err
 	}

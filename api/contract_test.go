@@ -43,6 +43,8 @@ func newContract(t testing.TB, served http.Handler) *contract {
 	defineFormats.Do(func() {
 		openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC4122))
 		openapi3.DefineStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail))
+		// A live stream's body is the text it sent (the document's string).
+		openapi3filter.RegisterBodyDecoder("text/event-stream", openapi3filter.PlainBodyDecoder)
 	})
 	rec := httptest.NewRecorder()
 	served.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, api.BasePath+"/openapi.json", nil))

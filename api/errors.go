@@ -8,7 +8,9 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/apikeys"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/events"
@@ -16,8 +18,17 @@ import (
 	"github.com/acme/orders/internal/page"
 )
 
-// errNotSuperuser is the API's own: an operation for superusers only.
-var errNotSuperuser = errors.New("the user does not have enough privileges")
+// errKeyHasNoAccount is the API's own: an account's operation called with
+// an API key.
+var errKeyHasNoAccount = errors.New("an API key has no account: this operation needs a user's log-in")
+
+// missingScopeError is a caller without the scope an operation needs; its
+// text names the scope.
+type missingScopeError struct{ scope access.Scope }
+
+func (e *missingScopeError) Error() string {
+	return fmt.Sprintf("this operation needs the scope %s", e.scope)
+}
 
 // retryAfter is what a 503 tells the client to wait, in seconds.
 const retryAfter = "5"
@@ -49,15 +60,23 @@ var problems = []struct {
 
 	{accounts.ErrUnauthenticated, http.StatusUnauthorized, ""},
 	{accounts.ErrInactive, http.StatusForbidden, ""},
-	{errNotSuperuser, http.StatusForbidden, ""},
+	{apikeys.ErrUnknown, http.StatusUnauthorized, ""},
+	{errKeyHasNoAccount, http.StatusForbidden, ""},
+	{apikeys.ErrNotFound, http.StatusNotFound, ""},
+	{apikeys.ErrExpiryPast, http.StatusUnprocessableEntity, "body.expires_at"},
+	{apikeys.ErrBadScope, http.StatusUnprocessableEntity, "body.scopes"},
+	{accounts.ErrUnknownRole, http.StatusUnprocessableEntity, "body.role"},
+	{accounts.ErrRoleConflict, http.StatusUnprocessableEntity, "body.role"},
+	{orders.ErrCustomerRequired, http.StatusUnprocessableEntity, "body.customer_id"},
+	{orders.ErrCustomerNotFound, http.StatusUnprocessableEntity, "body.customer_id"},
 	{errBadSignature, http.StatusBadRequest, ""},
 	{orders.ErrNotAllowed, http.StatusForbidden, ""},
 	{accounts.ErrRegistrationClosed, http.StatusForbidden, ""},
-	{accounts.ErrSuperuserSelfDelete, http.StatusForbidden, ""},
+	{accounts.ErrAdminSelfDelete, http.StatusForbidden, ""},
 
 	{accounts.ErrEmailTaken, http.StatusConflict, ""},
 	{accounts.ErrHasOrders, http.StatusConflict, ""},
-	{accounts.ErrLastSuperuser, http.StatusConflict, ""},
+	{accounts.ErrLastAdmin, http.StatusConflict, ""},
 	{catalog.ErrSKUTaken, http.StatusConflict, ""},
 	{catalog.ErrStockBelowReserved, http.StatusConflict, ""},
 
@@ -93,12 +112,15 @@ func (h *handlers) problem(ctx context.Context, err error) error {
 		rejected *orders.RejectedError
 		badURL   *events.URLError
 		quantity *orders.LineQuantityError
+		scope    *missingScopeError
 	)
 	switch {
 	case errors.As(err, &status):
 		return err // already an answer (Huma's validation)
 	case errors.As(err, &lines):
 		return huma.Error422UnprocessableEntity("some lines cannot be ordered", lineDetails(lines, nil)...)
+	case errors.As(err, &scope):
+		return huma.Error403Forbidden(scope.Error())
 	case errors.As(err, &rejected):
 		return huma.Error409Conflict(rejected.Reason)
 	case errors.As(err, &quantity):

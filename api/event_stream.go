@@ -10,6 +10,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
 	"github.com/google/uuid"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/orders"
 )
@@ -33,7 +34,7 @@ func eventStream(what string) map[string]*huma.Response {
 }
 
 func (h *handlers) registerStreams(api huma.API, tags []string) {
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.EventsRead), huma.Operation{
 		OperationID: "stream-events", Method: http.MethodGet, Path: "/events/stream",
 		Summary:   "Every event as it happens (Server-Sent Events)",
 		Tags:      tags,
@@ -45,7 +46,7 @@ func (h *handlers) registerStreams(api huma.API, tags []string) {
 		}
 		return h.stream(after, nil), nil
 	})
-	handle(api, h, guarded(loggedIn, huma.Operation{
+	handle(api, h, guarded(own(access.OrdersRead), huma.Operation{
 		OperationID: "stream-order-events", Method: http.MethodGet, Path: "/orders/{order_id}/events/stream",
 		Summary:   "An order's events as they happen (Server-Sent Events)",
 		Tags:      []string{"orders"},

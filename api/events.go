@@ -7,19 +7,20 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/page"
 )
 
 func (h *handlers) registerEvents(api huma.API) {
 	tags := []string{"events"}
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.EventsRead), huma.Operation{
 		OperationID: "list-events", Method: http.MethodGet, Path: "/events",
 		Summary:     "The event feed, newest first, in cursor pages",
 		Description: "One event per order status change, kept EVENT_RETENTION (30 days by default). A receiver that missed webhooks catches up here.",
 		Tags:        tags,
 	}), h.listEvents)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.EventsRead), huma.Operation{
 		OperationID: "read-event", Method: http.MethodGet, Path: "/events/{event_id}",
 		Summary: "One event", Tags: tags, Errors: []int{http.StatusNotFound},
 	}), h.readEvent)

@@ -2,13 +2,17 @@ package api_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/danielgtaylor/huma/v2/humatest"
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/api"
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/apikeys"
+	"github.com/acme/orders/internal/audit"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/page"
@@ -19,8 +23,8 @@ import (
 // panics (and the answer is a 500).
 
 var (
-	customer = accounts.User{ID: uuid.New(), Email: "ann@example.com", IsActive: true}
-	operator = accounts.User{ID: uuid.New(), Email: "ops@example.com", IsActive: true, IsSuperuser: true}
+	customer = accounts.User{ID: uuid.New(), Email: "ann@example.com", IsActive: true, Role: access.Customer}
+	operator = accounts.User{ID: uuid.New(), Email: "ops@example.com", IsActive: true, Role: access.AdminRole}
 )
 
 // fakeAuth knows three tokens: "customer", "operator" and "inactive".
@@ -38,6 +42,32 @@ func (fakeAuth) Authenticate(_ context.Context, token string) (accounts.User, er
 	return accounts.User{}, accounts.ErrUnauthenticated
 }
 
+// fakeKeys knows no key.
+type fakeKeys struct{ api.Keys }
+
+func (fakeKeys) Authenticate(context.Context, string) (apikeys.Use, error) {
+	return apikeys.Use{}, apikeys.ErrUnknown
+}
+
+// fakeAudit keeps the records in memory.
+type fakeAudit struct {
+	mu      sync.Mutex
+	records []audit.Record
+}
+
+func (f *fakeAudit) Record(_ context.Context, r audit.Record) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.records = append(f.records, r)
+	return nil
+}
+
+func (f *fakeAudit) List(context.Context, audit.Filter) (page.Page[audit.Record], error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return page.Page[audit.Record]{Items: f.records}, nil
+}
+
 type fakeAccounts struct {
 	api.Accounts
 	list func() (page.Page[accounts.User], *int64, error)
@@ -50,11 +80,11 @@ func (f *fakeAccounts) List(context.Context, accounts.Filter) (page.Page[account
 type fakeCatalog struct {
 	api.Catalog
 	get    func(id uuid.UUID) (catalog.Product, error)
-	create func(actor uuid.UUID, p catalog.NewProduct) (catalog.Product, error)
+	create func(actor *uuid.UUID, p catalog.NewProduct) (catalog.Product, error)
 }
 
 func (f *fakeCatalog) Get(_ context.Context, id uuid.UUID) (catalog.Product, error) { return f.get(id) }
-func (f *fakeCatalog) Create(_ context.Context, actor uuid.UUID, p catalog.NewProduct) (catalog.Product, error) {
+func (f *fakeCatalog) Create(_ context.Context, actor *uuid.UUID, p catalog.NewProduct) (catalog.Product, error) {
 	return f.create(actor, p)
 }
 
@@ -82,6 +112,7 @@ func (f *fakeOrders) Act(_ context.Context, by orders.Viewer, id uuid.UUID, a or
 func fakeAPI(t *testing.T, d api.Deps) humatest.TestAPI {
 	t.Helper()
 	d.Logger, d.Auth, d.Options.MaxBodyBytes = quietLogger(), fakeAuth{}, 1<<20
+	d.Keys, d.Audit = fakeKeys{}, &fakeAudit{}
 	if d.Accounts == nil {
 		d.Accounts = &fakeAccounts{}
 	}

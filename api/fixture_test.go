@@ -24,6 +24,8 @@ import (
 	"github.com/acme/orders/api"
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/apikeys"
+	"github.com/acme/orders/internal/audit"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/config"
 	"github.com/acme/orders/internal/events"
@@ -199,7 +201,7 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 					Workflows: wf, Starter: ord, Logger: quietLogger(), // Grace 0: the test's orders are judged at once
 				},
 				Store: upkeep.NewStore(store), Orders: orders.NewStore(store), Events: p.events, Accounts: accounts.NewStore(store),
-				RateLog: db.NewRateLog(store),
+				RateLog: db.NewRateLog(store), Audit: audit.NewLog(store),
 			},
 		})
 		if err := w.Start(); err != nil {
@@ -215,7 +217,7 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 		t.Fatal(err)
 	}
 	p.deps = api.Deps{
-		Logger: s.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(store)), Orders: ord, Jobs: wf,
+		Logger: s.logger, Auth: acc, Keys: apikeys.NewService(store), Audit: audit.NewLog(store), Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(store)), Orders: ord, Jobs: wf,
 		Events: p.events, Webhooks: events.NewEndpoints(p.events, events.URLGuard{AllowPrivate: s.privateURLs}, wf, s.logger),
 		RateLog: db.NewRateLog(store), Options: s.http, Telemetry: api.Telemetry{Tracer: s.tracer}, Findings: upkeep.NewStore(store),
 	}
@@ -273,6 +275,7 @@ type user struct {
 	Email       string `json:"email"`
 	FullName    string `json:"full_name"`
 	IsActive    bool   `json:"is_active"`
+	Role        string `json:"role"`
 	IsSuperuser bool   `json:"is_superuser"`
 }
 

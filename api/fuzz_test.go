@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/api"
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/orders"
@@ -85,7 +86,7 @@ func badText(v reflect.Value) string {
 }
 
 func sampleUser() accounts.User {
-	return accounts.User{ID: uuid.New(), Email: "someone@example.com", IsActive: true, CreatedAt: time.Now()}
+	return accounts.User{ID: uuid.New(), Email: "someone@example.com", IsActive: true, Role: access.Customer, CreatedAt: time.Now()}
 }
 
 func sampleProduct() catalog.Product {
@@ -112,9 +113,9 @@ func (s accountsSink) UpdateMe(_ context.Context, me accounts.User, email, fullN
 	return me, nil
 }
 
-func (s accountsSink) Update(_ context.Context, id uuid.UUID, c accounts.Change) (accounts.User, error) {
+func (s accountsSink) Update(_ context.Context, id uuid.UUID, c accounts.Change) (accounts.User, access.Role, error) {
 	s.take("Update", c)
-	return sampleUser(), nil
+	return sampleUser(), access.Customer, nil
 }
 
 func (s accountsSink) List(_ context.Context, f accounts.Filter) (page.Page[accounts.User], *int64, error) {
@@ -143,7 +144,7 @@ func (c catalogSink) List(_ context.Context, f catalog.Filter) (page.Page[catalo
 	return page.Page[catalog.Product]{Items: []catalog.Product{sampleProduct()}}, nil, nil
 }
 
-func (c catalogSink) Create(_ context.Context, _ uuid.UUID, p catalog.NewProduct) (catalog.Product, error) {
+func (c catalogSink) Create(_ context.Context, _ *uuid.UUID, p catalog.NewProduct) (catalog.Product, error) {
 	c.take("catalog.Create", p)
 	return sampleProduct(), nil
 }
@@ -153,7 +154,7 @@ func (c catalogSink) Update(_ context.Context, _ uuid.UUID, ch catalog.Change) (
 	return sampleProduct(), nil
 }
 
-func (c catalogSink) AdjustStock(_ context.Context, _, _ uuid.UUID, _ int32, reason string) (catalog.Product, error) {
+func (c catalogSink) AdjustStock(_ context.Context, _ *uuid.UUID, _ uuid.UUID, _ int32, reason string) (catalog.Product, error) {
 	c.take("AdjustStock", reason)
 	return sampleProduct(), nil
 }
@@ -178,7 +179,7 @@ type fuzzServer struct {
 func newFuzzServer(f *testing.F) *fuzzServer {
 	s := &sink{}
 	h := api.NewHandler(api.Deps{
-		Logger: quietLogger(), Auth: fakeAuth{}, Accounts: accountsSink{sink: s}, Catalog: catalogSink{sink: s}, Orders: ordersSink{sink: s},
+		Logger: quietLogger(), Auth: fakeAuth{}, Keys: fakeKeys{}, Audit: &fakeAudit{}, Accounts: accountsSink{sink: s}, Catalog: catalogSink{sink: s}, Orders: ordersSink{sink: s},
 		Options: api.Options{MaxBodyBytes: 1 << 16, RateLimits: api.RateLimits{}},
 	})
 	return &fuzzServer{handler: h, contract: newContract(f, h), sink: s}

@@ -168,9 +168,9 @@ func TestLookAlikeEmailsAreRefused(t *testing.T) {
 	}
 }
 
-// TestTheLastSuperuserStays: no change may leave the platform without an
-// active superuser, also when two superusers demote each other at once.
-func TestTheLastSuperuserStays(t *testing.T) {
+// TestTheLastAdminStays: no change may leave the platform without an
+// active admin, also when two admins demote each other at once.
+func TestTheLastAdminStays(t *testing.T) {
 	t.Parallel()
 	p := newPlatform(t)
 	var me user
@@ -178,9 +178,9 @@ func TestTheLastSuperuserStays(t *testing.T) {
 	patch := func(token, id string, body map[string]any) *httptest.ResponseRecorder {
 		return p.api.Patch("/api/v1/users/"+id, "Authorization: Bearer "+token, body)
 	}
-	for _, change := range []map[string]any{{"is_superuser": false}, {"is_active": false}, {"is_superuser": false, "is_active": false}} {
+	for _, change := range []map[string]any{{"is_superuser": false}, {"role": "support"}, {"is_active": false}, {"is_superuser": false, "is_active": false}} {
 		resp := patch(p.admin, me.ID, change)
-		if resp.Code != http.StatusConflict || !strings.Contains(resp.Body.String(), "no active superuser") {
+		if resp.Code != http.StatusConflict || !strings.Contains(resp.Body.String(), "no active admin") {
 			t.Fatalf("the only superuser: %v: %d %s", change, resp.Code, resp.Body)
 		}
 	}

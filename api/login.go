@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/acme/orders/internal/access"
 )
 
 // LoginInput is the OAuth2 password grant, posted as a form.
@@ -57,7 +59,7 @@ func (h *handlers) registerLogin(api huma.API) {
 		Errors:      []int{http.StatusBadRequest},
 	})), h.login)
 
-	handle(api, h, guarded(loggedIn, huma.Operation{
+	handle(api, h, guarded(account, huma.Operation{
 		OperationID: "login-test-token",
 		Method:      http.MethodPost,
 		Path:        "/login/test-token",
@@ -94,7 +96,7 @@ func (h *handlers) registerLogin(api huma.API) {
 		return message("Password updated."), nil
 	})
 
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.Admin), huma.Operation{
 		OperationID: "recover-password-html-content",
 		Method:      http.MethodPost,
 		Path:        "/password-recovery-html-content/{email}",

@@ -61,9 +61,9 @@ func (h *handlers) registerOrderActions(api huma.API, tags []string) {
 func registerOrderAction[I interface{ orderID() uuid.UUID }](h *handlers, api huma.API, tags []string, action orders.Action,
 	details func(*I) (string, *orders.ShipmentDetails)) {
 	a := orderActions[action]
-	who := superuser
+	who := needs(orders.ActionScope(action))
 	if orders.MayAsk(orders.PartyCustomer, action) {
-		who = loggedIn
+		who = own(orders.ActionScope(action))
 	}
 	handle(api, h, guarded(who, huma.Operation{
 		OperationID: a.id, Method: http.MethodPost, Path: "/orders/{order_id}/" + string(action), Summary: a.summary, Tags: tags,

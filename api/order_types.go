@@ -44,6 +44,7 @@ type PlaceOrderBody struct {
 	Lines           []OrderLineInput `json:"lines" minItems:"1" maxItems:"100" nullable:"false"`
 	ShippingAddress Address          `json:"shipping_address"`
 	PaymentToken    string           `json:"payment_token" minLength:"1" maxLength:"200" example:"tok_approve" doc:"From the payment provider: a Stripe PaymentMethod (pm_...) or token (tok_...). The simulated gateway approves tok_approve, tok_visa and pm_card_visa, declines tok_decline, tok_chargeDeclined and pm_card_chargeDeclined, and fails tok_transient twice before approving."`
+	CustomerID      *uuid.UUID       `json:"customer_id,omitempty" doc:"Whom the order is for, when staff or an API key with orders:write places it (an API key must give it); default: you"`
 }
 
 // Resolve holds the order's line rules (orders.CheckLines), so that a
@@ -79,7 +80,7 @@ type OrderOutput struct {
 // ListOrdersInput filters and pages orders, newest first.
 type ListOrdersInput struct {
 	Status      OrderStatus `query:"status"`
-	CustomerID  string      `query:"customer_id" format:"uuid" doc:"Superusers only; customers always see their own"`
+	CustomerID  string      `query:"customer_id" format:"uuid" doc:"With orders:read; without, you see your own"`
 	CreatedFrom time.Time   `query:"created_from" doc:"Inclusive, RFC 3339"`
 	CreatedTo   time.Time   `query:"created_to" doc:"Exclusive, RFC 3339"`
 	CursorInput

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/catalog"
 )
 
@@ -19,27 +20,27 @@ func (h *handlers) registerProducts(api huma.API) {
 		OperationID: "read-product", Method: http.MethodGet, Path: "/products/{product_id}",
 		Summary: "A product with its stock", Tags: tags, Errors: []int{http.StatusNotFound},
 	}), h.readProduct)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.ProductsWrite), huma.Operation{
 		OperationID: "create-product", Method: http.MethodPost, Path: "/products",
 		Summary: "Add a product, with its initial stock", Tags: tags,
 		DefaultStatus: http.StatusCreated, Errors: []int{http.StatusConflict},
 	}), h.createProduct)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.ProductsWrite), huma.Operation{
 		OperationID: "update-product", Method: http.MethodPatch, Path: "/products/{product_id}",
 		Summary: "Change a product (orders keep the name and price they were placed with)", Tags: tags,
 		Errors: []int{http.StatusNotFound, http.StatusConflict},
 	}), h.updateProduct)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.ProductsWrite), huma.Operation{
 		OperationID: "delete-product", Method: http.MethodDelete, Path: "/products/{product_id}",
 		Summary: "Delete a product; one that orders reference is deactivated instead", Tags: tags,
 		Errors: []int{http.StatusNotFound},
 	}), h.deleteProduct)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.StockWrite), huma.Operation{
 		OperationID: "adjust-stock", Method: http.MethodPost, Path: "/products/{product_id}/stock",
 		Summary: "Add or remove stock on hand; every adjustment is recorded", Tags: tags,
 		Errors: []int{http.StatusNotFound, http.StatusConflict},
 	}), h.adjustStock)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.ProductsRead), huma.Operation{
 		OperationID: "list-stock-adjustments", Method: http.MethodGet, Path: "/products/{product_id}/stock",
 		Summary: "The latest 100 stock adjustments of a product", Tags: tags, Errors: []int{http.StatusNotFound},
 	}), h.listStockAdjustments)
@@ -69,10 +70,14 @@ func (h *handlers) readProduct(ctx context.Context, in *ProductIDPath) (*Product
 
 func (h *handlers) createProduct(ctx context.Context, in *CreateProductInput) (*ProductOutput, error) {
 	b := in.Body
-	return productOutput(h.Catalog.Create(ctx, currentUser(ctx).ID, catalog.NewProduct{
+	p, err := h.Catalog.Create(ctx, currentUserID(ctx), catalog.NewProduct{
 		SKU: b.SKU, Name: b.Name, Description: b.Description, PriceCents: b.PriceCents, Currency: b.Currency,
 		Active: b.Active == nil || *b.Active, InitialStock: b.InitialStock, LowStockThreshold: b.LowStockThreshold,
-	}))
+	})
+	if err == nil {
+		noteAuditTarget(ctx, "product", p.ID.String())
+	}
+	return productOutput(p, err)
 }
 
 func (h *handlers) updateProduct(ctx context.Context, in *UpdateProductInput) (*ProductOutput, error) {
@@ -95,7 +100,7 @@ func (h *handlers) deleteProduct(ctx context.Context, in *ProductIDPath) (*Messa
 }
 
 func (h *handlers) adjustStock(ctx context.Context, in *AdjustStockInput) (*ProductOutput, error) {
-	return productOutput(h.Catalog.AdjustStock(ctx, currentUser(ctx).ID, in.ID, in.Body.Delta, in.Body.Reason))
+	return productOutput(h.Catalog.AdjustStock(ctx, currentUserID(ctx), in.ID, in.Body.Delta, in.Body.Reason))
 }
 
 func (h *handlers) listStockAdjustments(ctx context.Context, in *ProductIDPath) (*ListOutput[StockAdjustment], error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/page"
 	"github.com/acme/orders/internal/upkeep"
 )
@@ -35,7 +36,7 @@ func findingPublic(f upkeep.Finding) FindingPublic {
 }
 
 func (h *handlers) registerReconciliation(api huma.API) {
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.Admin), huma.Operation{
 		OperationID: "list-reconciliation-findings", Method: http.MethodGet, Path: "/utils/reconciliation",
 		Summary: "What the reconciliation job found, newest first",
 		Description: "The hourly `reconciliation` Schedule compares the orders with their workflows, the stock held and the payment " +

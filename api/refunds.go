@@ -7,11 +7,12 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/orders"
 )
 
 func (h *handlers) registerRefunds(api huma.API, tags []string) {
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.RefundsWrite), huma.Operation{
 		OperationID: "refund-order", Method: http.MethodPost, Path: "/orders/{order_id}/refunds",
 		Summary: "Refund part or all of a shipped or delivered order",
 		Description: "Runs as an update of the order's workflow, one refund at a time: the amount is held against the payment, " +
@@ -23,7 +24,7 @@ func (h *handlers) registerRefunds(api huma.API, tags []string) {
 		Responses: map[string]*huma.Response{"202": {Description: "Accepted: the provider is being retried; the refund as it is now"}},
 		Errors:    []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
 	}), h.refundOrder)
-	handle(api, h, guarded(loggedIn, huma.Operation{
+	handle(api, h, guarded(own(access.OrdersRead), huma.Operation{
 		OperationID: "list-order-refunds", Method: http.MethodGet, Path: "/orders/{order_id}/refunds",
 		Summary: "An order's refunds, oldest first", Tags: tags, Errors: []int{http.StatusNotFound},
 	}), h.orderRefunds)

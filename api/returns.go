@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/orders"
 )
 
@@ -23,7 +24,7 @@ var returnSteps = []struct {
 }
 
 func (h *handlers) registerReturns(api huma.API, tags []string) {
-	handle(api, h, guarded(loggedIn, huma.Operation{
+	handle(api, h, guarded(own(access.ReturnsWrite), huma.Operation{
 		OperationID: "return-order", Method: http.MethodPost, Path: "/orders/{order_id}/returns",
 		Summary: "Ask to send back lines of a delivered order",
 		Description: "By the order's customer (or a superuser), within the return window (ORDER_RETURN_WINDOW after delivery). " +
@@ -34,12 +35,12 @@ func (h *handlers) registerReturns(api huma.API, tags []string) {
 		Responses: map[string]*huma.Response{"202": {Description: "Accepted: the workflow took it and has not written it yet"}},
 		Errors:    []int{http.StatusNotFound, http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
 	}), h.requestReturn)
-	handle(api, h, guarded(loggedIn, huma.Operation{
+	handle(api, h, guarded(own(access.OrdersRead), huma.Operation{
 		OperationID: "list-order-returns", Method: http.MethodGet, Path: "/orders/{order_id}/returns",
 		Summary: "An order's returns, oldest first", Tags: tags, Errors: []int{http.StatusNotFound},
 	}), h.orderReturns)
 	for _, s := range returnSteps {
-		handle(api, h, guarded(superuser, huma.Operation{
+		handle(api, h, guarded(needs(access.ReturnsWrite), huma.Operation{
 			OperationID: string(s.step) + "-return", Method: http.MethodPost, Path: "/orders/{order_id}/returns/{return_id}/" + string(s.step),
 			Summary: s.doc[:len(s.doc)-1], Description: s.doc + " Runs as an update of the order's workflow; 409 when the return's status does not allow it.",
 			Tags: tags, DefaultStatus: http.StatusOK,

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	enums "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
@@ -172,7 +173,7 @@ func TestDailySummaryAndCleanUp(t *testing.T) {
 	p := newPlatform(t, func(s *settings) { s.ownTemporal = true })
 	p.applySchedules(activities.CleanUpInput{
 		IdempotencyKeys: 24 * time.Hour, Events: 720 * time.Hour, Deliveries: 168 * time.Hour,
-		ProviderEvents: 720 * time.Hour, RateLimits: 24 * time.Hour, Findings: 720 * time.Hour,
+		ProviderEvents: 720 * time.Hour, RateLimits: 24 * time.Hour, Findings: 720 * time.Hour, AuditLog: 8760 * time.Hour,
 	})
 	ops, _ := p.newUser(true, true)
 	mug := p.newProduct(1000, "EUR", 3)
@@ -195,16 +196,24 @@ func TestDailySummaryAndCleanUp(t *testing.T) {
 	}
 
 	// Past their retention: the old order's key, an event, a provider
-	// event, a rate-limit log, a finding.
+	// event, a rate-limit log, a finding, an audit record (the admin's
+	// actions above are recent, and stay).
 	p.exec(`UPDATE orders SET created_at = now() - interval '2 days' WHERE id = $1`, old.ID)
 	p.exec(`UPDATE events SET created_at = now() - interval '31 days' WHERE order_id = $1 AND type = 'order.placed'`, old.ID)
 	p.exec(`INSERT INTO provider_events (id, provider, type, received_at) VALUES ('evt_old', 'stripe', 'refund.created', now() - interval '31 days'), ('evt_new', 'stripe', 'refund.created', now())`)
 	p.exec(`INSERT INTO rate_limit_attempts (bucket, client, attempts) VALUES ('signup', '192.0.2.9', ARRAY[now() - interval '2 days'])`)
 	p.exec(`INSERT INTO reconciliation_findings (run_id, kind, order_id, detail, repaired, found_at) VALUES ('seeded', 'never_started', $1, 'old', true, now() - interval '31 days')`, old.ID)
+	p.exec(`INSERT INTO audit_log (id, at, actor_type, actor_id, actor, action, method, path, status, client_address, request_id)
+		VALUES ($1, now() - interval '366 days', 'user', $1, 'gone@example.com', 'cancel-order', 'POST', '/x', 200, '192.0.2.1', 'r')`, uuid.New())
 	var removed map[string]int64
 	p.trigger(workflows.CleanUpSchedule, workflows.CleanUpName, &removed)
-	if removed["idempotency_keys"] != 1 || removed["events"] != 1 || removed["provider_events"] != 1 || removed["rate_limits"] != 1 || removed["findings"] != 1 {
+	if removed["idempotency_keys"] != 1 || removed["events"] != 1 || removed["provider_events"] != 1 || removed["rate_limits"] != 1 ||
+		removed["findings"] != 1 || removed["audit_log"] != 1 {
 		t.Fatalf("cleaned up %v", removed)
+	}
+	var audited int
+	if err := p.pool.QueryRow(p.ctx(), `SELECT count(*) FROM audit_log`).Scan(&audited); err != nil || audited == 0 {
+		t.Fatalf("the recent audit records went too: %d %v", audited, err)
 	}
 	var keys []string
 	rows, _ := p.pool.Query(p.ctx(), `SELECT coalesce(idempotency_key, 'cleared') FROM orders WHERE id IN ($1, $2) ORDER BY created_at`, old.ID, recent.ID)

@@ -3,9 +3,11 @@
 package api
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -13,6 +15,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/cors"
+
+	"github.com/acme/orders/internal/access"
 )
 
 // BasePath prefixes every operation.
@@ -26,6 +30,8 @@ const Version = "1.0.0"
 type Deps struct {
 	Logger    *slog.Logger
 	Auth      Authenticator
+	Keys      Keys
+	Audit     AuditLog
 	Accounts  Accounts
 	Catalog   Catalog
 	Orders    Orders
@@ -54,11 +60,13 @@ type Options struct {
 	StripeWebhookSecret string
 }
 
-// RateLimits are requests per client address in any minute; 0 means no limit.
+// RateLimits are requests per client address in any minute, and per API
+// key (every request made with it); 0 means no limit.
 type RateLimits struct {
 	Login            int
 	PasswordRecovery int
 	Signup           int
+	APIKey           int
 }
 
 // HumaConfig is the OpenAPI and format configuration shared by the server and tests.
@@ -74,12 +82,18 @@ func HumaConfig() huma.Config {
 	cfg.Servers = []*huma.Server{{URL: "/", Description: "this server"}}
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		securityScheme: {
-			Type:        "oauth2",
-			Description: "Log in with your e-mail as username; the token goes in `Authorization: Bearer <token>`.",
+			Type: "oauth2",
+			Description: "Log in with your e-mail as username; the token goes in `Authorization: Bearer <token>`. " +
+				"A user holds the scopes of their role: customer (none: their own orders and account), " + roleScopesText() + ".",
 			Flows: &huma.OAuthFlows{Password: &huma.OAuthFlow{
 				TokenURL: tokenURL,
-				Scopes:   map[string]string{},
+				Scopes:   access.Describe(),
 			}},
+		},
+		keyScheme: {
+			Type: "http", Scheme: "bearer", BearerFormat: "ok_live_…",
+			Description: "An API key, created by an admin (`POST /api/v1/api-keys`) with the scopes it holds, " +
+				"sent as `Authorization: Bearer ok_live_…`.",
 		},
 	}
 	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
@@ -115,6 +129,8 @@ func Register(api huma.API, d Deps) {
 	v1.UseMiddleware(h.authenticate)
 	h.registerUtils(v1)
 	h.registerReconciliation(v1)
+	h.registerAPIKeys(v1)
+	h.registerAuditLog(v1)
 	h.registerLogin(v1)
 	h.registerUsers(v1)
 	h.registerProducts(v1)
@@ -174,4 +190,15 @@ func NewAPI(d Deps) huma.API {
 	r.NotFound(func(w http.ResponseWriter, _ *http.Request) { writeProblem(w, http.StatusNotFound) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, _ *http.Request) { writeProblem(w, http.StatusMethodNotAllowed) })
 	return humaAPI
+}
+
+// roleScopesText lists each staff role's scopes, for the security scheme's description.
+func roleScopesText() string {
+	var parts []string
+	for _, r := range access.Roles() {
+		if r.Staff() {
+			parts = append(parts, fmt.Sprintf("%s (%s)", r, strings.Join(scopeNames(r.Scopes()), ", ")))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -5,7 +5,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/apikeys"
+	"github.com/acme/orders/internal/audit"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/emails"
 	"github.com/acme/orders/internal/events"
@@ -34,22 +37,37 @@ type Accounts interface {
 	Create(ctx context.Context, u accounts.NewUser) (accounts.User, error)
 	Signup(ctx context.Context, email, fullName, password string) (accounts.User, error)
 	List(ctx context.Context, f accounts.Filter) (page.Page[accounts.User], *int64, error)
-	Get(ctx context.Context, by accounts.User, id uuid.UUID) (accounts.User, error)
+	Get(ctx context.Context, id uuid.UUID) (accounts.User, error)
 	UpdateMe(ctx context.Context, me accounts.User, email, fullName *string) (accounts.User, error)
 	ChangePassword(ctx context.Context, me accounts.User, current, next string) error
 	DeleteMe(ctx context.Context, me accounts.User) error
-	Update(ctx context.Context, id uuid.UUID, c accounts.Change) (accounts.User, error)
+	Update(ctx context.Context, id uuid.UUID, c accounts.Change) (u accounts.User, was access.Role, err error)
 	Delete(ctx context.Context, by accounts.User, id uuid.UUID) error
+}
+
+// Keys is the API keys: created, listed and revoked by admins, and
+// resolved (and counted) on every request made with one.
+type Keys interface {
+	Create(ctx context.Context, n apikeys.New) (k apikeys.Key, secret string, err error)
+	List(ctx context.Context, r page.Request) (page.Page[apikeys.Key], error)
+	Revoke(ctx context.Context, id uuid.UUID) (apikeys.Key, error)
+	Authenticate(ctx context.Context, secret string) (apikeys.Use, error)
+}
+
+// AuditLog records who did what, and lists it.
+type AuditLog interface {
+	Record(ctx context.Context, r audit.Record) error
+	List(ctx context.Context, f audit.Filter) (page.Page[audit.Record], error)
 }
 
 // Catalog is the products and their stock.
 type Catalog interface {
 	List(ctx context.Context, f catalog.Filter) (page.Page[catalog.Product], *int64, error)
 	Get(ctx context.Context, id uuid.UUID) (catalog.Product, error)
-	Create(ctx context.Context, actor uuid.UUID, p catalog.NewProduct) (catalog.Product, error)
+	Create(ctx context.Context, actor *uuid.UUID, p catalog.NewProduct) (catalog.Product, error)
 	Update(ctx context.Context, id uuid.UUID, c catalog.Change) (catalog.Product, error)
 	Delete(ctx context.Context, id uuid.UUID) (deactivated bool, err error)
-	AdjustStock(ctx context.Context, actor, id uuid.UUID, delta int32, reason string) (catalog.Product, error)
+	AdjustStock(ctx context.Context, actor *uuid.UUID, id uuid.UUID, delta int32, reason string) (catalog.Product, error)
 	Adjustments(ctx context.Context, id uuid.UUID) ([]catalog.StockAdjustment, error)
 }
 

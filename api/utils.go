@@ -10,6 +10,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/emails"
 )
 
@@ -62,7 +63,7 @@ type EmailSentOutput struct {
 }
 
 func (h *handlers) registerUtils(api huma.API) {
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.Admin), huma.Operation{
 		OperationID:   "test-email",
 		Method:        http.MethodPost,
 		Path:          "/utils/test-email",
@@ -106,7 +107,7 @@ func (h *handlers) registerUtils(api huma.API) {
 		return h.ready(ctx)
 	})
 
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.Admin), huma.Operation{
 		OperationID:   "test-workflow",
 		Method:        http.MethodPost,
 		Path:          "/utils/test-workflow",

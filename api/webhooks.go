@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/events"
 	"github.com/acme/orders/internal/page"
 )
@@ -13,7 +14,7 @@ import (
 func (h *handlers) registerWebhooks(api huma.API) {
 	tags := []string{"webhooks"}
 	notFound := []int{http.StatusNotFound}
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.WebhooksManage), huma.Operation{
 		OperationID: "create-webhook", Method: http.MethodPost, Path: "/webhooks",
 		Summary: "Register a webhook endpoint",
 		Description: "Answers 201 with the endpoint's secret, shown only here. Each event is POSTed to the URL as the Standard Webhooks " +
@@ -22,39 +23,39 @@ func (h *handlers) registerWebhooks(api huma.API) {
 			"The URL must be https and reach a public address (WEBHOOK_ALLOW_PRIVATE_URLS lifts this for a local set-up).",
 		Tags: tags, DefaultStatus: http.StatusCreated, Errors: []int{http.StatusUnprocessableEntity},
 	}), h.createWebhook)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.WebhooksManage), huma.Operation{
 		OperationID: "list-webhooks", Method: http.MethodGet, Path: "/webhooks",
 		Summary: "The webhook endpoints, newest first", Tags: tags,
 	}), h.listWebhooks)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.WebhooksManage), huma.Operation{
 		OperationID: "read-webhook", Method: http.MethodGet, Path: "/webhooks/{webhook_id}",
 		Summary: "One webhook endpoint", Tags: tags, Errors: notFound,
 	}), h.readWebhook)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.WebhooksManage), huma.Operation{
 		OperationID: "update-webhook", Method: http.MethodPatch, Path: "/webhooks/{webhook_id}",
 		Summary: "Change a webhook endpoint; enable one the platform disabled", Tags: tags,
 		Errors: []int{http.StatusNotFound, http.StatusUnprocessableEntity},
 	}), h.updateWebhook)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.WebhooksManage), huma.Operation{
 		OperationID: "delete-webhook", Method: http.MethodDelete, Path: "/webhooks/{webhook_id}",
 		Summary: "Remove a webhook endpoint and its deliveries", Tags: tags, DefaultStatus: http.StatusNoContent, Errors: notFound,
 	}), h.deleteWebhook)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.WebhooksManage), huma.Operation{
 		OperationID: "rotate-webhook-secret", Method: http.MethodPost, Path: "/webhooks/{webhook_id}/rotate-secret",
 		Summary:     "Give a webhook endpoint a new secret",
 		Description: "The new secret is shown only in this answer. For 24 hours the old one signs every delivery beside it (two v1 signatures), so the receiver can switch without missing one.",
 		Tags:        tags, Errors: notFound,
 	}), h.rotateWebhookSecret)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.WebhooksManage), huma.Operation{
 		OperationID: "test-webhook", Method: http.MethodPost, Path: "/webhooks/{webhook_id}/test",
 		Summary: "Send a webhook.test event to this endpoint only", Tags: tags, DefaultStatus: http.StatusAccepted,
 		Errors: []int{http.StatusNotFound, http.StatusConflict},
 	}), h.testWebhook)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.WebhooksManage), huma.Operation{
 		OperationID: "list-webhook-deliveries", Method: http.MethodGet, Path: "/webhooks/{webhook_id}/deliveries",
 		Summary: "An endpoint's deliveries, newest first, each with its attempts", Tags: tags, Errors: notFound,
 	}), h.listDeliveries)
-	handle(api, h, guarded(superuser, huma.Operation{
+	handle(api, h, guarded(needs(access.WebhooksManage), huma.Operation{
 		OperationID: "redeliver-webhook-delivery", Method: http.MethodPost, Path: "/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
 		Summary: "Send a delivery's event again, as a new delivery", Tags: tags, DefaultStatus: http.StatusAccepted,
 		Errors: []int{http.StatusNotFound, http.StatusConflict},
@@ -69,6 +70,7 @@ func (h *handlers) createWebhook(ctx context.Context, in *CreateWebhookInput) (*
 	if err != nil {
 		return nil, err
 	}
+	noteAuditTarget(ctx, "webhook", e.ID.String())
 	return &WebhookSecretOutput{Status: http.StatusCreated, Body: withSecret(e)}, nil
 }
 

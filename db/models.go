@@ -10,6 +10,24 @@ import (
 	"github.com/google/uuid"
 )
 
+type AuditLog struct {
+	ID            uuid.UUID
+	At            time.Time
+	ActorType     string
+	ActorID       uuid.UUID
+	Actor         string
+	Role          *string
+	Action        string
+	Method        string
+	Path          string
+	TargetType    *string
+	TargetID      *string
+	Status        int32
+	ClientAddress string
+	RequestID     string
+	Detail        []byte
+}
+
 type Event struct {
 	Seq          int64
 	ID           uuid.UUID
@@ -176,10 +194,10 @@ type User struct {
 	FullName     string
 	PasswordHash string
 	IsActive     bool
-	IsSuperuser  bool
 	TokenVersion int32
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	Role         string
 }
 
 type WebhookDelivery struct {

@@ -14,7 +14,7 @@ import (
 type Querier interface {
 	// What a disabled or deleted endpoint was still to get.
 	AbandonDeliveries(ctx context.Context, endpointID uuid.UUID) (int64, error)
-	ActiveSuperuserEmails(ctx context.Context) ([]string, error)
+	ActiveAdminEmails(ctx context.Context) ([]string, error)
 	// The event, a pending delivery to every enabled endpoint that takes its
 	// type, and a notification at commit (LISTEN events: "seq order_id"), in one
 	// statement of the transaction that made the change.
@@ -50,6 +50,7 @@ type Querier interface {
 	CountProducts(ctx context.Context, arg CountProductsParams) (int64, error)
 	CountUsers(ctx context.Context) (int64, error)
 	CountWebhooks(ctx context.Context) (int64, error)
+	CreateAPIKey(ctx context.Context, arg CreateAPIKeyParams) (CreateAPIKeyRow, error)
 	CreateInventory(ctx context.Context, arg CreateInventoryParams) error
 	CreatePayment(ctx context.Context, arg CreatePaymentParams) error
 	CreateProduct(ctx context.Context, arg CreateProductParams) (Product, error)
@@ -59,7 +60,7 @@ type Querier interface {
 	CreateReturn(ctx context.Context, arg CreateReturnParams) (Return, error)
 	CreateShipment(ctx context.Context, arg CreateShipmentParams) error
 	CreateUser(ctx context.Context, arg CreateUserParams) (User, error)
-	// The first superuser: created once, never overwritten at a later start.
+	// The first admin: created once, never overwritten at a later start.
 	CreateUserIfMissing(ctx context.Context, arg CreateUserIfMissingParams) (int64, error)
 	CreateWebhook(ctx context.Context, arg CreateWebhookParams) (WebhookEndpoint, error)
 	// Refused by order_lines_product_id_fkey when orders reference the product.
@@ -106,6 +107,11 @@ type Querier interface {
 	// Authorizations still open past their lifetime.
 	LapsedAuthorizations(ctx context.Context, arg LapsedAuthorizationsParams) ([]LapsedAuthorizationsRow, error)
 	LastEventSeq(ctx context.Context) (int64, error)
+	// A page of keys, newest first, after a keyset position (NULL: the first page).
+	ListAPIKeys(ctx context.Context, arg ListAPIKeysParams) ([]ListAPIKeysRow, error)
+	// A page of records, newest first, after a keyset position (NULL: the first
+	// page); each filter is skipped when NULL.
+	ListAudit(ctx context.Context, arg ListAuditParams) ([]AuditLog, error)
 	ListDeliveries(ctx context.Context, arg ListDeliveriesParams) ([]ListDeliveriesRow, error)
 	// A keyset page, newest first; every filter is optional.
 	ListEvents(ctx context.Context, arg ListEventsParams) ([]Event, error)
@@ -134,9 +140,9 @@ type Querier interface {
 	// for the first page) or past skip rows (old clients' offset paging).
 	ListUsers(ctx context.Context, arg ListUsersParams) ([]User, error)
 	ListWebhooks(ctx context.Context, arg ListWebhooksParams) ([]WebhookEndpoint, error)
-	// Held while a change could take a superuser away, so that the check that
+	// Held while a change could take an admin away, so that the check that
 	// one remains and the change are one step.
-	LockActiveSuperusers(ctx context.Context) ([]uuid.UUID, error)
+	LockActiveAdmins(ctx context.Context) ([]uuid.UUID, error)
 	// Holds the row for an adjustment decided on what is on hand now.
 	LockInventory(ctx context.Context, productID uuid.UUID) (Inventory, error)
 	// Holds the order while a return is judged against it: two returns of one
@@ -170,6 +176,8 @@ type Querier interface {
 	// trip, atomic). Returns no row when the customer already used the
 	// idempotency key: then nothing is written.
 	PlaceOrder(ctx context.Context, arg PlaceOrderParams) (PlaceOrderRow, error)
+	// Removes up to max_rows records made before @before.
+	PurgeAudit(ctx context.Context, arg PurgeAuditParams) (int64, error)
 	// Removes up to max_rows events older than before, with their deliveries.
 	PurgeEvents(ctx context.Context, arg PurgeEventsParams) (int64, error)
 	PurgeFindings(ctx context.Context, arg PurgeFindingsParams) (int64, error)
@@ -183,6 +191,7 @@ type Querier interface {
 	// only while pending), in one statement for a pump's batch; a delivery no
 	// longer pending (abandoned meanwhile) is left as it is.
 	RecordAttempts(ctx context.Context, arg RecordAttemptsParams) error
+	RecordAudit(ctx context.Context, arg RecordAuditParams) error
 	// Logs one attempt by client at bucket, keeping its latest @keep attempts;
 	// returns those made within @window_seconds of it, in the order logged, this
 	// one last. The time is taken once the row is locked (clock_timestamp, not
@@ -211,6 +220,8 @@ type Querier interface {
 	RestockReturned(ctx context.Context, arg RestockReturnedParams) (int64, error)
 	// What was captured of the orders shipped in the period, per currency.
 	RevenueShipped(ctx context.Context, arg RevenueShippedParams) ([]RevenueShippedRow, error)
+	// Revoking twice keeps the first time.
+	RevokeAPIKey(ctx context.Context, id uuid.UUID) (RevokeAPIKeyRow, error)
 	// The new secret signs from now on; the old one signs beside it until
 	// previous_secret_expires_at.
 	RotateWebhookSecret(ctx context.Context, arg RotateWebhookSecretParams) (WebhookEndpoint, error)
@@ -235,6 +246,11 @@ type Querier interface {
 	UpdateWebhook(ctx context.Context, arg UpdateWebhookParams) (WebhookEndpoint, error)
 	// Demo data: idempotent by sku.
 	UpsertProductBySKU(ctx context.Context, arg UpsertProductBySKUParams) (Product, error)
+	// Authenticates a key by its secret's hash, unless revoked or expired, and
+	// counts the request: rate_count in the current minute, rate_previous in the
+	// one before (zero when the key was idle since). window_elapsed is how far
+	// into the current minute the request came, in seconds.
+	UseAPIKey(ctx context.Context, secretHash []byte) (UseAPIKeyRow, error)
 	VoidPayment(ctx context.Context, orderID uuid.UUID) error
 	// Endpoints whose workflow sleeps while a delivery is due: marked awake,
 	// so that one waker signals each once.

@@ -24,7 +24,7 @@ func TestDriverErrorsAreTranslated(t *testing.T) {
 	if !errors.Is(err, db.ErrNotFound) || !errors.Is(err, pgx.ErrNoRows) {
 		t.Fatalf("no row: %v", err)
 	}
-	user := db.CreateUserParams{Email: "ann@example.com", PasswordHash: "x", IsActive: true}
+	user := db.CreateUserParams{Email: "ann@example.com", PasswordHash: "x", IsActive: true, Role: "customer"}
 	if _, err := s.Q().CreateUser(t.Context(), user); err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestOutagesAreUnavailable(t *testing.T) {
 
 	pool, _ := testenv.NewPool(t)
 	s := db.NewStore(pool)
-	user, err := s.Q().CreateUser(t.Context(), db.CreateUserParams{Email: "held@example.com", PasswordHash: "x", IsActive: true})
+	user, err := s.Q().CreateUser(t.Context(), db.CreateUserParams{Email: "held@example.com", PasswordHash: "x", IsActive: true, Role: "customer"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,12 +12,12 @@ import (
 	"github.com/google/uuid"
 )
 
-const activeSuperuserEmails = `-- name: ActiveSuperuserEmails :many
-SELECT email FROM users WHERE is_superuser AND is_active ORDER BY email
+const activeAdminEmails = `-- name: ActiveAdminEmails :many
+SELECT email FROM users WHERE role = 'admin' AND is_active ORDER BY email
 `
 
-func (q *Queries) ActiveSuperuserEmails(ctx context.Context) ([]string, error) {
-	rows, err := q.db.Query(ctx, activeSuperuserEmails)
+func (q *Queries) ActiveAdminEmails(ctx context.Context) ([]string, error) {
+	rows, err := q.db.Query(ctx, activeAdminEmails)
 	if err != nil {
 		return nil, err
 	}
@@ -48,9 +48,9 @@ func (q *Queries) CountUsers(ctx context.Context) (int64, error) {
 }
 
 const createUser = `-- name: CreateUser :one
-INSERT INTO users (email, full_name, password_hash, is_active, is_superuser)
+INSERT INTO users (email, full_name, password_hash, is_active, role)
 VALUES ($1, $2, $3, $4, $5)
-RETURNING id, email, full_name, password_hash, is_active, is_superuser, token_version, created_at, updated_at
+RETURNING id, email, full_name, password_hash, is_active, token_version, created_at, updated_at, role
 `
 
 type CreateUserParams struct {
@@ -58,7 +58,7 @@ type CreateUserParams struct {
 	FullName     string
 	PasswordHash string
 	IsActive     bool
-	IsSuperuser  bool
+	Role         string
 }
 
 func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, error) {
@@ -67,7 +67,7 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		arg.FullName,
 		arg.PasswordHash,
 		arg.IsActive,
-		arg.IsSuperuser,
+		arg.Role,
 	)
 	var i User
 	err := row.Scan(
@@ -76,17 +76,17 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		&i.FullName,
 		&i.PasswordHash,
 		&i.IsActive,
-		&i.IsSuperuser,
 		&i.TokenVersion,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Role,
 	)
 	return i, err
 }
 
 const createUserIfMissing = `-- name: CreateUserIfMissing :execrows
-INSERT INTO users (email, full_name, password_hash, is_active, is_superuser)
-VALUES ($1, $2, $3, true, true)
+INSERT INTO users (email, full_name, password_hash, is_active, role)
+VALUES ($1, $2, $3, true, 'admin')
 ON CONFLICT (email) DO NOTHING
 `
 
@@ -96,7 +96,7 @@ type CreateUserIfMissingParams struct {
 	PasswordHash string
 }
 
-// The first superuser: created once, never overwritten at a later start.
+// The first admin: created once, never overwritten at a later start.
 func (q *Queries) CreateUserIfMissing(ctx context.Context, arg CreateUserIfMissingParams) (int64, error) {
 	result, err := q.db.Exec(ctx, createUserIfMissing, arg.Email, arg.FullName, arg.PasswordHash)
 	if err != nil {
@@ -118,7 +118,7 @@ func (q *Queries) DeleteUser(ctx context.Context, id uuid.UUID) (int64, error) {
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, email, full_name, password_hash, is_active, is_superuser, token_version, created_at, updated_at FROM users WHERE id = $1
+SELECT id, email, full_name, password_hash, is_active, token_version, created_at, updated_at, role FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -130,16 +130,16 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.FullName,
 		&i.PasswordHash,
 		&i.IsActive,
-		&i.IsSuperuser,
 		&i.TokenVersion,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Role,
 	)
 	return i, err
 }
 
 const getUserByEmail = `-- name: GetUserByEmail :one
-SELECT id, email, full_name, password_hash, is_active, is_superuser, token_version, created_at, updated_at FROM users WHERE email = $1
+SELECT id, email, full_name, password_hash, is_active, token_version, created_at, updated_at, role FROM users WHERE email = $1
 `
 
 func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error) {
@@ -151,16 +151,16 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 		&i.FullName,
 		&i.PasswordHash,
 		&i.IsActive,
-		&i.IsSuperuser,
 		&i.TokenVersion,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Role,
 	)
 	return i, err
 }
 
 const getUserForUpdate = `-- name: GetUserForUpdate :one
-SELECT id, email, full_name, password_hash, is_active, is_superuser, token_version, created_at, updated_at FROM users WHERE id = $1 FOR UPDATE
+SELECT id, email, full_name, password_hash, is_active, token_version, created_at, updated_at, role FROM users WHERE id = $1 FOR UPDATE
 `
 
 // Locks the row: two resets with one token cannot both pass the version check.
@@ -173,16 +173,16 @@ func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, err
 		&i.FullName,
 		&i.PasswordHash,
 		&i.IsActive,
-		&i.IsSuperuser,
 		&i.TokenVersion,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Role,
 	)
 	return i, err
 }
 
 const listUsers = `-- name: ListUsers :many
-SELECT id, email, full_name, password_hash, is_active, is_superuser, token_version, created_at, updated_at FROM users
+SELECT id, email, full_name, password_hash, is_active, token_version, created_at, updated_at, role FROM users
 WHERE $1::timestamptz IS NULL
    OR (created_at, id) < ($1, $2::uuid)
 ORDER BY created_at DESC, id DESC
@@ -218,10 +218,10 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 			&i.FullName,
 			&i.PasswordHash,
 			&i.IsActive,
-			&i.IsSuperuser,
 			&i.TokenVersion,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Role,
 		); err != nil {
 			return nil, err
 		}
@@ -233,14 +233,14 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]User, e
 	return items, nil
 }
 
-const lockActiveSuperusers = `-- name: LockActiveSuperusers :many
-SELECT id FROM users WHERE is_superuser AND is_active ORDER BY id FOR UPDATE
+const lockActiveAdmins = `-- name: LockActiveAdmins :many
+SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE
 `
 
-// Held while a change could take a superuser away, so that the check that
+// Held while a change could take an admin away, so that the check that
 // one remains and the change are one step.
-func (q *Queries) LockActiveSuperusers(ctx context.Context) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, lockActiveSuperusers)
+func (q *Queries) LockActiveAdmins(ctx context.Context) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, lockActiveAdmins)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +277,7 @@ func (q *Queries) RehashPassword(ctx context.Context, arg RehashPasswordParams) 
 const setPassword = `-- name: SetPassword :one
 UPDATE users SET password_hash = $2, token_version = token_version + 1
 WHERE id = $1
-RETURNING id, email, full_name, password_hash, is_active, is_superuser, token_version, created_at, updated_at
+RETURNING id, email, full_name, password_hash, is_active, token_version, created_at, updated_at, role
 `
 
 type SetPasswordParams struct {
@@ -295,10 +295,10 @@ func (q *Queries) SetPassword(ctx context.Context, arg SetPasswordParams) (User,
 		&i.FullName,
 		&i.PasswordHash,
 		&i.IsActive,
-		&i.IsSuperuser,
 		&i.TokenVersion,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Role,
 	)
 	return i, err
 }
@@ -308,17 +308,17 @@ UPDATE users SET
     email        = coalesce($1, email),
     full_name    = coalesce($2, full_name),
     is_active    = coalesce($3, is_active),
-    is_superuser = coalesce($4, is_superuser)
+    role         = coalesce($4::user_role, role)
 WHERE id = $5
-RETURNING id, email, full_name, password_hash, is_active, is_superuser, token_version, created_at, updated_at
+RETURNING id, email, full_name, password_hash, is_active, token_version, created_at, updated_at, role
 `
 
 type UpdateUserParams struct {
-	Email       *string
-	FullName    *string
-	IsActive    *bool
-	IsSuperuser *bool
-	ID          uuid.UUID
+	Email    *string
+	FullName *string
+	IsActive *bool
+	Role     *string
+	ID       uuid.UUID
 }
 
 // Only the fields given change; the password never changes here.
@@ -327,7 +327,7 @@ func (q *Queries) UpdateUser(ctx context.Context, arg UpdateUserParams) (User, e
 		arg.Email,
 		arg.FullName,
 		arg.IsActive,
-		arg.IsSuperuser,
+		arg.Role,
 		arg.ID,
 	)
 	var i User
@@ -337,10 +337,10 @@ func (q *Queries) UpdateUser(ctx context.Context, arg UpdateUserParams) (User, e
 		&i.FullName,
 		&i.PasswordHash,
 		&i.IsActive,
-		&i.IsSuperuser,
 		&i.TokenVersion,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Role,
 	)
 	return i, err
 }

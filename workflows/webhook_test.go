@@ -54,7 +54,7 @@ func TestWebhookEndpointRetriesOnScheduleThenDisables(t *testing.T) {
 	}))
 	defer receiver.Close()
 	ctx := t.Context()
-	admin, err := store.Q().CreateUser(ctx, db.CreateUserParams{Email: "ops@example.com", PasswordHash: "x", IsActive: true, IsSuperuser: true})
+	admin, err := store.Q().CreateUser(ctx, db.CreateUserParams{Email: "ops@example.com", PasswordHash: "x", IsActive: true, Role: "admin"})
 	if err != nil {
 		t.Fatal(err)
 	}

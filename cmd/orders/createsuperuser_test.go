@@ -26,12 +26,12 @@ func TestCreateSuperuserCreatesThenPromotes(t *testing.T) {
 	}
 	q := db.New(pool)
 	u, err := q.GetUserByEmail(context.Background(), "boss@example.com")
-	if err != nil || !u.IsSuperuser || !u.IsActive {
+	if err != nil || u.Role != "admin" || !u.IsActive {
 		t.Fatalf("created %+v, %v", u, err)
 	}
 	// Again on an existing (now demoted, inactive) account: promoted, new password.
-	no := false
-	if _, err := q.UpdateUser(context.Background(), db.UpdateUserParams{ID: u.ID, IsSuperuser: &no, IsActive: &no}); err != nil {
+	no, customer := false, "customer"
+	if _, err := q.UpdateUser(context.Background(), db.UpdateUserParams{ID: u.ID, Role: &customer, IsActive: &no}); err != nil {
 		t.Fatal(err)
 	}
 	if err := create("second-password\n"); err != nil {
@@ -39,7 +39,7 @@ func TestCreateSuperuserCreatesThenPromotes(t *testing.T) {
 	}
 	u, _ = q.GetUserByEmail(context.Background(), "boss@example.com")
 	ok, _ := auth.Passwords.Verify(t.Context(), u.PasswordHash, "second-password")
-	if !u.IsSuperuser || !u.IsActive || !ok {
+	if u.Role != "admin" || !u.IsActive || !ok {
 		t.Fatalf("not promoted with the new password: %+v", u)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -119,22 +120,33 @@ func platformEnv(temporalAddr, dbURL, queue string) map[string]string {
 // base URL and root's token once it is ready.
 func startDev(t *testing.T, temporal *testenv.Temporal, queue string) (base, token string) {
 	t.Helper()
-	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
 	kv := platformEnv(temporal.HostPort(), testenv.NewEmptyDatabase(t), queue)
-	kv["HTTP_ADDR"], kv["FIRST_SUPERUSER"], kv["FIRST_SUPERUSER_PASSWORD"] = addr, "root@example.com", "root-password"
+	kv["FIRST_SUPERUSER"], kv["FIRST_SUPERUSER_PASSWORD"] = "root@example.com", "root-password"
+	base, _ = serve(t, kv, "dev")
+	return base, login(t, base, "root@example.com", "root-password")
+}
+
+// serve runs `orders <command>` with the settings kv on a port of its own
+// until the test ends, and returns the API's base URL, once it is ready,
+// and the command's log.
+func serve(t *testing.T, kv map[string]string, command string) (base string, logs *testenv.Buffer) {
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
+	kv = maps.Clone(kv)
+	kv["HTTP_ADDR"] = addr
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	var logs bytes.Buffer // read once the command returned
-	go func() { done <- run(ctx, []string{"orders", "dev"}, envOf(kv), nil, &logs) }()
+	logs = &testenv.Buffer{}
+	go func() { done <- run(ctx, []string{"orders", command}, envOf(kv), nil, logs) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("orders dev ended with %v\n%s", err, logs.String())
+			t.Errorf("orders %s ended with %v\n%s", command, err, logs.String())
 		}
 	})
 	base = "http://" + addr + "/api/v1"
 	waitHTTP(t, base+"/utils/ready", http.StatusOK, 30*time.Second)
-	return base, login(t, base, "root@example.com", "root-password")
+	return base, logs
 }
 
 func login(t *testing.T, base, email, password string) string {

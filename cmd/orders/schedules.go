@@ -41,5 +41,6 @@ func cleanUpInput(c config.Config) workflows.CleanUpInput {
 	return workflows.CleanUpInput{
 		IdempotencyKeys: u.IdempotencyKeyRetention, Events: c.Events.Retention, Deliveries: u.DeliveryRetention,
 		ProviderEvents: u.ProviderEventRetention, RateLimits: u.RateLimitRetention, Findings: u.ReconciliationRetention,
+		AuditLog: u.AuditLogRetention,
 	}
 }

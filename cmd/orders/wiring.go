@@ -9,6 +9,8 @@ import (
 	"github.com/acme/orders/api"
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/apikeys"
+	"github.com/acme/orders/internal/audit"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/config"
 	"github.com/acme/orders/internal/events"
@@ -48,7 +50,9 @@ func apiOptions(c config.Config) api.Options {
 	a := c.Accounts
 	return api.Options{
 		MaxBodyBytes: c.HTTP.MaxBodyBytes, CORSOrigins: c.HTTP.CORSOrigins, TrustedProxies: c.HTTP.TrustedProxyPrefixes(),
-		RateLimits:          api.RateLimits{Login: a.RateLimitLogin, PasswordRecovery: a.RateLimitPasswordRecovery, Signup: a.RateLimitSignup},
+		RateLimits: api.RateLimits{
+			Login: a.RateLimitLogin, PasswordRecovery: a.RateLimitPasswordRecovery, Signup: a.RateLimitSignup, APIKey: a.RateLimitAPIKey,
+		},
 		StripeWebhookSecret: c.Payments.StripeWebhookSecret,
 	}
 }
@@ -75,7 +79,7 @@ func (d *deps) apiDeps(e env, ord *orders.Service, done <-chan struct{}) api.Dep
 	return api.Deps{
 		Logger: e.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(d.store)), Orders: ord, Jobs: d.workflows,
 		Events: d.events, Webhooks: events.NewEndpoints(d.events, urlGuard(e.cfg), d.workflows, e.logger), Done: done,
-		Findings: upkeep.NewStore(d.store),
+		Findings: upkeep.NewStore(d.store), Keys: apikeys.NewService(d.store), Audit: audit.NewLog(d.store),
 		Checks: []api.Check{
 			{Name: "postgres", Ping: d.store.Ping},
 			{Name: "temporal", Ping: func(ctx context.Context) error { return temporalconn.Ping(ctx, d.temporal) }},
@@ -116,7 +120,7 @@ func (d *deps) newWorker(e env) sdkworker.Worker {
 				Grace: e.cfg.Upkeep.ReconciliationGrace,
 			},
 			Store: jobs, Orders: orders.NewStore(d.store), Events: d.events, Accounts: accounts.NewStore(d.store),
-			RateLog: db.NewRateLog(d.store),
+			RateLog: db.NewRateLog(d.store), Audit: audit.NewLog(d.store),
 		},
 	})
 	return w

@@ -1,12 +1,12 @@
 -- name: CreateUser :one
-INSERT INTO users (email, full_name, password_hash, is_active, is_superuser)
+INSERT INTO users (email, full_name, password_hash, is_active, role)
 VALUES ($1, $2, $3, $4, $5)
 RETURNING *;
 
 -- name: CreateUserIfMissing :execrows
--- The first superuser: created once, never overwritten at a later start.
-INSERT INTO users (email, full_name, password_hash, is_active, is_superuser)
-VALUES ($1, $2, $3, true, true)
+-- The first admin: created once, never overwritten at a later start.
+INSERT INTO users (email, full_name, password_hash, is_active, role)
+VALUES ($1, $2, $3, true, 'admin')
 ON CONFLICT (email) DO NOTHING;
 
 -- name: GetUser :one
@@ -33,7 +33,7 @@ UPDATE users SET
     email        = coalesce(sqlc.narg('email'), email),
     full_name    = coalesce(sqlc.narg('full_name'), full_name),
     is_active    = coalesce(sqlc.narg('is_active'), is_active),
-    is_superuser = coalesce(sqlc.narg('is_superuser'), is_superuser)
+    role         = coalesce(sqlc.narg('role')::user_role, role)
 WHERE id = sqlc.arg('id')
 RETURNING *;
 
@@ -54,10 +54,10 @@ DELETE FROM users WHERE id = $1;
 -- Locks the row: two resets with one token cannot both pass the version check.
 SELECT * FROM users WHERE id = $1 FOR UPDATE;
 
--- name: LockActiveSuperusers :many
--- Held while a change could take a superuser away, so that the check that
+-- name: LockActiveAdmins :many
+-- Held while a change could take an admin away, so that the check that
 -- one remains and the change are one step.
-SELECT id FROM users WHERE is_superuser AND is_active ORDER BY id FOR UPDATE;
+SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE;
 
--- name: ActiveSuperuserEmails :many
-SELECT email FROM users WHERE is_superuser AND is_active ORDER BY email;
+-- name: ActiveAdminEmails :many
+SELECT email FROM users WHERE role = 'admin' AND is_active ORDER BY email;

@@ -1,6 +1,6 @@
 // Package accounts is the user's domain: accounts with hashed passwords,
 // log-in and the tokens it issues, password recovery, profile changes and
-// the first superuser, shared by the API and the command line. E-mails go
+// the first admin, shared by the API and the command line. E-mails go
 // out through the Mailer interface, which cmd satisfies with
 // workflowclient.Client.
 package accounts
@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/auth"
 	"github.com/acme/orders/internal/emails"
 )
@@ -20,12 +21,12 @@ import (
 // User is an account. Its password hash and token version never leave this
 // package.
 type User struct {
-	ID          uuid.UUID
-	Email       string
-	FullName    string
-	IsActive    bool
-	IsSuperuser bool
-	CreatedAt   time.Time
+	ID        uuid.UUID
+	Email     string
+	FullName  string
+	IsActive  bool
+	Role      access.Role
+	CreatedAt time.Time
 
 	passwordHash string
 	tokenVersion int32
@@ -33,7 +34,7 @@ type User struct {
 
 func userFromDB(u db.User) User {
 	return User{
-		ID: u.ID, Email: u.Email, FullName: u.FullName, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser,
+		ID: u.ID, Email: u.Email, FullName: u.FullName, IsActive: u.IsActive, Role: access.Role(u.Role),
 		CreatedAt: u.CreatedAt, passwordHash: u.PasswordHash, tokenVersion: u.TokenVersion,
 	}
 }

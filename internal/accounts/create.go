@@ -5,17 +5,18 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/auth"
 	"github.com/acme/orders/internal/emails"
 )
 
 // NewUser is what creating a user takes.
 type NewUser struct {
-	Email       string
-	FullName    string
-	Password    string
-	IsActive    bool
-	IsSuperuser bool
+	Email    string
+	FullName string
+	Password string
+	IsActive bool
+	Role     access.Role // "": customer
 }
 
 // CheckPassword enforces the length rule wherever a password is set.
@@ -35,7 +36,7 @@ func (s *Service) hash(ctx context.Context, password string) (string, error) {
 	return s.passwords.Hash(ctx, password)
 }
 
-// Create makes an account (a superuser's doing) and sends its new-account
+// Create makes an account (an admin's doing) and sends its new-account
 // e-mail, which never holds the password. The account stands even when the
 // e-mail cannot be started: that is logged.
 func (s *Service) Create(ctx context.Context, u NewUser) (User, error) {
@@ -67,10 +68,17 @@ func (s *Service) create(ctx context.Context, u NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	return s.store.create(ctx, record{Email: email, FullName: u.FullName, Hash: hash, IsActive: u.IsActive, IsSuperuser: u.IsSuperuser})
+	role := u.Role
+	if role == "" {
+		role = access.Customer
+	}
+	if !role.Valid() {
+		return User{}, ErrUnknownRole
+	}
+	return s.store.create(ctx, record{Email: email, FullName: u.FullName, Hash: hash, IsActive: u.IsActive, Role: role})
 }
 
-// EnsureSuperuser creates the first superuser if no user has that address;
+// EnsureSuperuser creates the first superuser (an admin) if no user has that address;
 // an existing account is left as it is. It reports whether it created one.
 // Several processes may run it at once: the insert is idempotent.
 func (s *Service) EnsureSuperuser(ctx context.Context, email, password string) (bool, error) {
@@ -88,8 +96,8 @@ func (s *Service) EnsureSuperuser(ctx context.Context, email, password string) (
 	return s.store.createSuperuserIfMissing(ctx, email, hash)
 }
 
-// MakeSuperuser creates an active superuser, or makes an existing account
-// one and sets its password: it also recovers a lost superuser password.
+// MakeSuperuser creates an active admin, or makes an existing account one
+// and sets its password: it also recovers a lost admin password.
 func (s *Service) MakeSuperuser(ctx context.Context, email, password string) error {
 	email, err := NormalizeEmail(email)
 	if err != nil {

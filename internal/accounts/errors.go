@@ -20,8 +20,12 @@ var (
 	ErrPasswordLength = fmt.Errorf("password must be %d to %d characters", auth.MinPasswordLen, auth.MaxPasswordLen)
 	// ErrHasOrders: orders reference the user, who can only be deactivated.
 	ErrHasOrders = errors.New("the user has orders and cannot be deleted; deactivate the account instead")
-	// ErrLastSuperuser: the change would leave no active superuser.
-	ErrLastSuperuser = errors.New("that would leave no active superuser; make another user a superuser first")
+	// ErrLastAdmin: the change would leave no active admin.
+	ErrLastAdmin = errors.New("that would leave no active admin; make another user an admin first")
+	// ErrUnknownRole: a role that is not one of access.Roles.
+	ErrUnknownRole = errors.New("unknown role")
+	// ErrRoleConflict: is_superuser and role given, and they disagree.
+	ErrRoleConflict = errors.New("is_superuser and role disagree; give role alone")
 
 	// ErrBadCredentials: log-in with an unknown address or a wrong password.
 	ErrBadCredentials = errors.New("incorrect e-mail or password")
@@ -43,6 +47,6 @@ var (
 
 	// ErrRegistrationClosed: sign-up is off (USERS_OPEN_REGISTRATION).
 	ErrRegistrationClosed = errors.New("open user registration is forbidden on this server")
-	// ErrSuperuserSelfDelete: superusers may not delete themselves.
-	ErrSuperuserSelfDelete = errors.New("superusers are not allowed to delete themselves")
+	// ErrAdminSelfDelete: admins may not delete themselves.
+	ErrAdminSelfDelete = errors.New("admins are not allowed to delete themselves")
 )

@@ -57,7 +57,7 @@ func TestPasswordsAreHashedBeforeAnyTransaction(t *testing.T) {
 		{"reset", nil, func(ctx context.Context) error { return s.ResetPassword(ctx, token, "password-reset") }},
 		{"update", nil, func(ctx context.Context) error {
 			password := "password-456"
-			_, err := s.Update(ctx, ann.ID, accounts.Change{Password: &password})
+			_, _, err := s.Update(ctx, ann.ID, accounts.Change{Password: &password})
 			return err
 		}},
 		{"change", func() {

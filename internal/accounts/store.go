@@ -7,11 +7,12 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/page"
 )
 
 // Store holds the users table: every read, and every write in the
-// transaction that keeps its rules (one active superuser at least, a reset
+// transaction that keeps its rules (one active admin at least, a reset
 // token used once). Its errors are the account's own. It never hashes: a
 // password arrives hashed, so that no transaction waits for a hash.
 type Store struct {
@@ -30,7 +31,8 @@ var dbErrors = db.Translation{NotFound: ErrNotFound, Refusals: map[string]error{
 // record is a new account, its password already hashed.
 type record struct {
 	Email, FullName, Hash string
-	IsActive, IsSuperuser bool
+	IsActive              bool
+	Role                  access.Role
 }
 
 func (s *Store) create(ctx context.Context, r record) (User, error) {
@@ -39,12 +41,12 @@ func (s *Store) create(ctx context.Context, r record) (User, error) {
 
 func (s *Store) createIn(ctx context.Context, q *db.Queries, r record) (User, error) {
 	row, err := q.CreateUser(ctx, db.CreateUserParams{
-		Email: r.Email, FullName: r.FullName, PasswordHash: r.Hash, IsActive: r.IsActive, IsSuperuser: r.IsSuperuser,
+		Email: r.Email, FullName: r.FullName, PasswordHash: r.Hash, IsActive: r.IsActive, Role: string(r.Role),
 	})
 	return userFromDB(row), dbErrors.Of(err)
 }
 
-// createSuperuserIfMissing creates an active superuser unless an account
+// createSuperuserIfMissing creates an active admin unless an account
 // has the address; created says whether it did. Safe to run at once from
 // several processes.
 func (s *Store) createSuperuserIfMissing(ctx context.Context, email, hash string) (created bool, err error) {
@@ -91,19 +93,28 @@ type change struct {
 	Hash *string
 }
 
-// update changes an account in one transaction. A change that would leave
-// no active superuser is ErrLastSuperuser; a new password revokes every
+// update changes an account in one transaction, and returns it with the
+// role it had before. A change that would leave
+// no active admin is ErrLastAdmin; a new password revokes every
 // token issued before.
-func (s *Store) update(ctx context.Context, id uuid.UUID, c change) (User, error) {
-	var user User
+func (s *Store) update(ctx context.Context, id uuid.UUID, c change) (User, access.Role, error) {
+	var (
+		user User
+		was  access.Role
+	)
 	err := s.db.InTx(ctx, func(q *db.Queries) error {
-		if c.demotes() {
-			if err := keepASuperuser(ctx, q, id); err != nil {
+		if c.demotes() { // the admins' rows first, in the order every demotion locks them
+			if err := keepAnAdmin(ctx, q, id); err != nil {
 				return err
 			}
 		}
+		before, err := q.GetUserForUpdate(ctx, id)
+		if err != nil {
+			return err
+		}
+		was = access.Role(before.Role)
 		row, err := q.UpdateUser(ctx, db.UpdateUserParams{
-			ID: id, Email: c.Email, FullName: c.FullName, IsActive: c.IsActive, IsSuperuser: c.IsSuperuser,
+			ID: id, Email: c.Email, FullName: c.FullName, IsActive: c.IsActive, Role: rolePtr(c.Role),
 		})
 		if err != nil {
 			return err
@@ -114,20 +125,20 @@ func (s *Store) update(ctx context.Context, id uuid.UUID, c change) (User, error
 		user = userFromDB(row)
 		return err
 	})
-	return user, dbErrors.Of(err)
+	return user, was, dbErrors.Of(err)
 }
 
-// keepASuperuser refuses (ErrLastSuperuser) to take away the only active
-// superuser, id. It locks every active superuser's row first, so that two
-// superusers demoting each other at once cannot both succeed: the second
-// waits, then counts again.
-func keepASuperuser(ctx context.Context, q *db.Queries, id uuid.UUID) error {
-	ids, err := q.LockActiveSuperusers(ctx)
+// keepAnAdmin refuses (ErrLastAdmin) to take away the only active admin,
+// id. It locks every active admin's row first, so that two admins demoting
+// each other at once cannot both succeed: the second waits, then counts
+// again.
+func keepAnAdmin(ctx context.Context, q *db.Queries, id uuid.UUID) error {
+	ids, err := q.LockActiveAdmins(ctx)
 	if err != nil {
 		return err
 	}
 	if len(ids) == 1 && ids[0] == id {
-		return ErrLastSuperuser
+		return ErrLastAdmin
 	}
 	return nil
 }
@@ -163,20 +174,20 @@ func (s *Store) resetPassword(ctx context.Context, id uuid.UUID, tokenVersion in
 	return dbErrors.Of(err)
 }
 
-// makeSuperuser creates an active superuser with the address, or makes the
+// makeSuperuser creates an active admin with the address, or makes the
 // account that has it one, with the password hash given.
 func (s *Store) makeSuperuser(ctx context.Context, email, hash string) error {
 	err := s.db.InTx(ctx, func(q *db.Queries) error {
 		user, err := q.GetUserByEmail(ctx, email)
 		if errors.Is(err, db.ErrNotFound) {
-			_, err = s.createIn(ctx, q, record{Email: email, Hash: hash, IsActive: true, IsSuperuser: true})
+			_, err = s.createIn(ctx, q, record{Email: email, Hash: hash, IsActive: true, Role: access.AdminRole})
 			return err
 		}
 		if err != nil {
 			return err
 		}
-		yes := true
-		if _, err := q.UpdateUser(ctx, db.UpdateUserParams{ID: user.ID, IsActive: &yes, IsSuperuser: &yes}); err != nil {
+		yes, admin := true, string(access.AdminRole)
+		if _, err := q.UpdateUser(ctx, db.UpdateUserParams{ID: user.ID, IsActive: &yes, Role: &admin}); err != nil {
 			return err
 		}
 		_, err = q.SetPassword(ctx, db.SetPasswordParams{ID: user.ID, PasswordHash: hash})
@@ -185,12 +196,12 @@ func (s *Store) makeSuperuser(ctx context.Context, email, hash string) error {
 	return dbErrors.Of(err)
 }
 
-// delete removes an account, unless it is the last active superuser
-// (ErrLastSuperuser) or orders reference it (ErrHasOrders).
+// delete removes an account, unless it is the last active admin
+// (ErrLastAdmin) or orders reference it (ErrHasOrders).
 func (s *Store) delete(ctx context.Context, id uuid.UUID) error {
 	var n int64
 	err := s.db.InTx(ctx, func(q *db.Queries) error {
-		if err := keepASuperuser(ctx, q, id); err != nil {
+		if err := keepAnAdmin(ctx, q, id); err != nil {
 			return err
 		}
 		var err error
@@ -203,9 +214,18 @@ func (s *Store) delete(ctx context.Context, id uuid.UUID) error {
 	return dbErrors.Of(err)
 }
 
-// SuperuserEmails are the addresses of the active superusers: who is told
-// what needs an operator.
-func (s *Store) SuperuserEmails(ctx context.Context) ([]string, error) {
-	emails, err := s.db.Q().ActiveSuperuserEmails(ctx)
+// AdminEmails are the addresses of the active admins: who is told what
+// needs an operator.
+func (s *Store) AdminEmails(ctx context.Context) ([]string, error) {
+	emails, err := s.db.Q().ActiveAdminEmails(ctx)
 	return emails, dbErrors.Of(err)
+}
+
+// rolePtr is a role change as the query takes it: nil leaves the role.
+func rolePtr(r *access.Role) *string {
+	if r == nil {
+		return nil
+	}
+	s := string(*r)
+	return &s
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/page"
 )
 
@@ -25,54 +26,52 @@ func (s *Service) List(ctx context.Context, f Filter) (page.Page[User], *int64, 
 	return users, &n, err
 }
 
-// Get returns a user the caller may see: themselves, or anyone for a
-// superuser. Others' accounts are ErrNotFound, as if they did not exist.
-func (s *Service) Get(ctx context.Context, by User, id uuid.UUID) (User, error) {
-	if id == by.ID {
-		return by, nil
-	}
-	if !by.IsSuperuser {
-		return User{}, ErrNotFound
-	}
+// Get returns any user; the API lets a caller without users:read see
+// only themselves.
+func (s *Service) Get(ctx context.Context, id uuid.UUID) (User, error) {
 	return s.store.get(ctx, id)
 }
 
 // Change is a change of an account; nil fields stay as they are, the
 // password included.
 type Change struct {
-	Email       *string
-	FullName    *string
-	Password    *string
-	IsActive    *bool
-	IsSuperuser *bool
+	Email    *string
+	FullName *string
+	Password *string
+	IsActive *bool
+	Role     *access.Role
 }
 
-// demotes tells whether a change could take a superuser away.
+// demotes tells whether a change could take an admin away.
 func (c Change) demotes() bool {
-	return c.IsSuperuser != nil && !*c.IsSuperuser || c.IsActive != nil && !*c.IsActive
+	return c.Role != nil && *c.Role != access.AdminRole || c.IsActive != nil && !*c.IsActive
 }
 
 // UpdateMe changes the caller's own e-mail or name; nothing else.
 func (s *Service) UpdateMe(ctx context.Context, me User, email, fullName *string) (User, error) {
-	return s.Update(ctx, me.ID, Change{Email: email, FullName: fullName})
+	u, _, err := s.Update(ctx, me.ID, Change{Email: email, FullName: fullName})
+	return u, err
 }
 
-// Update changes any account (a superuser's doing), in one transaction
-// that opens once a new password is hashed. A change that would leave no
-// active superuser is ErrLastSuperuser.
-func (s *Service) Update(ctx context.Context, id uuid.UUID, c Change) (User, error) {
+// Update changes any account (an admin's doing), in one transaction that
+// opens once a new password is hashed, and returns it with the role it had
+// before. A change that would leave no active admin is ErrLastAdmin.
+func (s *Service) Update(ctx context.Context, id uuid.UUID, c Change) (User, access.Role, error) {
 	if c.Email != nil {
 		email, err := NormalizeEmail(*c.Email)
 		if err != nil {
-			return User{}, err
+			return User{}, "", err
 		}
 		c.Email = &email
+	}
+	if c.Role != nil && !c.Role.Valid() {
+		return User{}, "", ErrUnknownRole
 	}
 	ch := change{Change: c}
 	if c.Password != nil {
 		hash, err := s.hash(ctx, *c.Password)
 		if err != nil {
-			return User{}, err
+			return User{}, "", err
 		}
 		ch.Hash = &hash
 	}
@@ -99,19 +98,19 @@ func (s *Service) ChangePassword(ctx context.Context, me User, current, next str
 	return s.store.setPassword(ctx, me.ID, hash)
 }
 
-// DeleteMe deletes the caller's own account; superusers may not.
+// DeleteMe deletes the caller's own account; admins may not.
 func (s *Service) DeleteMe(ctx context.Context, me User) error {
-	if me.IsSuperuser {
-		return ErrSuperuserSelfDelete
+	if me.Role == access.AdminRole {
+		return ErrAdminSelfDelete
 	}
 	return s.store.delete(ctx, me.ID)
 }
 
-// Delete deletes another account (a superuser's doing). A user with orders
+// Delete deletes another account (an admin's doing). A user with orders
 // is ErrHasOrders: deactivate it instead.
 func (s *Service) Delete(ctx context.Context, by User, id uuid.UUID) error {
 	if id == by.ID {
-		return ErrSuperuserSelfDelete
+		return ErrAdminSelfDelete
 	}
 	return s.store.delete(ctx, id)
 }

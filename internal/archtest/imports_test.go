@@ -20,8 +20,8 @@ type rule struct {
 }
 
 var (
-	domain  = []string{"/internal/accounts", "/internal/catalog", "/internal/events", "/internal/orders"}
-	helpers = []string{"/internal/auth", "/internal/config", "/internal/emails", "/internal/temporalconn", "/internal/tracectx"}
+	domain  = []string{"/internal/accounts", "/internal/apikeys", "/internal/audit", "/internal/catalog", "/internal/events", "/internal/orders"}
+	helpers = []string{"/internal/access", "/internal/auth", "/internal/config", "/internal/emails", "/internal/temporalconn", "/internal/tracectx"}
 	pgx     = "github.com/jackc/pgx"
 )
 

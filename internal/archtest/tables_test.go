@@ -18,6 +18,8 @@ import (
 // adjustments and what orders hold of it) is the catalog's alone.
 var owners = map[string]string{
 	"users":               "internal/accounts",
+	"api_keys":            "internal/apikeys",
+	"audit_log":           "internal/audit",
 	"products":            "internal/catalog",
 	"inventory":           "internal/catalog",
 	"stock_adjustments":   "internal/catalog",

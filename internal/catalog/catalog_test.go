@@ -19,7 +19,7 @@ func newService(t *testing.T) (*catalog.Service, *pgxpool.Pool, uuid.UUID) {
 	t.Helper()
 	pool, _ := testenv.NewPool(t)
 	store := db.NewStore(pool)
-	u, err := store.Q().CreateUser(t.Context(), db.CreateUserParams{Email: "ops@example.com", PasswordHash: "x", IsActive: true, IsSuperuser: true})
+	u, err := store.Q().CreateUser(t.Context(), db.CreateUserParams{Email: "ops@example.com", PasswordHash: "x", IsActive: true, Role: "admin"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,26 +28,26 @@ func newService(t *testing.T) (*catalog.Service, *pgxpool.Pool, uuid.UUID) {
 
 func TestStockIsAdjustedWithinWhatOrdersHold(t *testing.T) {
 	s, pool, ops := newService(t)
-	mug, err := s.Create(t.Context(), ops, catalog.NewProduct{SKU: "MUG", Name: "Mug", PriceCents: 1290, Currency: "EUR", Active: true, InitialStock: 10})
+	mug, err := s.Create(t.Context(), &ops, catalog.NewProduct{SKU: "MUG", Name: "Mug", PriceCents: 1290, Currency: "EUR", Active: true, InitialStock: 10})
 	if err != nil || mug.OnHand != 10 || mug.Available() != 10 {
 		t.Fatalf("created %+v %v", mug, err)
 	}
-	if _, err := s.Create(t.Context(), ops, catalog.NewProduct{SKU: "MUG", Name: "Twin", Currency: "EUR"}); !errors.Is(err, catalog.ErrSKUTaken) {
+	if _, err := s.Create(t.Context(), &ops, catalog.NewProduct{SKU: "MUG", Name: "Twin", Currency: "EUR"}); !errors.Is(err, catalog.ErrSKUTaken) {
 		t.Fatalf("duplicate SKU: %v", err)
 	}
 	if _, err := pool.Exec(t.Context(), "UPDATE inventory SET reserved = 4 WHERE product_id = $1", mug.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AdjustStock(t.Context(), ops, mug.ID, -7, "count"); !errors.Is(err, catalog.ErrStockBelowReserved) {
+	if _, err := s.AdjustStock(t.Context(), &ops, mug.ID, -7, "count"); !errors.Is(err, catalog.ErrStockBelowReserved) {
 		t.Fatalf("below what is reserved: %v", err)
 	}
-	if _, err := s.AdjustStock(t.Context(), ops, mug.ID, 0, "nothing"); !errors.Is(err, catalog.ErrZeroDelta) {
+	if _, err := s.AdjustStock(t.Context(), &ops, mug.ID, 0, "nothing"); !errors.Is(err, catalog.ErrZeroDelta) {
 		t.Fatalf("zero: %v", err)
 	}
-	if _, err := s.AdjustStock(t.Context(), ops, uuid.New(), 1, "x"); !errors.Is(err, catalog.ErrNotFound) {
+	if _, err := s.AdjustStock(t.Context(), &ops, uuid.New(), 1, "x"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("no such product: %v", err)
 	}
-	got, err := s.AdjustStock(t.Context(), ops, mug.ID, -6, "breakage")
+	got, err := s.AdjustStock(t.Context(), &ops, mug.ID, -6, "breakage")
 	if err != nil || got.OnHand != 4 || got.Available() != 0 {
 		t.Fatalf("adjusted %+v %v", got, err)
 	}
@@ -60,8 +60,8 @@ func TestStockIsAdjustedWithinWhatOrdersHold(t *testing.T) {
 
 func TestDeleteKeepsWhatOrdersReference(t *testing.T) {
 	s, pool, ops := newService(t)
-	ordered, _ := s.Create(t.Context(), ops, catalog.NewProduct{SKU: "A", Name: "A", Currency: "EUR", Active: true})
-	spare, _ := s.Create(t.Context(), ops, catalog.NewProduct{SKU: "B", Name: "B", Currency: "EUR", Active: true})
+	ordered, _ := s.Create(t.Context(), &ops, catalog.NewProduct{SKU: "A", Name: "A", Currency: "EUR", Active: true})
+	spare, _ := s.Create(t.Context(), &ops, catalog.NewProduct{SKU: "B", Name: "B", Currency: "EUR", Active: true})
 	_, err := pool.Exec(t.Context(), `WITH o AS (
 		INSERT INTO orders (customer_id, currency, total_cents, shipping_address, payment_token, idempotency_key, request_hash)
 		VALUES ($1, 'EUR', 0, '{}', 't', 'k', 'h') RETURNING id)

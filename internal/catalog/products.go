@@ -69,8 +69,8 @@ type NewProduct struct {
 }
 
 // Create adds a product and its stock; the initial stock is recorded as an
-// adjustment by actor.
-func (s *Service) Create(ctx context.Context, actor uuid.UUID, p NewProduct) (Product, error) {
+// adjustment by actor (a user; nil for an API key, which the audit log names).
+func (s *Service) Create(ctx context.Context, actor *uuid.UUID, p NewProduct) (Product, error) {
 	return s.store.createProduct(ctx, actor, p)
 }
 
@@ -108,7 +108,7 @@ func (s *Service) Delete(ctx context.Context, id uuid.UUID) (deactivated bool, e
 // AdjustStock adds (delta > 0) or removes stock on hand, recording who and
 // why. Below what orders hold is ErrStockBelowReserved, above MaxOnHand
 // ErrTooMuchStock.
-func (s *Service) AdjustStock(ctx context.Context, actor, id uuid.UUID, delta int32, reason string) (Product, error) {
+func (s *Service) AdjustStock(ctx context.Context, actor *uuid.UUID, id uuid.UUID, delta int32, reason string) (Product, error) {
 	if delta == 0 {
 		return Product{}, ErrZeroDelta
 	}

@@ -20,7 +20,7 @@ const MaxOnHand = math.MaxInt32
 // ErrStockBelowReserved (the database's own check decides); going above
 // MaxOnHand is ErrTooMuchStock, checked on the locked row before the sum
 // reaches SQL.
-func (s *Store) adjustStock(ctx context.Context, actor, id uuid.UUID, delta int32, reason string) error {
+func (s *Store) adjustStock(ctx context.Context, actor *uuid.UUID, id uuid.UUID, delta int32, reason string) error {
 	err := s.db.InTx(ctx, func(q *db.Queries) error {
 		held, err := q.LockInventory(ctx, id)
 		if err != nil {
@@ -34,7 +34,7 @@ func (s *Store) adjustStock(ctx context.Context, actor, id uuid.UUID, delta int3
 			return err
 		}
 		_, err = q.RecordStockAdjustment(ctx, db.RecordStockAdjustmentParams{
-			ProductID: id, Delta: delta, OnHandAfter: inv.OnHand, Reason: reason, ActorID: &actor,
+			ProductID: id, Delta: delta, OnHandAfter: inv.OnHand, Reason: reason, ActorID: actor,
 		})
 		return err
 	})

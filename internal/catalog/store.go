@@ -96,7 +96,7 @@ func (s *Store) Products(ctx context.Context, ids []uuid.UUID) ([]Product, error
 
 // createProduct adds a product and its stock in one transaction; the
 // initial stock is recorded as an adjustment by actor.
-func (s *Store) createProduct(ctx context.Context, actor uuid.UUID, p NewProduct) (Product, error) {
+func (s *Store) createProduct(ctx context.Context, actor *uuid.UUID, p NewProduct) (Product, error) {
 	var created Product
 	err := s.db.InTx(ctx, func(q *db.Queries) error {
 		row, err := q.CreateProduct(ctx, db.CreateProductParams{
@@ -114,7 +114,7 @@ func (s *Store) createProduct(ctx context.Context, actor uuid.UUID, p NewProduct
 			return nil
 		}
 		_, err = q.RecordStockAdjustment(ctx, db.RecordStockAdjustmentParams{
-			ProductID: row.ID, Delta: p.InitialStock, OnHandAfter: p.InitialStock, Reason: "initial stock", ActorID: &actor,
+			ProductID: row.ID, Delta: p.InitialStock, OnHandAfter: p.InitialStock, Reason: "initial stock", ActorID: actor,
 		})
 		return err
 	})

@@ -157,6 +157,8 @@ type Accounts struct {
 	RateLimitLogin            int `env:"RATE_LIMIT_LOGIN" default:"10" min:"1" max:"1000000"`
 	RateLimitPasswordRecovery int `env:"RATE_LIMIT_PASSWORD_RECOVERY" default:"5" min:"1" max:"1000000"`
 	RateLimitSignup           int `env:"RATE_LIMIT_SIGNUP" default:"5" min:"1" max:"1000000"`
+	// Requests per API key in any minute, on every replica together.
+	RateLimitAPIKey int `env:"RATE_LIMIT_API_KEY" default:"6000" min:"1" max:"100000000"`
 }
 
 // SMTP is the mail relay. E-mails are sent only when Host is set.
@@ -235,6 +237,8 @@ type Upkeep struct {
 	RateLimitRetention time.Duration `env:"RATE_LIMIT_RETENTION" default:"24h" min:"1h"`
 	// ReconciliationRetention is how long the reconciliation's findings are listed.
 	ReconciliationRetention time.Duration `env:"RECONCILIATION_RETENTION" default:"720h" min:"1h"`
+	// AuditLogRetention is how long the audit log keeps a record.
+	AuditLogRetention time.Duration `env:"AUDIT_LOG_RETENTION" default:"8760h" min:"24h"`
 	// ReconciliationGrace leaves an order alone for this long after its
 	// last change, so that steps under way are not reported.
 	ReconciliationGrace time.Duration `env:"RECONCILIATION_GRACE" default:"10m" min:"1s"`

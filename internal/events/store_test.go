@@ -28,7 +28,7 @@ func newFixture(t *testing.T) *fixture {
 	pool, _ := testenv.NewPool(t)
 	f := &fixture{t: t, pool: pool, store: db.NewStore(pool)}
 	f.ev = events.NewStore(f.store, nil)
-	u, err := f.store.Q().CreateUser(t.Context(), db.CreateUserParams{Email: "ann@example.com", PasswordHash: "x", IsActive: true})
+	u, err := f.store.Q().CreateUser(t.Context(), db.CreateUserParams{Email: "ann@example.com", PasswordHash: "x", IsActive: true, Role: "customer"})
 	if err != nil {
 		t.Fatal(err)
 	}

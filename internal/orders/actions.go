@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/acme/orders/internal/access"
 )
 
 // actionWait bounds how long an action waits for the workflow to finish it
@@ -24,7 +26,7 @@ func (s *Service) Act(ctx context.Context, by Viewer, id uuid.UUID, action Actio
 	if err != nil {
 		return Order{}, false, err
 	}
-	if !by.mayAsk(action) {
+	if !by.mayAsk(o, action) {
 		return Order{}, false, ErrNotAllowed
 	}
 	if !o.WorkflowStarted {
@@ -42,12 +44,22 @@ func (s *Service) Act(ctx context.Context, by Viewer, id uuid.UUID, action Actio
 }
 
 // mayAsk tells whether the viewer is a party that may ask for the action:
-// an operator (superuser) or, of their own order, its customer.
-func (v Viewer) mayAsk(a Action) bool {
-	if v.Superuser {
-		return MayAsk(PartyOperator, a)
+// an operator (who holds the action's scope) or, of their own order, its
+// customer.
+func (v Viewer) mayAsk(o Order, a Action) bool {
+	if v.Scopes.Has(ActionScope(a)) && MayAsk(PartyOperator, a) {
+		return true
 	}
-	return MayAsk(PartyCustomer, a)
+	return v.ID != uuid.Nil && o.CustomerID == v.ID && MayAsk(PartyCustomer, a)
+}
+
+// ActionScope is the scope an operator needs to ask for an action: ship
+// and deliver are fulfilment's, the rest are changes of the order.
+func ActionScope(a Action) access.Scope {
+	if a == ActionShip || a == ActionDeliver {
+		return access.FulfillmentsWrite
+	}
+	return access.OrdersWrite
 }
 
 // closedRefusal is why an action cannot run on an order whose workflow has

@@ -24,6 +24,10 @@ var (
 	// ErrNotAllowed: the caller is not a party the lifecycle lets ask for
 	// the action (a customer approving their own order).
 	ErrNotAllowed = errors.New("you may not ask for this action")
+	// ErrCustomerRequired: an API key placed an order without naming its customer.
+	ErrCustomerRequired = errors.New("an API key places orders for a customer: give customer_id")
+	// ErrCustomerNotFound: the customer an order was placed for does not exist.
+	ErrCustomerNotFound = errors.New("customer_id names no user")
 
 	// ErrInvalidTransition: the order is not in the status a step expects.
 	ErrInvalidTransition = errors.New("invalid status transition")

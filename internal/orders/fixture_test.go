@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/testenv"
@@ -97,8 +98,8 @@ func newFixture(t *testing.T) *fixture {
 	pool, _ := testenv.NewPool(t)
 	f := &fixture{t: t, pool: pool, store: db.NewStore(pool), wf: &fakeWorkflows{}}
 	f.svc = f.service()
-	f.customer = f.user("ann@example.com", false)
-	f.operator = f.user("ops@example.com", true)
+	f.customer = f.user("ann@example.com", access.Customer)
+	f.operator = f.user("ops@example.com", access.AdminRole)
 	return f
 }
 
@@ -108,13 +109,14 @@ func (f *fixture) service() *orders.Service {
 	return orders.NewService(orders.NewStore(f.store), catalog.NewStore(f.store), f.wf, opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
-func (f *fixture) user(email string, superuser bool) orders.Viewer {
+// user creates an account with the role and returns it as a viewer.
+func (f *fixture) user(email string, role access.Role) orders.Viewer {
 	f.t.Helper()
-	u, err := f.store.Q().CreateUser(f.t.Context(), db.CreateUserParams{Email: email, PasswordHash: "x", IsActive: true, IsSuperuser: superuser})
+	u, err := f.store.Q().CreateUser(f.t.Context(), db.CreateUserParams{Email: email, PasswordHash: "x", IsActive: true, Role: string(role)})
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return orders.Viewer{ID: u.ID, Email: u.Email, Superuser: superuser}
+	return orders.Viewer{ID: u.ID, Email: u.Email, Scopes: role.Scopes()}
 }
 
 func (f *fixture) product(price int64, currency string, stock int32) uuid.UUID {

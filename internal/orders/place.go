@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/tracectx"
 )
 
@@ -20,6 +21,24 @@ type PlaceRequest struct {
 	Lines           []LineRequest
 	ShippingAddress Address
 	PaymentToken    string
+	// CustomerID is whom the order is for, when an operator or an API key
+	// (who holds orders:write) places it; nil: the caller.
+	CustomerID *uuid.UUID
+}
+
+// customer is whom the viewer places an order for: themselves, or the
+// customer named, for who holds orders:write. An API key, which is no
+// customer, must name one.
+func (v Viewer) customer(named *uuid.UUID) (uuid.UUID, error) {
+	switch {
+	case named == nil && v.ID == uuid.Nil:
+		return uuid.Nil, ErrCustomerRequired
+	case named == nil || *named == v.ID:
+		return v.ID, nil
+	case !v.Scopes.Has(access.OrdersWrite):
+		return uuid.Nil, ErrNotAllowed
+	}
+	return *named, nil
 }
 
 // LineRequest is one product and how many.
@@ -53,6 +72,10 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 	if r.IdempotencyKey == "" || len(r.IdempotencyKey) > MaxKeyLen {
 		return Order{}, ErrKeyInvalid
 	}
+	customer, err := by.customer(r.CustomerID)
+	if err != nil {
+		return Order{}, err
+	}
 	if err := CheckLines(r.Lines); err != nil {
 		return Order{}, err
 	}
@@ -61,7 +84,7 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 	var linesErr *LinesError
 	if errors.As(err, &linesErr) {
 		// A retry of an order placed before its products changed gets its first answer.
-		if o, used, rerr := s.replay(ctx, by.ID, r.IdempotencyKey, hash); used {
+		if o, used, rerr := s.replay(ctx, customer, r.IdempotencyKey, hash); used {
 			return o, rerr
 		}
 	}
@@ -73,7 +96,7 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 		return Order{}, err
 	}
 	p := db.PlaceOrderParams{
-		ID: uuid.New(), CustomerID: by.ID, Currency: currency, TotalCents: total, ShippingAddress: address,
+		ID: uuid.New(), CustomerID: customer, Currency: currency, TotalCents: total, ShippingAddress: address,
 		PaymentToken: r.PaymentToken, IdempotencyKey: &r.IdempotencyKey, RequestHash: hash,
 		Actor: by.Email, Detail: fmt.Sprintf("%d lines, total %d %s", len(lines), total, currency),
 		TraceContext: tracectx.Of(ctx),
@@ -85,7 +108,7 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 	order, taken, err := s.store.place(ctx, p, lines)
 	switch {
 	case taken: // by an earlier or a concurrent request
-		o, used, err := s.replay(ctx, by.ID, r.IdempotencyKey, hash)
+		o, used, err := s.replay(ctx, customer, r.IdempotencyKey, hash)
 		if !used {
 			return Order{}, errors.New("idempotency key conflict, but no order holds the key")
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/page"
 )
 
@@ -34,9 +35,10 @@ func (s *Service) visible(ctx context.Context, by Viewer, id uuid.UUID) (Order, 
 }
 
 // mustSee is ErrNotFound unless the viewer may see the order: their own, or
-// any for a superuser. Anyone else's is as if it did not exist.
+// any for who holds one of the order scopes. Anyone else's is as if it did
+// not exist.
 func (v Viewer) mustSee(o Order) error {
-	if o.CustomerID != v.ID && !v.Superuser {
+	if (v.ID == uuid.Nil || o.CustomerID != v.ID) && !v.seesAll() {
 		return ErrNotFound
 	}
 	return nil
@@ -53,7 +55,7 @@ func (s *Service) Events(ctx context.Context, by Viewer, id uuid.UUID) ([]Event,
 // Filter selects orders; zero fields do not filter.
 type Filter struct {
 	Status      Status
-	CustomerID  *uuid.UUID // heeded for superusers; customers always see their own
+	CustomerID  *uuid.UUID // heeded for who holds orders:read; others always see their own
 	CreatedFrom time.Time  // inclusive
 	CreatedTo   time.Time  // exclusive
 	Page        page.Request
@@ -64,7 +66,7 @@ type Filter struct {
 func (s *Service) List(ctx context.Context, by Viewer, f Filter) (page.Page[Order], error) {
 	lq := listQuery{Status: f.Status, CreatedFrom: f.CreatedFrom, CreatedTo: f.CreatedTo, Page: f.Page}
 	switch {
-	case !by.Superuser:
+	case !by.Scopes.Has(access.OrdersRead):
 		lq.CustomerID = &by.ID
 	case f.CustomerID != nil:
 		lq.CustomerID = f.CustomerID

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/page"
 )
@@ -13,7 +14,7 @@ import (
 func TestOrdersAreVisibleToTheirCustomerAndSuperusers(t *testing.T) {
 	f := newFixture(t)
 	o := f.place(f.customer, orders.LineRequest{ProductID: f.product(100, "EUR", 5), Quantity: 1})
-	stranger := f.user("bob@example.com", false)
+	stranger := f.user("bob@example.com", access.Customer)
 	if _, err := f.svc.Get(t.Context(), stranger, o.ID); !errors.Is(err, orders.ErrNotFound) {
 		t.Fatalf("a stranger reads the order: %v", err)
 	}
@@ -113,7 +114,7 @@ func TestActAsksTheWorkflowAndReadsTheResult(t *testing.T) {
 	if !errors.As(err, &rejected) || rejected.Reason != "order is pending; its lifecycle is over" {
 		t.Fatalf("closed workflow: %v", err)
 	}
-	stranger := f.user("eve@example.com", false)
+	stranger := f.user("eve@example.com", access.Customer)
 	if _, _, err := f.svc.Act(t.Context(), stranger, o.ID, orders.ActionCancel, "", nil); !errors.Is(err, orders.ErrNotFound) {
 		t.Fatalf("a stranger acts: %v", err)
 	}

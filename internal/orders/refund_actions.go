@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/acme/orders/internal/access"
 )
 
 // RefundAsk is a refund for an order's workflow: the workflow holds it,
@@ -35,7 +37,7 @@ func Refundable(s Status) error {
 // with the reason. It returns the refund; done is false when it was
 // accepted but still runs (the provider is being retried).
 func (s *Service) Refund(ctx context.Context, by Viewer, id uuid.UUID, r RefundRequest) (out Refund, done bool, err error) {
-	if !by.Superuser {
+	if !by.Scopes.Has(access.RefundsWrite) {
 		return Refund{}, false, ErrNotAllowed
 	}
 	o, err := s.store.Get(ctx, id)

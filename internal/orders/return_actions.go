@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/acme/orders/internal/access"
 )
 
 // ReturnAsk is a return, or a step of one, for an order's workflow: Step
@@ -32,6 +34,9 @@ func (s *Service) RequestReturn(ctx context.Context, by Viewer, id uuid.UUID, r 
 	if err != nil {
 		return Return{}, false, err
 	}
+	if !by.may(o, access.ReturnsWrite) {
+		return Return{}, false, ErrNotAllowed
+	}
 	if err := Returnable(o.Status); err != nil {
 		return Return{}, false, err
 	}
@@ -57,7 +62,7 @@ func (s *Service) RequestReturn(ctx context.Context, by Viewer, id uuid.UUID, r 
 // refunded). It returns the return as it then is; done is false when the
 // step still runs (the provider's refund is being retried).
 func (s *Service) StepReturn(ctx context.Context, by Viewer, id, returnID uuid.UUID, step ReturnStep, note string) (out Return, done bool, err error) {
-	if !by.Superuser {
+	if !by.Scopes.Has(access.ReturnsWrite) {
 		return Return{}, false, ErrNotAllowed
 	}
 	r, err := s.store.Return(ctx, returnID)

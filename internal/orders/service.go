@@ -12,10 +12,13 @@ package orders
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/acme/orders/internal/access"
 )
 
 // Workflows is what the orders need of the workflow engine.
@@ -89,12 +92,28 @@ type Options struct {
 	Tracer  trace.TracerProvider
 }
 
-// Viewer is who asks: a customer sees and acts on their own orders, a
-// superuser on everyone's.
+// Viewer is who asks: a customer sees and acts on their own orders; the
+// scopes a staff member's role or an API key holds reach everyone's.
 type Viewer struct {
-	ID        uuid.UUID
-	Email     string
-	Superuser bool
+	ID     uuid.UUID // the caller's account; uuid.Nil for an API key, which has none
+	Email  string    // who acts, as the timeline records it
+	Scopes access.Grants
+}
+
+// orderScopes are the scopes that reach every order: who may act on any
+// order may see it.
+var orderScopes = []access.Scope{
+	access.OrdersRead, access.OrdersWrite, access.FulfillmentsWrite, access.RefundsWrite, access.ReturnsWrite,
+}
+
+// seesAll tells whether the viewer may see every order.
+func (v Viewer) seesAll() bool { return slices.ContainsFunc(orderScopes, v.Scopes.Has) }
+
+// may tells whether the viewer may do, to the order, what needs the scope:
+// the order's customer may, on their own order, and whoever holds the
+// scope may on any.
+func (v Viewer) may(o Order, s access.Scope) bool {
+	return v.Scopes.Has(s) || v.ID != uuid.Nil && o.CustomerID == v.ID
 }
 
 // Service is what the API does with orders.

@@ -26,6 +26,7 @@ func NewStore(s *db.Store) *Store { return &Store{db: s} }
 // dbErrors turns the database's refusals into the order's errors.
 var dbErrors = db.Translation{NotFound: ErrNotFound, Refusals: map[string]error{
 	"order_lines_product_id_fkey": errProductGone,
+	"orders_customer_id_fkey":     ErrCustomerNotFound,
 }}
 
 // Get returns the order with its lines, payment and shipment, in one round trip.
