@@ -35,6 +35,8 @@ func TestDocsRenderOffline(t *testing.T) {
 	pages := map[string][]string{
 		"/docs":  {"Order Platform API", "/api/v1/utils/health-check", "test-workflow"},
 		"/redoc": {"Order Platform API (1.0.0)", ">utils<"},
+		// A deep link opens the operation, with who may call it.
+		"/docs#/orders/approve-order": {"the scope <code>orders:write</code>"},
 	}
 	for page, wants := range pages {
 		t.Run(page, func(t *testing.T) {
