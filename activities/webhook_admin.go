@@ -16,7 +16,7 @@ type WebhookDisabled struct {
 	Reason     string
 }
 
-// DisabledEmails are the e-mails that tell every active superuser an
+// DisabledEmails are the e-mails that tell every active admin an
 // endpoint was disabled; the workflow sends each.
 func (w *Webhooks) DisabledEmails(ctx context.Context, in WebhookDisabled) ([]EmailRequest, error) {
 	to, err := w.Accounts.AdminEmails(ctx)

@@ -27,7 +27,7 @@ func (h *handlers) registerReturns(api huma.API, tags []string) {
 	handle(api, h, guarded(own(access.ReturnsWrite), huma.Operation{
 		OperationID: "return-order", Method: http.MethodPost, Path: "/orders/{order_id}/returns",
 		Summary: "Ask to send back lines of a delivered order",
-		Description: "By the order's customer (or a superuser), within the return window (ORDER_RETURN_WINDOW after delivery). " +
+		Description: "By the order's customer (or who holds returns:write), within the return window (ORDER_RETURN_WINDOW after delivery). " +
 			"Runs as an update of the order's workflow: the return is requested, for an operator to approve or reject. " +
 			"A line can be returned up to its delivered quantity minus what other returns (but the rejected) send back; " +
 			"more is 422 (or 409 when a return asked at the same time took it). 409 when the order is not delivered or its window is over.",

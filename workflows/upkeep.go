@@ -42,7 +42,7 @@ func Reconcile(ctx workflow.Context) (upkeep.Report, error) {
 	return rep, err
 }
 
-// DailySummary e-mails every active superuser the day's figures; it returns
+// DailySummary e-mails every active admin the day's figures; it returns
 // how many e-mails it sent.
 func DailySummary(ctx workflow.Context) (int, error) {
 	var mails []activities.EmailRequest

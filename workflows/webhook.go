@@ -59,7 +59,7 @@ var hooks *activities.Webhooks
 // WebhookEndpoint pumps the endpoint's deliveries: a pump sends what is due
 // and waits for more; when none comes it returns idle and the workflow
 // sleeps until the next retry is due or a new event wakes it (WakeSignal).
-// It ends when the endpoint is deleted or disabled, telling the superusers
+// It ends when the endpoint is deleted or disabled, telling the admins
 // when a pump disabled it.
 func WebhookEndpoint(ctx workflow.Context, in WebhookEndpointInput) error {
 	linger := in.Linger
@@ -105,7 +105,7 @@ func WebhookEndpoint(ctx workflow.Context, in WebhookEndpointInput) error {
 	}
 }
 
-// tellDisabled e-mails every active superuser that the endpoint was
+// tellDisabled e-mails every active admin that the endpoint was
 // disabled.
 func tellDisabled(ctx workflow.Context, d activities.WebhookDisabled) error {
 	var mails []activities.EmailRequest

@@ -55,7 +55,7 @@ func (s *Service) recoveryData(u User) (emails.Data, error) {
 }
 
 // RecoveryEmail renders the password-recovery e-mail a user would get, for
-// a superuser to preview.
+// an admin to preview.
 func (s *Service) RecoveryEmail(ctx context.Context, email string) (emails.Rendered, error) {
 	user, err := s.byEmail(ctx, email)
 	if err != nil {

@@ -143,7 +143,7 @@ type Log struct {
 }
 
 // Accounts are the users' settings: tokens, e-mails' links, sign-up, the
-// first superuser and the rate limits of the anonymous endpoints.
+// first admin and the rate limits (of the anonymous endpoints, and per API key).
 type Accounts struct {
 	SecretKey              string        `env:"SECRET_KEY" required:"true" secret:"true"`
 	ProjectName            string        `env:"PROJECT_NAME" default:"Order Platform"`
@@ -212,7 +212,7 @@ type Events struct {
 	// delivery (±10 % jitter): about 3 days in all.
 	WebhookRetrySchedule []time.Duration `env:"WEBHOOK_RETRY_SCHEDULE" default:"5s,5m,30m,2h,5h,10h,14h,20h,24h" min:"100ms" max:"168h"`
 	// WebhookDisableAfter disables an endpoint whose every delivery failed
-	// for this long (superusers are e-mailed).
+	// for this long (admins are e-mailed).
 	WebhookDisableAfter time.Duration `env:"WEBHOOK_DISABLE_AFTER" default:"120h" min:"1m"`
 	// WebhookAllowPrivateURLs lets endpoints use http and private or
 	// loopback addresses: for a local set-up only.

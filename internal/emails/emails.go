@@ -25,10 +25,10 @@ const (
 	// OrderCancelled tells the customer the platform cancelled their order
 	// (its payment authorization lapsed and could not be renewed).
 	OrderCancelled Template = "order_cancelled"
-	// WebhookDisabled tells the superusers that the platform disabled a
+	// WebhookDisabled tells the admins that the platform disabled a
 	// webhook endpoint.
 	WebhookDisabled Template = "webhook_disabled"
-	// DailySummary gives the superusers the platform's day: orders by
+	// DailySummary gives the admins the platform's day: orders by
 	// status, revenue, refunds, products low on stock.
 	DailySummary Template = "daily_summary"
 )

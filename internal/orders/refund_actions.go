@@ -31,7 +31,7 @@ func Refundable(s Status) error {
 }
 
 // Refund asks the order's workflow to give money back, on behalf of a
-// superuser: an amount, or lines at their prices. Lines the order does not
+// caller who holds refunds:write: an amount, or lines at their prices. Lines the order does not
 // have are a *LineQuantityError; an order that is not shipped or delivered,
 // or a refund beyond what is left of the captured amount, a *RejectedError
 // with the reason. It returns the refund; done is false when it was

@@ -24,7 +24,7 @@ type ReturnAsk struct {
 }
 
 // RequestReturn asks the order's workflow to take a return of delivered
-// lines, on behalf of the order's customer (or a superuser). Lines the
+// lines, on behalf of the order's customer (or who holds returns:write). Lines the
 // order does not have, or more than is left to send back, are a
 // *LineQuantityError; an order that is not delivered, or whose return
 // window is over, a *RejectedError. done is false when the workflow took
@@ -57,7 +57,7 @@ func (s *Service) RequestReturn(ctx context.Context, by Viewer, id uuid.UUID, r 
 	return out, done, err
 }
 
-// StepReturn moves a return on for a superuser: approve, reject or
+// StepReturn moves a return on for who holds returns:write: approve, reject or
 // receive (the goods arrived: they go back on hand and their amount is
 // refunded). It returns the return as it then is; done is false when the
 // step still runs (the provider's refund is being retried).

@@ -7,7 +7,7 @@ import (
 	"github.com/acme/orders/db"
 )
 
-// Summary is the platform's day for the superusers' daily e-mail.
+// Summary is the platform's day for the admins' daily e-mail.
 type Summary struct {
 	Since, Until   time.Time
 	OrdersByStatus []StatusCount // of the orders placed in the period
