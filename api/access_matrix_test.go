@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
+	"github.com/acme/orders/api"
 	"github.com/acme/orders/internal/access"
 )
 
@@ -204,4 +205,40 @@ func callBriefly(p *platform, method, path, token string) *httptest.ResponseReco
 		args = append(args, map[string]any{})
 	}
 	return p.api.DoCtx(ctx, method, path, args...)
+}
+
+// TestTheDocumentListsEveryScopeAndRole: the scopes a key may be given and
+// the roles a user may have are access's, in the document too.
+func TestTheDocumentListsEveryScopeAndRole(t *testing.T) {
+	doc := api.NewAPI(api.Deps{Logger: quietLogger()}).OpenAPI()
+	schema := func(name string) *huma.Schema {
+		s := doc.Components.Schemas.Map()[name]
+		if s == nil {
+			t.Fatalf("no schema %s", name)
+		}
+		return s
+	}
+	var scopes, roles []string
+	for _, e := range schema("CreateAPIKeyInputBody").Properties["scopes"].Items.Enum {
+		scopes = append(scopes, e.(string))
+	}
+	for _, e := range schema("UserPublic").Properties["role"].Enum {
+		roles = append(roles, e.(string))
+	}
+	var wantScopes, wantRoles []string
+	for _, s := range access.KeyScopes() {
+		wantScopes = append(wantScopes, string(s))
+	}
+	for _, r := range access.Roles() {
+		wantRoles = append(wantRoles, string(r))
+	}
+	if !slices.Equal(scopes, wantScopes) || !slices.Equal(roles, wantRoles) {
+		t.Fatalf("the document lists scopes %v and roles %v, want %v and %v", scopes, roles, wantScopes, wantRoles)
+	}
+	described := doc.Components.SecuritySchemes["OAuth2PasswordBearer"].Flows.Password.Scopes
+	for _, s := range append(wantScopes, "admin") {
+		if described[s] == "" {
+			t.Errorf("the security scheme does not describe %s", s)
+		}
+	}
 }
