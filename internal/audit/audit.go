@@ -73,8 +73,8 @@ func (l *Log) Record(ctx context.Context, r Record) error {
 		}
 	}
 	return l.db.Q().RecordAudit(ctx, db.RecordAuditParams{
-		ID: uuid.New(), ActorType: string(r.ActorType), ActorID: r.ActorID, Actor: r.Actor, Role: orNil(r.Role),
-		Action: r.Action, Method: r.Method, Path: r.Path, TargetType: orNil(r.TargetType), TargetID: orNil(r.TargetID),
+		ID: uuid.New(), ActorType: string(r.ActorType), ActorID: r.ActorID, Actor: r.Actor, Role: db.Text(r.Role),
+		Action: r.Action, Method: r.Method, Path: r.Path, TargetType: db.Text(r.TargetType), TargetID: db.Text(r.TargetID),
 		Status: int32(r.Status), ClientAddress: r.ClientAddress, RequestID: r.RequestID, Detail: detail,
 	})
 }
@@ -82,7 +82,7 @@ func (l *Log) Record(ctx context.Context, r Record) error {
 // List returns a page of records, newest first. A cursor this API did not
 // give out is page.ErrBadCursor.
 func (l *Log) List(ctx context.Context, f Filter) (page.Page[Record], error) {
-	p := db.ListAuditParams{ActorID: f.ActorID, Action: orNil(f.Action), TargetID: orNil(f.TargetID), Limit: f.Page.Fetch()}
+	p := db.ListAuditParams{ActorID: f.ActorID, Action: db.Text(f.Action), TargetID: db.Text(f.TargetID), Limit: f.Page.Fetch()}
 	if !f.From.IsZero() {
 		p.From = &f.From
 	}
@@ -116,8 +116,8 @@ func (l *Log) Purge(ctx context.Context, before time.Time) (int64, error) {
 func recordOf(row db.AuditLog) (Record, error) {
 	r := Record{
 		ID: row.ID, At: row.At, ActorType: ActorType(row.ActorType), ActorID: row.ActorID, Actor: row.Actor,
-		Role: deref(row.Role), Action: row.Action, Method: row.Method, Path: row.Path,
-		TargetType: deref(row.TargetType), TargetID: deref(row.TargetID), Status: int(row.Status),
+		Role: db.TextOf(row.Role), Action: row.Action, Method: row.Method, Path: row.Path,
+		TargetType: db.TextOf(row.TargetType), TargetID: db.TextOf(row.TargetID), Status: int(row.Status),
 		ClientAddress: row.ClientAddress, RequestID: row.RequestID,
 	}
 	if len(row.Detail) > 0 {
@@ -126,18 +126,4 @@ func recordOf(row db.AuditLog) (Record, error) {
 		}
 	}
 	return r, nil
-}
-
-func orNil(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

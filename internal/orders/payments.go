@@ -46,18 +46,11 @@ type ShipmentDetails struct {
 	TrackingURL    string `json:"tracking_url,omitempty"`
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 func paymentFromDB(p db.Payment) Payment {
 	return Payment{
 		Status: PaymentStatus(p.Status), AmountCents: p.AmountCents, CapturedCents: p.CapturedCents, RefundedCents: p.RefundedCents,
 		Currency: p.Currency, Gateway: p.Gateway, GatewayRef: p.GatewayRef, AuthorizedAt: p.AuthorizedAt,
-		ExpiresAt: p.ExpiresAt, Reauthorized: p.Reauthorized, DisputeStatus: deref(p.DisputeStatus), DisputedCents: p.DisputedCents,
+		ExpiresAt: p.ExpiresAt, Reauthorized: p.Reauthorized, DisputeStatus: db.TextOf(p.DisputeStatus), DisputedCents: p.DisputedCents,
 	}
 }
 
@@ -141,20 +134,13 @@ func (s *Store) CancelShipment(ctx context.Context, orderID uuid.UUID) error {
 // carrier and tracking (empty fields keep what the request had).
 func (s *Store) MarkShipped(ctx context.Context, orderID uuid.UUID, d ShipmentDetails) error {
 	return dbErrors.Of(s.db.Q().MarkShipped(ctx, db.MarkShippedParams{
-		OrderID: orderID, Carrier: orNil(d.Carrier), TrackingNumber: orNil(d.TrackingNumber), TrackingUrl: orNil(d.TrackingURL),
+		OrderID: orderID, Carrier: db.Text(d.Carrier), TrackingNumber: db.Text(d.TrackingNumber), TrackingUrl: db.Text(d.TrackingURL),
 	}))
 }
 
 // MarkDelivered records that the goods arrived.
 func (s *Store) MarkDelivered(ctx context.Context, orderID uuid.UUID) error {
 	return dbErrors.Of(s.db.Q().MarkDelivered(ctx, orderID))
-}
-
-func orNil(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 // note adds an entry to the order's timeline that is not a status change,

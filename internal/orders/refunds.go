@@ -208,7 +208,7 @@ func (s *Store) SettleRefund(ctx context.Context, id uuid.UUID, providerRef, fai
 		if failure != "" {
 			status = RefundFailed
 		}
-		row, err := q.SettleRefund(ctx, db.SettleRefundParams{ID: id, Status: string(status), ProviderRef: orNil(providerRef), Failure: orNil(failure)})
+		row, err := q.SettleRefund(ctx, db.SettleRefundParams{ID: id, Status: string(status), ProviderRef: db.Text(providerRef), Failure: db.Text(failure)})
 		if errors.Is(err, db.ErrNotFound) { // settled before: a retry
 			existing, gerr := q.GetRefund(ctx, id)
 			out = refundFromDB(existing)
@@ -274,7 +274,7 @@ func (s *Store) Refund(ctx context.Context, id uuid.UUID) (Refund, error) {
 func refundFromDB(r db.Refund) Refund {
 	out := Refund{
 		ID: r.ID, OrderID: r.OrderID, AmountCents: r.AmountCents, Reason: r.Reason, Status: RefundStatus(r.Status),
-		Source: r.Source, Actor: r.Actor, ProviderRef: deref(r.ProviderRef), Failure: deref(r.Failure),
+		Source: r.Source, Actor: r.Actor, ProviderRef: db.TextOf(r.ProviderRef), Failure: db.TextOf(r.Failure),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Lines: []LineQuantity{},
 	}
 	_ = json.Unmarshal(r.Lines, &out.Lines) // written by HoldRefund, always valid

@@ -316,7 +316,7 @@ func (s *Store) Return(ctx context.Context, id uuid.UUID) (Return, error) {
 func returnFromDB(r db.Return) Return {
 	out := Return{
 		ID: r.ID, OrderID: r.OrderID, Reason: r.Reason, Status: ReturnStatus(r.Status), Actor: r.Actor,
-		DecidedBy: deref(r.DecidedBy), DecisionNote: deref(r.DecisionNote), RefundID: r.RefundID,
+		DecidedBy: db.TextOf(r.DecidedBy), DecisionNote: db.TextOf(r.DecisionNote), RefundID: r.RefundID,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 	}
 	_ = json.Unmarshal(r.Lines, &out.Lines) // written by RequestReturn, always valid

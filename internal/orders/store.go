@@ -76,13 +76,13 @@ func orderFromRead(r db.GetOrderWithLinesRow) Order {
 			Status: PaymentStatus(*r.PaymentStatus), AmountCents: *r.PaymentAmountCents, CapturedCents: *r.PaymentCapturedCents,
 			RefundedCents: *r.PaymentRefundedCents, Currency: o.Currency, Gateway: *r.PaymentGateway, GatewayRef: *r.PaymentGatewayRef,
 			AuthorizedAt: *r.PaymentAuthorizedAt, ExpiresAt: r.PaymentExpiresAt, Reauthorized: *r.PaymentReauthorized,
-			DisputeStatus: deref(r.PaymentDisputeStatus), DisputedCents: *r.PaymentDisputedCents,
+			DisputeStatus: db.TextOf(r.PaymentDisputeStatus), DisputedCents: *r.PaymentDisputedCents,
 		}
 	}
 	if r.ShipmentStatus != nil {
 		o.Shipment = &Shipment{
 			Status: ShipmentStatus(*r.ShipmentStatus), Carrier: *r.ShipmentCarrier, CarrierRef: *r.ShipmentCarrierRef,
-			TrackingNumber: deref(r.ShipmentTrackingNumber), TrackingURL: deref(r.ShipmentTrackingUrl),
+			TrackingNumber: db.TextOf(r.ShipmentTrackingNumber), TrackingURL: db.TextOf(r.ShipmentTrackingUrl),
 			ShippedAt: r.ShipmentShippedAt, DeliveredAt: r.ShipmentDeliveredAt,
 		}
 	}
