@@ -27,7 +27,7 @@ type ruleKind int
 const (
 	kindPublic  ruleKind = iota
 	kindAccount          // a user's log-in, any role: their own account (an API key has none)
-	kindOwn              // a user on their own orders, the scope on anyone's; an API key needs the scope
+	kindOwn              // a user on their own (orders, account), the scope on anyone's; an API key needs the scope
 	kindScope            // whoever holds the scope
 )
 
@@ -36,7 +36,7 @@ var (
 	account = rule{kind: kindAccount}
 )
 
-// own is an operation on the caller's own orders, or on anyone's with the scope.
+// own is an operation on what is the caller's own, or on anyone's with the scope.
 func own(s access.Scope) rule { return rule{kind: kindOwn, scope: s} }
 
 // needs is an operation for whoever holds the scope.
@@ -87,7 +87,7 @@ func (r rule) describe() string {
 	case r.kind == kindAccount:
 		return "**Access:** any user, on their own account (not an API key)."
 	case r.kind == kindOwn:
-		return fmt.Sprintf("**Access:** a user on their own orders; with the scope `%s` (a staff role's or an API key's), on anyone's.", r.scope)
+		return fmt.Sprintf("**Access:** any user, on their own; with the scope `%s` (a staff role's or an API key's), on anyone's.", r.scope)
 	case r.scope == access.Admin:
 		return "**Access:** admins only (scope `admin`; never an API key)."
 	}
