@@ -17,27 +17,31 @@ import (
 type AuditRecord struct {
 	ID            uuid.UUID      `json:"id"`
 	At            time.Time      `json:"at"`
-	ActorType     string         `json:"actor_type" enum:"user,api_key"`
-	ActorID       uuid.UUID      `json:"actor_id" doc:"The user's or the API key's ID"`
-	Actor         string         `json:"actor" doc:"The user's e-mail or the key's name, as it was then"`
+	ActorType     string         `json:"actor_type" enum:"user,api_key,cli"`
+	ActorID       *uuid.UUID     `json:"actor_id" doc:"The user's or the API key's ID; null for the command line"`
+	Actor         string         `json:"actor" doc:"The user's e-mail or the key's name, as it was then; for cli, the command"`
 	Role          string         `json:"role,omitempty" doc:"The user's role then"`
 	Action        string         `json:"action" doc:"The operation's ID, as in the OpenAPI document"`
-	Method        string         `json:"method"`
-	Path          string         `json:"path"`
+	Method        string         `json:"method" doc:"Empty for the command line"`
+	Path          string         `json:"path" doc:"Empty for the command line"`
 	TargetType    string         `json:"target_type,omitempty" doc:"What the action was on: order, product, user, key, webhook, return…"`
 	TargetID      string         `json:"target_id,omitempty"`
-	Status        int            `json:"status" doc:"The HTTP status it was answered with"`
+	Status        int            `json:"status" doc:"The HTTP status it was answered with; 0 for the command line"`
 	ClientAddress string         `json:"client_address"`
 	RequestID     string         `json:"request_id" doc:"The request's X-Request-Id, to find it in the logs and traces"`
 	Detail        map[string]any `json:"detail,omitempty" doc:"What else changed: a role's from and to, a key's name and scopes"`
 }
 
 func publicAudit(r audit.Record) AuditRecord {
-	return AuditRecord{
-		ID: r.ID, At: r.At.UTC(), ActorType: string(r.ActorType), ActorID: r.ActorID, Actor: r.Actor, Role: r.Role,
+	out := AuditRecord{
+		ID: r.ID, At: r.At.UTC(), ActorType: string(r.ActorType), Actor: r.Actor, Role: r.Role,
 		Action: r.Action, Method: r.Method, Path: r.Path, TargetType: r.TargetType, TargetID: r.TargetID,
 		Status: r.Status, ClientAddress: r.ClientAddress, RequestID: r.RequestID, Detail: r.Detail,
 	}
+	if r.ActorID != uuid.Nil {
+		out.ActorID = &r.ActorID
+	}
+	return out
 }
 
 // ListAuditInput filters and pages the audit log, newest first.

@@ -112,7 +112,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 type RecordAuditParams struct {
 	ID            uuid.UUID
 	ActorType     string
-	ActorID       uuid.UUID
+	ActorID       *uuid.UUID
 	Actor         string
 	Role          *string
 	Action        string

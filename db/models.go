@@ -14,7 +14,7 @@ type AuditLog struct {
 	ID            uuid.UUID
 	At            time.Time
 	ActorType     string
-	ActorID       uuid.UUID
+	ActorID       *uuid.UUID
 	Actor         string
 	Role          *string
 	Action        string

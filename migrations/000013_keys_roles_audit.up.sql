@@ -29,12 +29,14 @@ CREATE INDEX api_keys_created_idx ON api_keys (created_at DESC, id DESC);
 
 -- Who did what: every staff action, every write made with a key, every
 -- role change and every key created or revoked. actor is the user's e-mail
--- or the key's name as it was then; target names what the action was on.
+-- or the key's name as it was then (or the command, for the command line,
+-- which has no actor_id and no HTTP method, path or status: 0); target
+-- names what the action was on.
 CREATE TABLE audit_log (
     id             uuid PRIMARY KEY,
     at             timestamptz NOT NULL DEFAULT now(),
-    actor_type     text NOT NULL CHECK (actor_type IN ('user', 'api_key')),
-    actor_id       uuid NOT NULL,
+    actor_type     text NOT NULL CHECK (actor_type IN ('user', 'api_key', 'cli')),
+    actor_id       uuid,
     actor          text NOT NULL,
     role           text,
     action         text NOT NULL,

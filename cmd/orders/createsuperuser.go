@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/acme/orders/internal/accounts"
+	"github.com/acme/orders/internal/audit"
 )
 
 // runCreateSuperuser creates the account, or promotes an existing one and sets
@@ -30,10 +31,19 @@ func runCreateSuperuser(ctx context.Context, e env, args []string) error {
 	}
 	defer pool.Close()
 	users := accounts.NewService(accounts.NewStore(store), nil, accountsOptions(e.cfg), e.logger)
-	if err := users.MakeSuperuser(ctx, email, password); err != nil {
+	admin, was, err := users.MakeSuperuser(ctx, email, password)
+	if err != nil {
 		return fmt.Errorf("createsuperuser: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "superuser %s is ready\n", email)
+	// A role change, made on the command line: the audit log has it too.
+	if err := audit.NewLog(store).Record(ctx, audit.Record{
+		ActorType: audit.ActorCLI, Actor: "orders createsuperuser", Action: "createsuperuser",
+		TargetType: "user", TargetID: admin.ID.String(),
+		Detail: map[string]any{"role": map[string]any{"from": was, "to": admin.Role}},
+	}); err != nil {
+		e.logger.ErrorContext(ctx, "audit log: record not written", "action", "createsuperuser", "error", err)
+	}
+	fmt.Fprintf(e.stdout, "superuser %s is ready (role admin)\n", email)
 	return nil
 }
 

@@ -42,4 +42,19 @@ func TestCreateSuperuserCreatesThenPromotes(t *testing.T) {
 	if u.Role != "admin" || !u.IsActive || !ok {
 		t.Fatalf("not promoted with the new password: %+v", u)
 	}
+	// Both role changes are in the audit log, as the command line's.
+	var roles []string
+	rows, err := pool.Query(t.Context(), `SELECT coalesce(detail->'role'->>'from', '') || '>' || (detail->'role'->>'to')
+		FROM audit_log WHERE actor_type = 'cli' AND action = 'createsuperuser' AND target_id = $1 ORDER BY at`, u.ID.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var r string
+		_ = rows.Scan(&r)
+		roles = append(roles, r)
+	}
+	if strings.Join(roles, ",") != ">admin,customer>admin" {
+		t.Fatalf("audit log of createsuperuser: %v", roles)
+	}
 }

@@ -170,7 +170,7 @@ func TestAResetLinkWorksOnce(t *testing.T) {
 func TestWhoMaySeeAndDeleteWhom(t *testing.T) {
 	s, _, pool := newService(t, opts)
 	ann, bob := create(t, s, "ann@example.com"), create(t, s, "bob@example.com")
-	if err := s.MakeSuperuser(t.Context(), "root@example.com", "root-password"); err != nil {
+	if _, _, err := s.MakeSuperuser(t.Context(), "root@example.com", "root-password"); err != nil {
 		t.Fatal(err)
 	}
 	token, _ := s.Login(t.Context(), "root@example.com", "root-password")

@@ -97,15 +97,16 @@ func (s *Service) EnsureSuperuser(ctx context.Context, email, password string) (
 }
 
 // MakeSuperuser creates an active admin, or makes an existing account one
-// and sets its password: it also recovers a lost admin password.
-func (s *Service) MakeSuperuser(ctx context.Context, email, password string) error {
+// and sets its password: it also recovers a lost admin password. It
+// returns the admin and the role the account had before ("" when new).
+func (s *Service) MakeSuperuser(ctx context.Context, email, password string) (User, access.Role, error) {
 	email, err := NormalizeEmail(email)
 	if err != nil {
-		return err
+		return User{}, "", err
 	}
 	hash, err := s.hash(ctx, password)
 	if err != nil {
-		return err
+		return User{}, "", err
 	}
 	return s.store.makeSuperuser(ctx, email, hash)
 }

@@ -78,7 +78,10 @@ func TestPasswordsAreHashedBeforeAnyTransaction(t *testing.T) {
 			_, err := s.EnsureSuperuser(ctx, "root@example.com", "password-123")
 			return err
 		}},
-		{"make superuser", nil, func(ctx context.Context) error { return s.MakeSuperuser(ctx, "ops@example.com", "password-123") }},
+		{"make superuser", nil, func(ctx context.Context) error {
+			_, _, err := s.MakeSuperuser(ctx, "ops@example.com", "password-123")
+			return err
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if c.before != nil {

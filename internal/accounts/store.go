@@ -175,25 +175,32 @@ func (s *Store) resetPassword(ctx context.Context, id uuid.UUID, tokenVersion in
 }
 
 // makeSuperuser creates an active admin with the address, or makes the
-// account that has it one, with the password hash given.
-func (s *Store) makeSuperuser(ctx context.Context, email, hash string) error {
+// account that has it one, with the password hash given; it returns the
+// admin and the role the account had ("" when new).
+func (s *Store) makeSuperuser(ctx context.Context, email, hash string) (User, access.Role, error) {
+	var (
+		admin User
+		was   access.Role
+	)
 	err := s.db.InTx(ctx, func(q *db.Queries) error {
 		user, err := q.GetUserByEmail(ctx, email)
 		if errors.Is(err, db.ErrNotFound) {
-			_, err = s.createIn(ctx, q, record{Email: email, Hash: hash, IsActive: true, Role: access.AdminRole})
+			admin, err = s.createIn(ctx, q, record{Email: email, Hash: hash, IsActive: true, Role: access.AdminRole})
 			return err
 		}
 		if err != nil {
 			return err
 		}
-		yes, admin := true, string(access.AdminRole)
-		if _, err := q.UpdateUser(ctx, db.UpdateUserParams{ID: user.ID, IsActive: &yes, Role: &admin}); err != nil {
+		was = access.Role(user.Role)
+		yes, role := true, string(access.AdminRole)
+		if _, err := q.UpdateUser(ctx, db.UpdateUserParams{ID: user.ID, IsActive: &yes, Role: &role}); err != nil {
 			return err
 		}
-		_, err = q.SetPassword(ctx, db.SetPasswordParams{ID: user.ID, PasswordHash: hash})
+		row, err := q.SetPassword(ctx, db.SetPasswordParams{ID: user.ID, PasswordHash: hash})
+		admin = userFromDB(row)
 		return err
 	})
-	return dbErrors.Of(err)
+	return admin, was, dbErrors.Of(err)
 }
 
 // delete removes an account, unless it is the last active admin

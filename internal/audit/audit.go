@@ -22,6 +22,7 @@ type ActorType string
 const (
 	ActorUser ActorType = "user"
 	ActorKey  ActorType = "api_key"
+	ActorCLI  ActorType = "cli" // the orders command line; no ActorID, method, path or status
 )
 
 // Record is one action.
@@ -29,10 +30,10 @@ type Record struct {
 	ID        uuid.UUID
 	At        time.Time
 	ActorType ActorType
-	ActorID   uuid.UUID
-	Actor     string // the user's e-mail or the key's name, as it was then
-	Role      string // the user's role then; "" for a key
-	Action    string // the operation's ID
+	ActorID   uuid.UUID // uuid.Nil for the command line
+	Actor     string    // the user's e-mail or the key's name, as it was then, or the command
+	Role      string    // the user's role then; "" for a key
+	Action    string    // the operation's ID
 	Method    string
 	Path      string
 	// TargetType and TargetID name what the action was on ("" when nothing).
@@ -73,7 +74,7 @@ func (l *Log) Record(ctx context.Context, r Record) error {
 		}
 	}
 	return l.db.Q().RecordAudit(ctx, db.RecordAuditParams{
-		ID: uuid.New(), ActorType: string(r.ActorType), ActorID: r.ActorID, Actor: r.Actor, Role: db.Text(r.Role),
+		ID: uuid.New(), ActorType: string(r.ActorType), ActorID: idOrNil(r.ActorID), Actor: r.Actor, Role: db.Text(r.Role),
 		Action: r.Action, Method: r.Method, Path: r.Path, TargetType: db.Text(r.TargetType), TargetID: db.Text(r.TargetID),
 		Status: int32(r.Status), ClientAddress: r.ClientAddress, RequestID: r.RequestID, Detail: detail,
 	})
@@ -115,10 +116,13 @@ func (l *Log) Purge(ctx context.Context, before time.Time) (int64, error) {
 
 func recordOf(row db.AuditLog) (Record, error) {
 	r := Record{
-		ID: row.ID, At: row.At, ActorType: ActorType(row.ActorType), ActorID: row.ActorID, Actor: row.Actor,
+		ID: row.ID, At: row.At, ActorType: ActorType(row.ActorType), Actor: row.Actor,
 		Role: db.TextOf(row.Role), Action: row.Action, Method: row.Method, Path: row.Path,
 		TargetType: db.TextOf(row.TargetType), TargetID: db.TextOf(row.TargetID), Status: int(row.Status),
 		ClientAddress: row.ClientAddress, RequestID: row.RequestID,
+	}
+	if row.ActorID != nil {
+		r.ActorID = *row.ActorID
 	}
 	if len(row.Detail) > 0 {
 		if err := json.Unmarshal(row.Detail, &r.Detail); err != nil {
@@ -126,4 +130,11 @@ func recordOf(row db.AuditLog) (Record, error) {
 		}
 	}
 	return r, nil
+}
+
+func idOrNil(id uuid.UUID) *uuid.UUID {
+	if id == uuid.Nil {
+		return nil
+	}
+	return &id
 }
