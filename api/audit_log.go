@@ -65,12 +65,9 @@ func (h *handlers) registerAuditLog(api huma.API) {
 	}), func(ctx context.Context, in *ListAuditInput) (*ListOutput[AuditRecord], error) {
 		f := audit.Filter{Action: in.Action, TargetID: in.TargetID, From: in.From, To: in.To,
 			Page: page.Request{Cursor: in.Cursor, Limit: in.Limit}}
-		if in.ActorID != "" {
-			id, err := uuid.Parse(in.ActorID)
-			if err != nil {
-				return nil, huma.Error422UnprocessableEntity("actor_id is not a UUID")
-			}
-			f.ActorID = &id
+		var err error
+		if f.ActorID, err = filterID("actor_id", in.ActorID); err != nil {
+			return nil, err
 		}
 		found, err := h.Audit.List(ctx, f)
 		if err != nil {

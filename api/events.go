@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/google/uuid"
 
 	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/events"
@@ -32,12 +31,9 @@ func (h *handlers) listEvents(ctx context.Context, in *ListEventsInput) (*ListOu
 		Type: string(in.Type), CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo, Count: in.Count,
 		Page: page.Request{Cursor: in.Cursor, Limit: in.Limit},
 	}
-	if in.OrderID != "" {
-		id, err := uuid.Parse(in.OrderID)
-		if err != nil {
-			return nil, huma.Error422UnprocessableEntity("order_id is not a UUID")
-		}
-		f.OrderID = &id
+	var err error
+	if f.OrderID, err = filterID("order_id", in.OrderID); err != nil {
+		return nil, err
 	}
 	found, count, err := h.Events.List(ctx, f)
 	if err != nil {

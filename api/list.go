@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"github.com/acme/orders/internal/page"
 )
@@ -68,4 +69,17 @@ func (p *PagedInput) Resolve(huma.Context) []error {
 // request is the page the input asks for, of at most limit items.
 func (p PagedInput) request(limit int32) page.Request {
 	return page.Request{Cursor: p.Cursor, Skip: p.Skip, Limit: limit}
+}
+
+// filterID is a list's optional filter by ID, from its query parameter
+// name: nil when absent, 422 when it is not a UUID.
+func filterID(name, value string) (*uuid.UUID, error) {
+	if value == "" {
+		return nil, nil
+	}
+	id, err := uuid.Parse(value)
+	if err != nil {
+		return nil, huma.Error422UnprocessableEntity(name + " is not a UUID")
+	}
+	return &id, nil
 }

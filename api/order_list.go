@@ -3,9 +3,6 @@ package api
 import (
 	"context"
 
-	"github.com/danielgtaylor/huma/v2"
-	"github.com/google/uuid"
-
 	"github.com/acme/orders/internal/orders"
 	"github.com/acme/orders/internal/page"
 )
@@ -15,12 +12,9 @@ func (h *handlers) listOrders(ctx context.Context, in *ListOrdersInput) (*ListOu
 		Status: orders.Status(in.Status), CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo,
 		Page: page.Request{Cursor: in.Cursor, Limit: in.Limit},
 	}
-	if in.CustomerID != "" {
-		id, err := uuid.Parse(in.CustomerID)
-		if err != nil {
-			return nil, huma.Error422UnprocessableEntity("customer_id is not a UUID")
-		}
-		f.CustomerID = &id
+	var err error
+	if f.CustomerID, err = filterID("customer_id", in.CustomerID); err != nil {
+		return nil, err
 	}
 	found, err := h.Orders.List(ctx, viewer(ctx), f)
 	if err != nil {
