@@ -223,6 +223,5 @@ func (h *handlers) keyRate(ctx huma.Context, use *apikeys.Use) error {
 	if limit <= 0 || use.Rate <= float64(limit) {
 		return nil
 	}
-	ctx.SetHeader("Retry-After", fmt.Sprint(max(int(use.Reset.Seconds()+0.999), 1)))
-	return huma.Error429TooManyRequests("this API key is over its rate limit; retry later")
+	return tooManyRequests(ctx, use.Reset, "this API key is over its rate limit; retry later")
 }

@@ -53,12 +53,18 @@ func (l *rateLimiter) middleware(h *handlers) func(huma.Context, func(huma.Conte
 			return
 		}
 		if wait, refused := l.refused(recent); refused {
-			ctx.SetHeader("Retry-After", strconv.Itoa(max(int(wait.Seconds()+0.999), 1)))
-			h.writeError(ctx, huma.Error429TooManyRequests("too many requests; retry later"))
+			h.writeError(ctx, tooManyRequests(ctx, wait, "too many requests; retry later"))
 			return
 		}
 		next(ctx)
 	}
+}
+
+// tooManyRequests is a 429 whose Retry-After says to wait, in whole
+// seconds rounded up (1 at least).
+func tooManyRequests(ctx huma.Context, wait time.Duration, detail string) error {
+	ctx.SetHeader("Retry-After", strconv.Itoa(max(int(wait.Seconds()+0.999), 1)))
+	return huma.Error429TooManyRequests(detail)
 }
 
 // refused says whether the attempts within the window, the latest last,
