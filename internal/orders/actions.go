@@ -50,7 +50,7 @@ func (v Viewer) mayAsk(o Order, a Action) bool {
 	if v.Scopes.Has(ActionScope(a)) && MayAsk(PartyOperator, a) {
 		return true
 	}
-	return v.ID != uuid.Nil && o.CustomerID == v.ID && MayAsk(PartyCustomer, a)
+	return v.owns(o) && MayAsk(PartyCustomer, a)
 }
 
 // ActionScope is the scope an operator needs to ask for an action: ship

@@ -38,7 +38,7 @@ func (s *Service) visible(ctx context.Context, by Viewer, id uuid.UUID) (Order, 
 // any for who holds one of the order scopes. Anyone else's is as if it did
 // not exist.
 func (v Viewer) mustSee(o Order) error {
-	if (v.ID == uuid.Nil || o.CustomerID != v.ID) && !v.seesAll() {
+	if !v.owns(o) && !v.seesAll() {
 		return ErrNotFound
 	}
 	return nil

@@ -109,12 +109,13 @@ var orderScopes = []access.Scope{
 // seesAll tells whether the viewer may see every order.
 func (v Viewer) seesAll() bool { return slices.ContainsFunc(orderScopes, v.Scopes.Has) }
 
+// owns tells whether the order is the viewer's own (an API key owns none).
+func (v Viewer) owns(o Order) bool { return v.ID != uuid.Nil && o.CustomerID == v.ID }
+
 // may tells whether the viewer may do, to the order, what needs the scope:
 // the order's customer may, on their own order, and whoever holds the
 // scope may on any.
-func (v Viewer) may(o Order, s access.Scope) bool {
-	return v.Scopes.Has(s) || v.ID != uuid.Nil && o.CustomerID == v.ID
-}
+func (v Viewer) may(o Order, s access.Scope) bool { return v.Scopes.Has(s) || v.owns(o) }
 
 // Service is what the API does with orders.
 type Service struct {
