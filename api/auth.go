@@ -57,7 +57,7 @@ func guarded(r rule, op huma.Operation) huma.Operation {
 	}
 	op.Metadata[ruleKey] = r
 	login := func(scopes ...access.Scope) map[string][]string {
-		return map[string][]string{securityScheme: scopeNames(scopes)}
+		return map[string][]string{securityScheme: access.Names(scopes)}
 	}
 	key := map[string][]string{keyScheme: {string(r.scope)}}
 	switch {
@@ -92,14 +92,6 @@ func (r rule) describe() string {
 		return "**Access:** admins only (scope `admin`; never an API key)."
 	}
 	return fmt.Sprintf("**Access:** the scope `%s`: a staff role that holds it, or an API key given it.", r.scope)
-}
-
-func scopeNames(scopes []access.Scope) []string {
-	out := make([]string, len(scopes))
-	for i, s := range scopes {
-		out[i] = string(s)
-	}
-	return out
 }
 
 // caller is who makes a request: a user by their log-in, or an API key.

@@ -197,7 +197,7 @@ func roleScopesText() string {
 	var parts []string
 	for _, r := range access.Roles() {
 		if r.Staff() {
-			parts = append(parts, fmt.Sprintf("%s (%s)", r, strings.Join(scopeNames(r.Scopes()), ", ")))
+			parts = append(parts, fmt.Sprintf("%s (%s)", r, strings.Join(access.Names(r.Scopes()), ", ")))
 		}
 	}
 	return strings.Join(parts, ", ")

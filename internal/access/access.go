@@ -109,5 +109,23 @@ type Grants []Scope
 // Has tells whether the scope is among the grants.
 func (g Grants) Has(s Scope) bool { return slices.Contains(g, s) }
 
+// Names are the scopes as text, as documents and the database hold them.
+func Names(scopes []Scope) []string {
+	out := make([]string, len(scopes))
+	for i, s := range scopes {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// ScopesOf are scopes from their names.
+func ScopesOf(names []string) []Scope {
+	out := make([]Scope, len(names))
+	for i, n := range names {
+		out[i] = Scope(n)
+	}
+	return out
+}
+
 // Staff tells whether the role is one of the staff's.
 func (r Role) Staff() bool { return r.Valid() && r != Customer }

@@ -85,7 +85,7 @@ func (s *Service) Create(ctx context.Context, n New) (Key, string, error) {
 	}
 	row, err := s.db.Q().CreateAPIKey(ctx, db.CreateAPIKeyParams{
 		ID: uuid.New(), Name: n.Name, Prefix: prefixOf(secret), SecretHash: hashOf(secret),
-		Scopes: scopeStrings(n.Scopes), CreatedBy: &n.CreatedBy, ExpiresAt: n.ExpiresAt,
+		Scopes: access.Names(n.Scopes), CreatedBy: &n.CreatedBy, ExpiresAt: n.ExpiresAt,
 	})
 	if err != nil {
 		return Key{}, "", dbErrors.Of(err)
@@ -140,7 +140,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Use, error) 
 	}
 	elapsed := min(max(row.WindowElapsed, 0), 60)
 	return Use{
-		ID: row.ID, Name: row.Name, Scopes: scopesOf(row.Scopes),
+		ID: row.ID, Name: row.Name, Scopes: access.ScopesOf(row.Scopes),
 		Rate:  float64(row.RateCount) + float64(row.RatePrevious)*(60-elapsed)/60,
 		Reset: time.Duration((60 - elapsed) * float64(time.Second)),
 	}, nil
@@ -148,23 +148,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Use, error) 
 
 func keyOf(r db.ListAPIKeysRow) Key {
 	return Key{
-		ID: r.ID, Name: r.Name, Prefix: r.Prefix, Scopes: scopesOf(r.Scopes), CreatedBy: r.CreatedBy,
+		ID: r.ID, Name: r.Name, Prefix: r.Prefix, Scopes: access.ScopesOf(r.Scopes), CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, RevokedAt: r.RevokedAt, LastUsedAt: r.LastUsedAt,
 	}
-}
-
-func scopesOf(ss []string) []access.Scope {
-	out := make([]access.Scope, len(ss))
-	for i, s := range ss {
-		out[i] = access.Scope(s)
-	}
-	return out
-}
-
-func scopeStrings(ss []access.Scope) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = string(s)
-	}
-	return out
 }
