@@ -1,7 +1,10 @@
 package api_test
 
 import (
+	"fmt"
+	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -9,9 +12,15 @@ import (
 
 // TestOrdersAcceptedWhileTemporalIsDown: orders placed during an outage are
 // accepted (201, pending), kept, and all progress once Temporal is back.
+// Only the first of them waits on Temporal: after its start failed, the
+// next are left to the relay at once.
 func TestOrdersAcceptedWhileTemporalIsDown(t *testing.T) {
 	t.Parallel()
-	p := newPlatform(t, func(s *settings) { s.ownTemporal = true }) // it stops Temporal
+	var logs lockedBuffer
+	p := newPlatform(t, func(s *settings) {
+		s.ownTemporal = true // it stops Temporal
+		s.logger = slog.New(slog.NewJSONHandler(&logs, nil))
+	})
 	mug := p.newProduct(1290, "EUR", 100)
 	_, token := p.newUser(false, true)
 
@@ -23,6 +32,13 @@ func TestOrdersAcceptedWhileTemporalIsDown(t *testing.T) {
 			t.Fatalf("place during the outage: %d %+v", code, o)
 		}
 		ids = append(ids, o.ID)
+	}
+	for i, id := range ids {
+		l := logs.find(t, "order accepted; its workflow starts when Temporal is reachable", func(l map[string]any) bool { return l["order_id"] == id })
+		deferred := strings.HasPrefix(fmt.Sprint(l["error"]), "Temporal failed a start moments ago")
+		if deferred != (i > 0) {
+			t.Fatalf("order %d of the outage: %v; want only the first to have tried Temporal", i+1, l["error"])
+		}
 	}
 	for _, id := range ids {
 		o, err := p.orders().Get(p.ctx(), uuid.MustParse(id))

@@ -65,13 +65,18 @@ func allowed(status int, allowNoAnswer bool) bool {
 
 // placeUntilAnswered places one order as a client under faults would: the
 // same key and body on every retry, backing off, until a 2xx or the deadline.
-func (b *bench) placeUntilAnswered(ctx context.Context, t *chaosTally, i int, key string, lines []orderLine, deadline time.Time) {
+// Every attempt's latency is the run's POST /orders.
+func (b *bench) placeUntilAnswered(ctx context.Context, r *result, t *chaosTally, i int, key string, lines []orderLine, deadline time.Time) {
 	c := b.customers[i%len(b.customers)]
 	t.sent.Add(1)
 	start := time.Now()
 	wait := 100 * time.Millisecond
 	for {
-		o, err := c.placeOrder(ctx, key, lines)
+		var o order
+		err := r.timed(ctx, "POST /orders", func() (err error) {
+			o, err = c.placeOrder(ctx, key, lines)
+			return err
+		})
 		if ctx.Err() != nil {
 			return
 		}
@@ -227,7 +232,7 @@ func runChaosOrders(ctx context.Context, b *bench, r *result) error {
 			return nil
 		}
 		// The order is retried past the load's end: a client keeps its promise.
-		b.placeUntilAnswered(ctx, t, i, b.key(), b.lines(), deadline)
+		b.placeUntilAnswered(ctx, r, t, i, b.key(), b.lines(), deadline)
 		return nil
 	})
 	_, err := b.chaosVerdict(ctx, r, t, time.Now())
@@ -268,7 +273,7 @@ func runOversell(ctx context.Context, b *bench, r *result) error {
 	for i := range b.o.clients {
 		wg.Go(func() {
 			for range oversellStock * 4 / b.o.clients {
-				b.placeUntilAnswered(ctx, t, i, b.key(), []orderLine{{ProductID: id, Quantity: 1}}, deadline)
+				b.placeUntilAnswered(ctx, r, t, i, b.key(), []orderLine{{ProductID: id, Quantity: 1}}, deadline)
 			}
 		})
 	}
@@ -296,7 +301,7 @@ func runIdempotency(ctx context.Context, b *bench, r *result) error {
 		wg.Go(func() {
 			for range 10 {
 				// One customer for all: a key is the customer's own.
-				b.placeUntilAnswered(ctx, t, 0, key, lines, deadline)
+				b.placeUntilAnswered(ctx, r, t, 0, key, lines, deadline)
 			}
 		})
 	}

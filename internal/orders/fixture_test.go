@@ -23,6 +23,7 @@ import (
 type fakeWorkflows struct {
 	mu       sync.Mutex
 	starts   []orders.Start
+	tries    int // StartOrder calls, failed ones included
 	startErr error
 	block    chan struct{} // when set, StartOrder waits for it to close
 	calling  chan struct{} // when set, StartOrder signals it is being called
@@ -35,6 +36,7 @@ type fakeWorkflows struct {
 
 func (f *fakeWorkflows) StartOrder(ctx context.Context, s orders.Start) error {
 	f.mu.Lock()
+	f.tries++
 	block, calling, err := f.block, f.calling, f.startErr
 	f.mu.Unlock()
 	if calling != nil {
@@ -71,6 +73,12 @@ func (f *fakeWorkflows) Return(_ context.Context, r orders.ReturnAsk) (bool, err
 	defer f.mu.Unlock()
 	f.returns = append(f.returns, r)
 	return f.done, f.actErr
+}
+
+func (f *fakeWorkflows) startTries() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.tries
 }
 
 func (f *fakeWorkflows) started() []orders.Start {

@@ -30,9 +30,6 @@ const (
 // API process runs one; leases keep them from working on the same orders.
 func (s *Service) Relay(ctx context.Context) {
 	interval := s.opts.RetryInterval
-	if interval <= 0 {
-		interval = 5 * time.Second
-	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -41,7 +38,13 @@ func (s *Service) Relay(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		n, err := s.StartPending(ctx, interval)
+		// While the breaker is open, requests leave every order to the
+		// relay: it need not give them time to start their own.
+		minAge := interval
+		if s.breaker.open() {
+			minAge = 0
+		}
+		n, err := s.StartPending(ctx, minAge)
 		if err != nil {
 			s.logger.WarnContext(ctx, "order workflows not started yet; will retry", "error", err)
 		} else if n > 0 {

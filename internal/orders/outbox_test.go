@@ -95,3 +95,36 @@ func TestTheRelayHoldsNoLockWhileItCallsTemporal(t *testing.T) {
 		t.Fatalf("start not recorded")
 	}
 }
+
+// TestAfterAFailedStartOrdersAreLeftToTheRelay: once a start fails, the
+// next orders are accepted without asking Temporal at all (no wait on an
+// engine known to be down); the relay starts them, and its success lets
+// requests start their own again. No order is started twice.
+func TestAfterAFailedStartOrdersAreLeftToTheRelay(t *testing.T) {
+	f := newFixture(t)
+	mug := f.product(100, "EUR", 100)
+	f.wf.startErr = errDown
+	first := f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1})
+	if n := f.wf.startTries(); n != 1 {
+		t.Fatalf("%d start attempts for the first order, want 1", n)
+	}
+	for range 3 {
+		f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1})
+	}
+	if n := f.wf.startTries(); n != 1 {
+		t.Fatalf("%d start attempts after the failure, want none beyond the first", n-1)
+	}
+
+	f.wf.startErr = nil
+	if n, err := f.svc.StartPending(t.Context(), 0); n != 4 || err != nil {
+		t.Fatalf("the relay started %d, %v; want all 4", n, err)
+	}
+	last := f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1})
+	starts := f.wf.started()
+	if len(starts) != 5 || starts[0].OrderID != first.ID || starts[4].OrderID != last.ID {
+		t.Fatalf("starts %+v: want the 4 relayed, then the new order by its request", starts)
+	}
+	if n := f.count("SELECT count(*) FROM orders WHERE workflow_started_at IS NULL"); n != 0 {
+		t.Fatalf("%d orders still wait for their workflow", n)
+	}
+}

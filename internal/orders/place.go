@@ -124,8 +124,14 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 	}
 	s.opts.Metrics.Placed(ctx)
 	// Committed: the order is safe. If Temporal is down, the relay starts
-	// its workflow when it is back.
-	if err := s.start(ctx, order, by.Email, len(lines)); err != nil {
+	// its workflow when it is back; while starts fail, Place does not wait
+	// on Temporal at all.
+	err = errStartDeferred
+	if s.breaker.allow() {
+		err = s.start(ctx, order, by.Email, len(lines))
+	}
+	if err != nil {
+		s.opts.Metrics.StartDeferred(ctx)
 		s.logger.WarnContext(ctx, "order accepted; its workflow starts when Temporal is reachable", "order_id", order.ID, "error", err)
 	}
 	return order, nil

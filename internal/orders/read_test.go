@@ -91,6 +91,7 @@ func TestListPagesNewestFirstWithinWhatTheViewerMaySee(t *testing.T) {
 func TestActAsksTheWorkflowAndReadsTheResult(t *testing.T) {
 	f := newFixture(t)
 	mug := f.product(100, "EUR", 5)
+	o := f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1})
 	f.wf.startErr = errDown
 	waiting := f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1})
 	f.wf.startErr = nil
@@ -98,7 +99,6 @@ func TestActAsksTheWorkflowAndReadsTheResult(t *testing.T) {
 		t.Fatalf("act before the workflow started: %v", err)
 	}
 
-	o := f.place(f.customer, orders.LineRequest{ProductID: mug, Quantity: 1})
 	f.wf.done = true
 	got, done, err := f.svc.Act(t.Context(), f.customer, o.ID, orders.ActionCancel, "changed my mind", nil)
 	if err != nil || !done || got.ID != o.ID || len(got.Lines) != 1 {

@@ -11,6 +11,7 @@ package orders
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"time"
@@ -124,11 +125,18 @@ type Service struct {
 	workflows Workflows
 	opts      Options
 	logger    *slog.Logger
+	breaker   *startBreaker
 }
 
 // NewService returns the order service.
 func NewService(store *Store, catalog Catalog, workflows Workflows, opts Options, logger *slog.Logger) *Service {
-	return &Service{store: store, catalog: catalog, workflows: workflows, opts: opts, logger: logger}
+	if opts.RetryInterval <= 0 {
+		opts.RetryInterval = 5 * time.Second
+	}
+	return &Service{
+		store: store, catalog: catalog, workflows: workflows, opts: opts, logger: logger,
+		breaker: newStartBreaker(opts.RetryInterval),
+	}
 }
 
 // startTimeout bounds one attempt to start a workflow: the client would
@@ -136,8 +144,13 @@ func NewService(store *Store, catalog Catalog, workflows Workflows, opts Options
 // answer during an outage. The relay retries later.
 const startTimeout = 3 * time.Second
 
+// errStartDeferred is why Place did not try to start a workflow: the last
+// start failed (startBreaker), and the relay starts it.
+var errStartDeferred = errors.New("Temporal failed a start moments ago; the relay starts this one")
+
 // start starts the order's workflow and records that it did; customer and
-// lines are for the operators' view of it.
+// lines are for the operators' view of it. Its outcome opens or closes the
+// breaker.
 func (s *Service) start(ctx context.Context, o Order, customer string, lines int) error {
 	startCtx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
@@ -146,6 +159,7 @@ func (s *Service) start(ctx context.Context, o Order, customer string, lines int
 		ApprovalThresholdCents: s.opts.ApprovalThresholdCents, ApprovalTimeout: s.opts.ApprovalTimeout, Payment: s.opts.Payment,
 		CustomerEmail: customer, Lines: lines, PlacedAt: o.CreatedAt,
 	})
+	s.breaker.record(err, ctx.Err() != nil)
 	if err != nil {
 		return err
 	}

@@ -11,10 +11,10 @@ import (
 
 // Metrics are the order counters operators watch, by their Prometheus
 // names: orders_placed_total, orders_transitions_total{from,to},
-// orders_payments_declined_total, orders_stock_reservations_refused_total.
-// A nil *Metrics records nothing.
+// orders_payments_declined_total, orders_stock_reservations_refused_total,
+// orders_workflow_starts_deferred_total. A nil *Metrics records nothing.
 type Metrics struct {
-	placed, transitions, declined, refused metric.Int64Counter
+	placed, transitions, declined, refused, deferred metric.Int64Counter
 }
 
 const meterName = "github.com/acme/orders/internal/orders"
@@ -23,12 +23,13 @@ const meterName = "github.com/acme/orders/internal/orders"
 func NewMetrics(mp metric.MeterProvider) (*Metrics, error) {
 	m := mp.Meter(meterName)
 	var ms Metrics
-	var e1, e2, e3, e4 error
+	var e1, e2, e3, e4, e5 error
 	ms.placed, e1 = m.Int64Counter("orders.placed", metric.WithDescription("Orders accepted (a retry under the same key is not counted again)."))
 	ms.transitions, e2 = m.Int64Counter("orders.transitions", metric.WithDescription("Order status changes written, by from and to status."))
 	ms.declined, e3 = m.Int64Counter("orders.payments.declined", metric.WithDescription("Payments the gateway declined (the order failed)."))
 	ms.refused, e4 = m.Int64Counter("orders.stock_reservations.refused", metric.WithDescription("Stock reservations refused for want of stock (the order failed)."))
-	if err := errors.Join(e1, e2, e3, e4); err != nil {
+	ms.deferred, e5 = m.Int64Counter("orders.workflow_starts.deferred", metric.WithDescription("Orders accepted whose workflow the request did not start (Temporal failed it, or failed one moments ago): the relay starts them."))
+	if err := errors.Join(e1, e2, e3, e4, e5); err != nil {
 		return nil, err
 	}
 	return &ms, nil
@@ -38,6 +39,13 @@ func NewMetrics(mp metric.MeterProvider) (*Metrics, error) {
 func (m *Metrics) Placed(ctx context.Context) {
 	if m != nil {
 		m.placed.Add(ctx, 1)
+	}
+}
+
+// StartDeferred counts an order whose workflow is left to the relay.
+func (m *Metrics) StartDeferred(ctx context.Context) {
+	if m != nil {
+		m.deferred.Add(ctx, 1)
 	}
 }
 
