@@ -146,7 +146,7 @@ const startTimeout = 3 * time.Second
 
 // errStartDeferred is why Place did not try to start a workflow: the last
 // start failed (startBreaker), and the relay starts it.
-var errStartDeferred = errors.New("Temporal failed a start moments ago; the relay starts this one")
+var errStartDeferred = errors.New("a start failed moments ago (Temporal down?); the relay starts this one")
 
 // start starts the order's workflow and records that it did; customer and
 // lines are for the operators' view of it. Its outcome opens or closes the
