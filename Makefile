@@ -13,7 +13,7 @@ TEMPORAL_SERVER_VERSION := v1.29.1
 AIR_VERSION := v1.67.4
 STRIPE_MOCK_VERSION := v0.203.0
 
-.PHONY: docs docs-check cover dev test test-unit test-cluster fuzz bench chaos tools cluster-tools release build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
+.PHONY: docs docs-check cover dev test test-unit test-cluster fuzz bench bench-compare chaos tools cluster-tools release build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
 
 REDOCLY_VERSION := 2.77.0
 
@@ -66,6 +66,12 @@ ROUNDS ?= 3
 DURATION ?= 10s
 bench: tools build
 	@ROUNDS=$(ROUNDS) DURATION=$(DURATION) deploy/scripts/bench.sh
+
+## bench-compare: REF's platform and this working tree's in alternating
+## rounds on one PostgreSQL and Temporal, then each figure's ratio
+## (make bench-compare REF=<commit>; every closing note quotes it)
+bench-compare: tools build
+	@ROUNDS=$(ROUNDS) DURATION=$(DURATION) deploy/scripts/bench-compare.sh
 
 ## chaos: every fault scenario under load (or one: make chaos SCENARIO=api-kill),
 ## each on a platform of its own and bounded in time; fails on any order

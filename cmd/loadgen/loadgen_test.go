@@ -89,3 +89,39 @@ func TestStatusOfTellsAnswersFromNone(t *testing.T) {
 		t.Fatal("statusOf")
 	}
 }
+
+// TestCompareTakesTheMedianOfEachRoundsRatio: two builds' -json files, one
+// per round, give each figure's median per build and the median of the
+// per-round ratios (here 2.0, 1.0, 1.5: 1.5, where the medians' ratio
+// would read 200/150 = 1.33).
+func TestCompareTakesTheMedianOfEachRoundsRatio(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, perS, ratio float64) {
+		rep := newReport(options{rounds: 1})
+		rep.add(&result{round: 1, figures: []figure{
+			{Key: "place.accepted_per_s", Label: "POST /orders accepted", Unit: "/s", Value: perS},
+			{Key: "start.per_s", Label: "bare StartWorkflow", Unit: "/s", Value: perS / ratio},
+		}})
+		if err := rep.writeJSON(dir + "/" + name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a-1.json", 100, 0.5)
+	write("a-2.json", 200, 0.5)
+	write("a-3.json", 150, 0.5)
+	write("b-1.json", 200, 0.75)
+	write("b-2.json", 200, 0.75)
+	write("b-3.json", 225, 0.75)
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"compare", "-a", dir + "/a-*.json", "-b", dir + "/b-*.json", "-names", "old,new"}, os.Getenv, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"place: POST /orders accepted                                   150.00       200.00      1.50  /s",
+		"POST /orders accepted / bare StartWorkflow                       0.50         0.75      1.50",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no line %q in:\n%s", want, out.String())
+		}
+	}
+}

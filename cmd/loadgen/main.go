@@ -53,7 +53,8 @@ type options struct {
 
 const usage = `loadgen drives the order platform's HTTP API and prints throughput,
 latency, errors and resource use, beside baselines run against the same
-PostgreSQL and Temporal server in the same run.
+PostgreSQL and Temporal server in the same run. (loadgen compare -h: two
+builds' figures side by side.)
 
 Workloads (-workloads, run in this order in each round):
   place    closed loop: POST /orders                      (vs baseline start)
@@ -150,6 +151,13 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "compare" {
+		err := runCompare(args[1:], stdout, stderr)
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
 	o, err := parseOptions(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
