@@ -26,6 +26,7 @@ import (
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/apikeys"
 	"github.com/acme/orders/internal/audit"
+	"github.com/acme/orders/internal/auth"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/config"
 	"github.com/acme/orders/internal/events"
@@ -212,12 +213,21 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 		go waker.Run(listenCtx)
 	}
 
-	acc := accounts.NewService(accounts.NewStore(store), wf, s.accounts, quietLogger())
+	// The credential caches as the API process has them: forgotten at every
+	// change's notification.
+	accOpts := s.accounts
+	accOpts.Cache = auth.NewCache[accounts.User](time.Minute, 1000, listener.Connected)
+	keyCache := auth.NewCache[apikeys.Live](time.Minute, 1000, listener.Connected)
+	listener.OnCredentialsChange(accOpts.Cache.Forget)
+	listener.OnCredentialsChange(keyCache.Forget)
+	keys := apikeys.NewService(store, keyCache)
+	go keys.Run(listenCtx, quietLogger())
+	acc := accounts.NewService(accounts.NewStore(store), wf, accOpts, quietLogger())
 	if _, err := acc.EnsureSuperuser(t.Context(), adminEmail, adminPassword); err != nil {
 		t.Fatal(err)
 	}
 	p.deps = api.Deps{
-		Logger: s.logger, Auth: acc, Keys: apikeys.NewService(store), Audit: audit.NewLog(store), Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(store)), Orders: ord, Jobs: wf,
+		Logger: s.logger, Auth: acc, Keys: keys, Audit: audit.NewLog(store), Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(store)), Orders: ord, Jobs: wf,
 		Events: p.events, Webhooks: events.NewEndpoints(p.events, events.URLGuard{AllowPrivate: s.privateURLs}, wf, s.logger),
 		RateLog: db.NewRateLog(store), Options: s.http, Telemetry: api.Telemetry{Tracer: s.tracer}, Findings: upkeep.NewStore(store),
 	}

@@ -12,6 +12,57 @@ import (
 	"github.com/google/uuid"
 )
 
+const countAPIKeyUses = `-- name: CountAPIKeyUses :many
+UPDATE api_keys k SET
+    last_used_at  = greatest(k.last_used_at, u.last),
+    rate_window   = date_trunc('minute', now()),
+    rate_previous = CASE
+        WHEN k.rate_window = date_trunc('minute', now()) THEN k.rate_previous
+        WHEN k.rate_window = date_trunc('minute', now()) - interval '1 minute' THEN k.rate_count
+        ELSE 0 END,
+    rate_count    = CASE WHEN k.rate_window = date_trunc('minute', now()) THEN k.rate_count + u.n ELSE u.n END
+FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS n,
+             unnest($3::timestamptz[]) AS last) u
+WHERE k.id = u.id
+RETURNING k.id, k.rate_count, k.rate_previous
+`
+
+type CountAPIKeyUsesParams struct {
+	Ids    []uuid.UUID
+	Counts []int32
+	Lasts  []time.Time
+}
+
+type CountAPIKeyUsesRow struct {
+	ID           uuid.UUID
+	RateCount    int32
+	RatePrevious int32
+}
+
+// Adds the requests an API process counted since its last call (counts, the
+// last at lasts) to each key, as UseAPIKey counts one, and returns each key's
+// counts as every process made them. The keys come sorted, so two processes
+// lock the same rows in the same order.
+func (q *Queries) CountAPIKeyUses(ctx context.Context, arg CountAPIKeyUsesParams) ([]CountAPIKeyUsesRow, error) {
+	rows, err := q.db.Query(ctx, countAPIKeyUses, arg.Ids, arg.Counts, arg.Lasts)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CountAPIKeyUsesRow{}
+	for rows.Next() {
+		var i CountAPIKeyUsesRow
+		if err := rows.Scan(&i.ID, &i.RateCount, &i.RatePrevious); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const createAPIKey = `-- name: CreateAPIKey :one
 INSERT INTO api_keys (id, name, prefix, secret_hash, scopes, created_by, expires_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -171,7 +222,7 @@ UPDATE api_keys k SET
 WHERE k.secret_hash = $1
   AND k.revoked_at IS NULL
   AND (k.expires_at IS NULL OR k.expires_at > now())
-RETURNING k.id, k.name, k.scopes, k.rate_count, k.rate_previous,
+RETURNING k.id, k.name, k.scopes, k.expires_at, k.rate_count, k.rate_previous,
     extract(epoch FROM now() - date_trunc('minute', now()))::float8 AS window_elapsed
 `
 
@@ -179,6 +230,7 @@ type UseAPIKeyRow struct {
 	ID            uuid.UUID
 	Name          string
 	Scopes        []string
+	ExpiresAt     *time.Time
 	RateCount     int32
 	RatePrevious  int32
 	WindowElapsed float64
@@ -195,6 +247,7 @@ func (q *Queries) UseAPIKey(ctx context.Context, secretHash []byte) (UseAPIKeyRo
 		&i.ID,
 		&i.Name,
 		&i.Scopes,
+		&i.ExpiresAt,
 		&i.RateCount,
 		&i.RatePrevious,
 		&i.WindowElapsed,

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,6 +17,10 @@ import (
 // EventsChannel is what AddEvent notifies at commit: "seq order_id".
 const EventsChannel = "events"
 
+// CredentialsChannel is what a change to an account or an API key notifies
+// at commit (migration 000014): the table's name.
+const CredentialsChannel = "credentials"
+
 // Note is one committed event as the notification names it. A zero Note
 // (Seq 0) says notifications may have been missed (the listener
 // reconnected): whoever waits should look at the table again.
@@ -24,7 +29,8 @@ type Note struct {
 	OrderID uuid.UUID // zero for an event of no order
 }
 
-// Listener holds one connection that LISTENs on EventsChannel and tells
+// Listener holds one connection that LISTENs on EventsChannel (and on
+// CredentialsChannel, for OnCredentialsChange) and tells
 // its subscribers, so a process needs one connection for all its streams
 // and delivery workers, whatever their number. Notifications reach every
 // process (each API replica, each worker), which is what lets a stream
@@ -33,8 +39,10 @@ type Listener struct {
 	pool   *pgxpool.Pool
 	logger *slog.Logger
 
-	mu   sync.Mutex
-	subs map[*Subscription]struct{}
+	mu         sync.Mutex
+	subs       map[*Subscription]struct{}
+	forgetters []func()
+	connected  atomic.Bool
 }
 
 // Subscription wakes its owner, through C, when an event it wants
@@ -62,6 +70,27 @@ func (l *Listener) Subscribe(wants func(Note) bool) *Subscription {
 	l.subs[s] = struct{}{}
 	l.mu.Unlock()
 	return s
+}
+
+// OnCredentialsChange calls forget, in the listening goroutine (it must not
+// block), for every change to an account or a key, and each time the
+// connection is made again (what changed meanwhile is unknown).
+func (l *Listener) OnCredentialsChange(forget func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.forgetters = append(l.forgetters, forget)
+}
+
+// Connected tells whether the listener is listening: while it is not,
+// changes go unnoticed.
+func (l *Listener) Connected() bool { return l.connected.Load() }
+
+func (l *Listener) credentialsChanged() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, forget := range l.forgetters {
+		forget()
+	}
 }
 
 // Close stops the wake-ups.
@@ -108,14 +137,22 @@ func (l *Listener) listen(ctx context.Context) error {
 		return err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+EventsChannel); err != nil {
+	defer l.connected.Store(false)
+	if _, err := conn.Exec(ctx, "LISTEN "+EventsChannel+"; LISTEN "+CredentialsChannel); err != nil {
 		return err
 	}
-	l.tell(Note{}) // what committed while no one listened
+	// What committed while no one listened.
+	l.credentialsChanged()
+	l.connected.Store(true)
+	l.tell(Note{})
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
+		}
+		if n.Channel == CredentialsChannel {
+			l.credentialsChanged()
+			continue
 		}
 		l.tell(parseNote(n.Payload))
 	}

@@ -44,6 +44,11 @@ type Querier interface {
 	ClearIdempotencyKeys(ctx context.Context, arg ClearIdempotencyKeysParams) (int64, error)
 	// Shipped: the goods leave the warehouse.
 	CommitStock(ctx context.Context, arg CommitStockParams) error
+	// Adds the requests an API process counted since its last call (counts, the
+	// last at lasts) to each key, as UseAPIKey counts one, and returns each key's
+	// counts as every process made them. The keys come sorted, so two processes
+	// lock the same rows in the same order.
+	CountAPIKeyUses(ctx context.Context, arg CountAPIKeyUsesParams) ([]CountAPIKeyUsesRow, error)
 	CountDeliveries(ctx context.Context, arg CountDeliveriesParams) (int64, error)
 	CountEvents(ctx context.Context, arg CountEventsParams) (int64, error)
 	// Every match, when a client asks for the count: it reads them all.

@@ -48,7 +48,8 @@ func ensureFirstSuperuser(ctx context.Context, e env, d *deps) error {
 	return nil
 }
 
-// serveAPI serves the API and runs the outbox relay until ctx ends.
+// serveAPI serves the API, runs the outbox relay and writes the API keys'
+// counted uses until ctx ends.
 func serveAPI(ctx context.Context, e env, d *deps) error {
 	ord := d.orders(e)
 	if err := ord.ObserveOutbox(e.tel.Meter); err != nil {
@@ -56,7 +57,9 @@ func serveAPI(ctx context.Context, e env, d *deps) error {
 	}
 	// Orders accepted while Temporal was unreachable get their workflow here.
 	go ord.Relay(ctx)
-	return serveHTTP(ctx, e, api.NewHandler(d.apiDeps(e, ord, ctx.Done())))
+	keys := d.apiKeys(e)
+	go keys.Run(ctx, e.logger)
+	return serveHTTP(ctx, e, api.NewHandler(d.apiDeps(e, ord, keys, ctx.Done())))
 }
 
 // serveHTTP listens on HTTP_ADDR until ctx ends, then stops accepting and

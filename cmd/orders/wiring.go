@@ -11,6 +11,7 @@ import (
 	"github.com/acme/orders/internal/accounts"
 	"github.com/acme/orders/internal/apikeys"
 	"github.com/acme/orders/internal/audit"
+	"github.com/acme/orders/internal/auth"
 	"github.com/acme/orders/internal/catalog"
 	"github.com/acme/orders/internal/config"
 	"github.com/acme/orders/internal/events"
@@ -74,12 +75,14 @@ func urlGuard(c config.Config) events.URLGuard {
 
 // apiDeps is what the API's handlers call; the event streams end when done
 // closes.
-func (d *deps) apiDeps(e env, ord *orders.Service, done <-chan struct{}) api.Deps {
-	acc := d.accounts(e)
+func (d *deps) apiDeps(e env, ord *orders.Service, keys *apikeys.Service, done <-chan struct{}) api.Deps {
+	opts := accountsOptions(e.cfg)
+	opts.Cache = d.accountCache(e)
+	acc := accounts.NewService(accounts.NewStore(d.store), d.workflows, opts, e.logger)
 	return api.Deps{
 		Logger: e.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(d.store)), Orders: ord, Jobs: d.workflows,
 		Events: d.events, Webhooks: events.NewEndpoints(d.events, urlGuard(e.cfg), d.workflows, e.logger), Done: done,
-		Findings: upkeep.NewStore(d.store), Keys: apikeys.NewService(d.store), Audit: audit.NewLog(d.store),
+		Findings: upkeep.NewStore(d.store), Keys: keys, Audit: audit.NewLog(d.store),
 		Checks: []api.Check{
 			{Name: "postgres", Ping: d.store.Ping},
 			{Name: "temporal", Ping: func(ctx context.Context) error { return temporalconn.Ping(ctx, d.temporal) }},
@@ -88,6 +91,33 @@ func (d *deps) apiDeps(e env, ord *orders.Service, done <-chan struct{}) api.Dep
 		Options:   apiOptions(e.cfg),
 		Telemetry: apiTelemetry(e.tel),
 	}
+}
+
+// credentialCacheSize bounds each credential cache: a full one starts over.
+const credentialCacheSize = 100_000
+
+// accountCache is the API process's memory of the accounts it verified,
+// forgotten at every change's notification (nil: CREDENTIAL_CACHE_TTL=0).
+func (d *deps) accountCache(e env) *auth.Cache[accounts.User] {
+	ttl := e.cfg.Accounts.CredentialCacheTTL
+	if ttl <= 0 {
+		return nil
+	}
+	c := auth.NewCache[accounts.User](ttl, credentialCacheSize, d.listener.Connected)
+	d.listener.OnCredentialsChange(c.Forget)
+	return c
+}
+
+// apiKeys is the key service, remembering the keys it verified as
+// accountCache does the accounts; its Run writes their counted uses.
+func (d *deps) apiKeys(e env) *apikeys.Service {
+	ttl := e.cfg.Accounts.CredentialCacheTTL
+	if ttl <= 0 {
+		return apikeys.NewService(d.store, nil)
+	}
+	c := auth.NewCache[apikeys.Live](ttl, credentialCacheSize, d.listener.Connected)
+	d.listener.OnCredentialsChange(c.Forget)
+	return apikeys.NewService(d.store, c)
 }
 
 // newWorker is a worker on the task queue with every workflow and activity.

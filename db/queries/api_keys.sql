@@ -34,5 +34,23 @@ UPDATE api_keys k SET
 WHERE k.secret_hash = $1
   AND k.revoked_at IS NULL
   AND (k.expires_at IS NULL OR k.expires_at > now())
-RETURNING k.id, k.name, k.scopes, k.rate_count, k.rate_previous,
+RETURNING k.id, k.name, k.scopes, k.expires_at, k.rate_count, k.rate_previous,
     extract(epoch FROM now() - date_trunc('minute', now()))::float8 AS window_elapsed;
+
+-- name: CountAPIKeyUses :many
+-- Adds the requests an API process counted since its last call (counts, the
+-- last at lasts) to each key, as UseAPIKey counts one, and returns each key's
+-- counts as every process made them. The keys come sorted, so two processes
+-- lock the same rows in the same order.
+UPDATE api_keys k SET
+    last_used_at  = greatest(k.last_used_at, u.last),
+    rate_window   = date_trunc('minute', now()),
+    rate_previous = CASE
+        WHEN k.rate_window = date_trunc('minute', now()) THEN k.rate_previous
+        WHEN k.rate_window = date_trunc('minute', now()) - interval '1 minute' THEN k.rate_count
+        ELSE 0 END,
+    rate_count    = CASE WHEN k.rate_window = date_trunc('minute', now()) THEN k.rate_count + u.n ELSE u.n END
+FROM (SELECT unnest(sqlc.arg('ids')::uuid[]) AS id, unnest(sqlc.arg('counts')::int[]) AS n,
+             unnest(sqlc.arg('lasts')::timestamptz[]) AS last) u
+WHERE k.id = u.id
+RETURNING k.id, k.rate_count, k.rate_previous;

@@ -56,6 +56,9 @@ type Options struct {
 	FrontendHost     string        // base of the reset link and of new-account e-mails
 	ProjectName      string        // shown in e-mails
 	OpenRegistration bool          // whether anyone may sign up
+	// Cache remembers the accounts Authenticate read; nil: every request
+	// reads its account.
+	Cache *auth.Cache[User]
 }
 
 // Service is what the API and the command line do with accounts. Every

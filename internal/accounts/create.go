@@ -108,6 +108,7 @@ func (s *Service) MakeSuperuser(ctx context.Context, email, password string) (Us
 	if err != nil {
 		return User{}, "", err
 	}
+	defer s.forgetAccounts()
 	return s.store.makeSuperuser(ctx, email, hash)
 }
 

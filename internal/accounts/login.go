@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/google/uuid"
+
 	"github.com/acme/orders/internal/auth"
 )
 
@@ -47,7 +49,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 	if err != nil {
 		return User{}, ErrUnauthenticated
 	}
-	user, err := s.store.get(ctx, id)
+	user, err := s.account(ctx, id)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return User{}, ErrUnauthenticated // deleted since the token was issued
@@ -60,6 +62,26 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 	}
 	return user, nil
 }
+
+// account is the user a token names, from the cache when it remembers
+// them.
+func (s *Service) account(ctx context.Context, id uuid.UUID) (User, error) {
+	key := id.String()
+	user, gen, ok := s.opts.Cache.Get(key)
+	if ok {
+		return user, nil
+	}
+	user, err := s.store.get(ctx, id)
+	if err == nil {
+		s.opts.Cache.Put(key, gen, user)
+	}
+	return user, err
+}
+
+// forgetAccounts makes this process's cache forget the accounts it
+// remembered, once this process changed one: at once, where the other
+// processes forget at the change's notification.
+func (s *Service) forgetAccounts() { s.opts.Cache.Forget() }
 
 // byEmail looks a user up by address, in its normal form; an address that
 // has none belongs to no user (ErrNotFound).

@@ -79,5 +79,6 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	if err != nil {
 		return err
 	}
+	defer s.forgetAccounts()
 	return s.store.resetPassword(ctx, id, version, hash)
 }

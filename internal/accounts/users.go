@@ -75,6 +75,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, c Change) (User, acc
 		}
 		ch.Hash = &hash
 	}
+	defer s.forgetAccounts()
 	return s.store.update(ctx, id, ch)
 }
 
@@ -95,6 +96,7 @@ func (s *Service) ChangePassword(ctx context.Context, me User, current, next str
 	if err != nil {
 		return err
 	}
+	defer s.forgetAccounts()
 	return s.store.setPassword(ctx, me.ID, hash)
 }
 
@@ -103,6 +105,7 @@ func (s *Service) DeleteMe(ctx context.Context, me User) error {
 	if me.Role == access.AdminRole {
 		return ErrAdminSelfDelete
 	}
+	defer s.forgetAccounts()
 	return s.store.delete(ctx, me.ID)
 }
 
@@ -112,5 +115,6 @@ func (s *Service) Delete(ctx context.Context, by User, id uuid.UUID) error {
 	if id == by.ID {
 		return ErrAdminSelfDelete
 	}
+	defer s.forgetAccounts()
 	return s.store.delete(ctx, id)
 }

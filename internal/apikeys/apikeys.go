@@ -1,19 +1,22 @@
 // Package apikeys is the machine clients' credentials: scoped, expiring,
 // revocable API keys, created by an admin and shown once. It keeps only a
 // hash of each secret, and counts each key's requests on its row so that a
-// limit per key holds on every API replica.
+// limit per key holds on every API replica (an API process that remembers
+// its keys counts in memory and writes the counts every second: meter.go).
 package apikeys
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/access"
+	"github.com/acme/orders/internal/auth"
 	"github.com/acme/orders/internal/page"
 )
 
@@ -62,12 +65,52 @@ type Use struct {
 
 // Service creates, lists, revokes and authenticates keys.
 type Service struct {
-	db  *db.Store
-	now func() time.Time
+	db    *db.Store
+	now   func() time.Time
+	cache *auth.Cache[Live]
+	meter *meter
 }
 
-// NewService returns the key service over a database.
-func NewService(s *db.Store) *Service { return &Service{db: s, now: time.Now} }
+// Live is what a process remembers of a key it authenticated.
+type Live struct {
+	ID        uuid.UUID
+	Name      string
+	Scopes    []access.Scope
+	ExpiresAt *time.Time
+}
+
+// NewService returns the key service over a database. With a cache, the
+// keys it authenticated are remembered and their requests counted in
+// memory; Run must then write the counts.
+func NewService(s *db.Store, cache *auth.Cache[Live]) *Service {
+	return &Service{db: s, now: time.Now, cache: cache, meter: newMeter()}
+}
+
+// flushEvery is how often Run writes the counts of remembered keys.
+const flushEvery = time.Second
+
+// Run writes, every second until ctx ends (and once more then), the
+// requests counted with remembered keys: their last use and their rate,
+// which every process then sees.
+func (s *Service) Run(ctx context.Context, logger *slog.Logger) {
+	t := time.NewTicker(flushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if err := s.meter.flush(ctx, s.db.Q(), s.now()); err != nil {
+				logger.WarnContext(ctx, "API key uses not written", "error", err)
+			}
+			return
+		case <-t.C:
+		}
+		if err := s.meter.flush(ctx, s.db.Q(), s.now()); err != nil {
+			logger.WarnContext(ctx, "API key uses not written yet; will retry", "error", err)
+		}
+	}
+}
 
 var dbErrors = db.Translation{NotFound: ErrNotFound}
 
@@ -114,9 +157,11 @@ func (s *Service) List(ctx context.Context, r page.Request) (page.Page[Key], err
 	return page.Of(keys, r, func(k Key) page.Position { return page.Position{CreatedAt: k.CreatedAt, ID: k.ID} }), nil
 }
 
-// Revoke ends a key: its next request, on any replica, is refused.
+// Revoke ends a key: its next request on this replica is refused, and on
+// the others once the change's notification reaches them (milliseconds).
 // Revoking a revoked key changes nothing.
 func (s *Service) Revoke(ctx context.Context, id uuid.UUID) (Key, error) {
+	defer s.cache.Forget()
 	row, err := s.db.Q().RevokeAPIKey(ctx, id)
 	if err != nil {
 		return Key{}, dbErrors.Of(err)
@@ -125,22 +170,39 @@ func (s *Service) Revoke(ctx context.Context, id uuid.UUID) (Key, error) {
 }
 
 // Authenticate resolves a secret to its live key and counts the request
-// against it, in one statement. A malformed, unknown, revoked or expired
-// key is ErrUnknown.
+// against it. A key this process remembers reads nothing: its expiry is
+// checked here, and the request counted in memory (meter). Otherwise one
+// statement finds the key, counts the request and returns its counts. A
+// malformed, unknown, revoked or expired key is ErrUnknown.
 func (s *Service) Authenticate(ctx context.Context, secret string) (Use, error) {
 	if !wellFormed(secret) {
 		return Use{}, ErrUnknown
 	}
-	row, err := s.db.Q().UseAPIKey(ctx, hashOf(secret))
+	hash := hashOf(secret)
+	now := s.now()
+	key, gen, ok := s.cache.Get(string(hash))
+	if ok {
+		if key.ExpiresAt != nil && !now.Before(*key.ExpiresAt) {
+			return Use{}, ErrUnknown
+		}
+		rate, reset := s.meter.use(key.ID, now)
+		return Use{ID: key.ID, Name: key.Name, Scopes: key.Scopes, Rate: rate, Reset: reset}, nil
+	}
+	row, err := s.db.Q().UseAPIKey(ctx, hash)
 	if errors.Is(err, db.ErrNotFound) {
 		return Use{}, ErrUnknown
 	}
 	if err != nil {
 		return Use{}, err
 	}
+	key = Live{ID: row.ID, Name: row.Name, Scopes: access.ScopesOf(row.Scopes), ExpiresAt: row.ExpiresAt}
+	if s.cache != nil {
+		s.meter.seen(key.ID, now, int64(row.RateCount), int64(row.RatePrevious))
+		s.cache.Put(string(hash), gen, key)
+	}
 	elapsed := min(max(row.WindowElapsed, 0), 60)
 	return Use{
-		ID: row.ID, Name: row.Name, Scopes: access.ScopesOf(row.Scopes),
+		ID: key.ID, Name: key.Name, Scopes: key.Scopes,
 		Rate:  float64(row.RateCount) + float64(row.RatePrevious)*(60-elapsed)/60,
 		Reset: time.Duration((60 - elapsed) * float64(time.Second)),
 	}, nil

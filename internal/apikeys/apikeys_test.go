@@ -1,7 +1,9 @@
 package apikeys_test
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -11,11 +13,19 @@ import (
 	"github.com/acme/orders/db"
 	"github.com/acme/orders/internal/access"
 	"github.com/acme/orders/internal/apikeys"
+	"github.com/acme/orders/internal/auth"
 	"github.com/acme/orders/internal/page"
 	"github.com/acme/orders/internal/testenv"
 )
 
 func newService(t *testing.T) (*apikeys.Service, uuid.UUID) {
+	t.Helper()
+	store, admin := newStore(t)
+	return apikeys.NewService(store, nil), admin
+}
+
+// newStore is a fresh database with an admin.
+func newStore(t *testing.T) (*db.Store, uuid.UUID) {
 	t.Helper()
 	pool, _ := testenv.NewPool(t)
 	store := db.NewStore(pool)
@@ -23,7 +33,7 @@ func newService(t *testing.T) (*apikeys.Service, uuid.UUID) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return apikeys.NewService(store), admin.ID
+	return store, admin.ID
 }
 
 // TestAKeyIsShownOnceKeptHashedAndCountedPerRequest: the secret has its
@@ -83,3 +93,56 @@ func TestAKeyIsShownOnceKeptHashedAndCountedPerRequest(t *testing.T) {
 }
 
 func only(ss []access.Scope, s access.Scope) bool { return len(ss) == 1 && ss[0] == s }
+
+// TestARememberedKeyIsCountedInMemoryAndForgottenAtAChange: a process that
+// remembers keys counts their requests itself and writes the counts, which
+// another process then sees; a revocation made elsewhere holds once the
+// change's notification makes it forget (Forget here); an expiry holds
+// without reading anything.
+func TestARememberedKeyIsCountedInMemoryAndForgottenAtAChange(t *testing.T) {
+	store, admin := newStore(t)
+	other := apikeys.NewService(store, nil) // another API process: it remembers nothing
+	ctx := t.Context()
+	cache := auth.NewCache[apikeys.Live](time.Minute, 100, func() bool { return true })
+	s := apikeys.NewService(store, cache)
+	k, secret, err := other.Create(ctx, apikeys.New{Name: "erp", Scopes: []access.Scope{access.OrdersRead}, CreatedBy: admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ {
+		use, err := s.Authenticate(ctx, secret)
+		if err != nil || use.ID != k.ID || use.Rate < float64(i) || use.Rate >= float64(i+1) {
+			t.Fatalf("request %d: %+v %v", i, use, err)
+		}
+	}
+	stopped, stop := context.WithCancel(ctx)
+	stop()
+	s.Run(stopped, slog.New(slog.DiscardHandler)) // writes the counts once, as at every tick
+	if use, err := other.Authenticate(ctx, secret); err != nil || use.Rate < 4 {
+		t.Fatalf("the other process after the write: %+v %v; want the 3 requests counted and its own", use, err)
+	}
+
+	if _, err := other.Revoke(ctx, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, secret); err != nil {
+		t.Fatalf("before the notification, the key is remembered: %v", err)
+	}
+	cache.Forget() // the notification of the revocation
+	if _, err := s.Authenticate(ctx, secret); !errors.Is(err, apikeys.ErrUnknown) {
+		t.Fatalf("after the notification: %v", err)
+	}
+
+	soon := time.Now().Add(time.Second)
+	_, brief, err := other.Create(ctx, apikeys.New{Name: "brief", Scopes: []access.Scope{access.EventsRead}, CreatedBy: admin, ExpiresAt: &soon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, brief); err != nil {
+		t.Fatalf("before its expiry: %v", err)
+	}
+	time.Sleep(time.Until(soon) + 10*time.Millisecond)
+	if _, err := s.Authenticate(ctx, brief); !errors.Is(err, apikeys.ErrUnknown) {
+		t.Fatalf("a remembered key after its expiry: %v", err)
+	}
+}

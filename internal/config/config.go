@@ -159,6 +159,10 @@ type Accounts struct {
 	RateLimitSignup           int `env:"RATE_LIMIT_SIGNUP" default:"5" min:"1" max:"1000000"`
 	// Requests per API key in any minute, on every replica together.
 	RateLimitAPIKey int `env:"RATE_LIMIT_API_KEY" default:"6000" min:"1" max:"100000000"`
+	// How long an API process may use an account or a key it verified
+	// without reading it again; any change to one makes every process
+	// forget them all at once (0: read them on every request).
+	CredentialCacheTTL time.Duration `env:"CREDENTIAL_CACHE_TTL" default:"30s" max:"1h"`
 }
 
 // SMTP is the mail relay. E-mails are sent only when Host is set.
