@@ -27,6 +27,7 @@ type bench struct {
 	runID     string
 	admin     *apiClient
 	customers []*customer
+	endpoints *endpoints // -endpoints: the run's live and dead webhook endpoints
 	products  []string
 	stock     map[string]int64 // each product's initial stock, by SKU
 	seq       atomic.Int64
@@ -116,12 +117,19 @@ func newBench(ctx context.Context, o options, out, log io.Writer) (*bench, error
 		b.products = append(b.products, id)
 		b.stock[sku] = productStock
 	}
+	keys := int(float64(o.clients)*o.keyShare + 0.5)
 	for i := range o.clients {
 		email, password := fmt.Sprintf("load-%s-%d@example.com", b.runID, i), "load-"+b.runID+"-password"
-		if err := b.admin.createUser(ctx, email, password); err != nil {
+		id, err := b.admin.createUser(ctx, email, password)
+		if err != nil {
 			return nil, fmt.Errorf("create customer: %w", err)
 		}
-		c, err := anon.login(ctx, email, password)
+		var c *apiClient
+		if (i+1)*keys/o.clients > i*keys/o.clients { // the keys spread evenly over the clients
+			c, err = b.admin.keyFor(ctx, fmt.Sprintf("load-%s-%d", b.runID, i), id)
+		} else {
+			c, err = anon.login(ctx, email, password)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -130,6 +138,12 @@ func newBench(ctx context.Context, o options, out, log io.Writer) (*bench, error
 	if err := b.openBaselines(ctx); err != nil {
 		b.close()
 		return nil, err
+	}
+	if o.endpoints {
+		if b.endpoints, err = b.addEndpoints(ctx); err != nil {
+			b.close()
+			return nil, err
+		}
 	}
 	b.startRSS = map[string]float64{}
 	for role, pid := range o.pids {
@@ -141,6 +155,9 @@ func newBench(ctx context.Context, o options, out, log io.Writer) (*bench, error
 }
 
 func (b *bench) close() {
+	if b.endpoints != nil {
+		_ = b.endpoints.remove(context.Background())
+	}
 	if b.worker != nil {
 		b.worker.Stop()
 	}

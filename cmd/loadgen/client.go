@@ -12,11 +12,13 @@ import (
 	"time"
 )
 
-// apiClient calls the platform's HTTP API as one user.
+// apiClient calls the platform's HTTP API as one user, or as an
+// integrator's API key acting for one customer (customerID set).
 type apiClient struct {
-	base  string
-	http  *http.Client
-	token string
+	base       string
+	http       *http.Client
+	token      string
+	customerID string
 }
 
 // httpError is an answer other than the one expected.
@@ -136,6 +138,9 @@ func (c *apiClient) placeOrder(ctx context.Context, key string, lines []orderLin
 			"name": "Load Generator", "line1": "1 Bench Street", "city": "Testville", "postal_code": "12345", "country": "DE",
 		},
 	}
+	if c.customerID != "" {
+		body["customer_id"] = c.customerID
+	}
 	var o order
 	err := c.do(ctx, http.MethodPost, "/orders/", http.Header{"Idempotency-Key": {key}}, body, &o)
 	return o, err
@@ -147,8 +152,13 @@ func (c *apiClient) getOrder(ctx context.Context, id string) (order, error) {
 	return o, err
 }
 
+// listOrders lists the customer's newest orders (a key names whose).
 func (c *apiClient) listOrders(ctx context.Context) error {
-	return c.do(ctx, http.MethodGet, "/orders/?limit=20", nil, nil, nil)
+	path := "/orders/?limit=20"
+	if c.customerID != "" {
+		path += "&customer_id=" + c.customerID
+	}
+	return c.do(ctx, http.MethodGet, path, nil, nil, nil)
 }
 
 type orderEvent struct {
@@ -175,8 +185,26 @@ func (c *apiClient) createProduct(ctx context.Context, sku string, stock int64) 
 	return p.ID, err
 }
 
-func (c *apiClient) createUser(ctx context.Context, email, password string) error {
-	return c.do(ctx, http.MethodPost, "/users/", nil, map[string]any{"email": email, "password": password, "full_name": "Load Generator"}, nil)
+// createUser creates a customer and returns its ID.
+func (c *apiClient) createUser(ctx context.Context, email, password string) (string, error) {
+	var u struct {
+		ID string `json:"id"`
+	}
+	err := c.do(ctx, http.MethodPost, "/users/", nil, map[string]any{"email": email, "password": password, "full_name": "Load Generator"}, &u)
+	return u.ID, err
+}
+
+// keyFor creates an integrator's API key that reads and places orders, and
+// returns a client that uses it for the customer.
+func (c *apiClient) keyFor(ctx context.Context, name, customerID string) (*apiClient, error) {
+	var k struct {
+		Key string `json:"key"`
+	}
+	err := c.do(ctx, http.MethodPost, "/api-keys", nil, map[string]any{"name": name, "scopes": []string{"orders:read", "orders:write"}}, &k)
+	if err != nil {
+		return nil, fmt.Errorf("create API key: %w", err)
+	}
+	return &apiClient{base: c.base, http: c.http, token: k.Key, customerID: customerID}, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -39,6 +39,8 @@ type options struct {
 	namespace      string
 	database       string
 	clients        int
+	keyShare       float64
+	endpoints      bool
 	duration       time.Duration
 	rate           float64
 	rounds         int
@@ -99,6 +101,8 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.StringVar(&o.namespace, "namespace", or(getenv("TEMPORAL_NAMESPACE"), "default"), "Temporal namespace")
 	fs.StringVar(&o.database, "database", getenv("DATABASE_URL"), "PostgreSQL URL, for the insert baseline")
 	fs.IntVar(&o.clients, "clients", 16, "concurrent clients of the closed-loop workloads and baselines")
+	fs.BoolVar(&o.endpoints, "endpoints", true, "register a live and a dead webhook endpoint for the whole run (the webhooks workload measures without them, and with its own)")
+	fs.Float64Var(&o.keyShare, "key-share", 0.5, "the share of the clients that are integrators with an API key (orders:read, orders:write) placing for their customer; the others log in")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each workload and baseline runs")
 	fs.Float64Var(&o.rate, "rate", 10, "orders per second of the rate workload")
 	fs.IntVar(&o.rounds, "rounds", 1, "rounds; each runs every workload and baseline once, interleaved")
@@ -140,6 +144,8 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	switch {
 	case o.adminEmail == "" || o.adminPassword == "":
 		return o, errors.New("a superuser is needed: -admin-email and -admin-password (or FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD)")
+	case o.keyShare < 0 || o.keyShare > 1:
+		return o, errors.New("-key-share must be between 0 and 1")
 	case o.clients < 1 || o.catalogClients < 1 || o.rounds < 1 || o.duration <= 0 || o.rate <= 0 || o.products < 1:
 		return o, errors.New("-clients, -rounds, -duration, -rate and -products must be positive")
 	case (slices.Contains(o.baselines, "insert") || slices.Contains(o.workloads, "catalog") || slices.ContainsFunc(o.workloads, isChaos)) && o.database == "":

@@ -23,37 +23,22 @@ import (
 // second, the time from an event's commit to the receiver's 2xx. The
 // endpoints are removed at the end, with their deliveries.
 func runWebhooks(ctx context.Context, b *bench, r *result) error {
+	if b.endpoints != nil { // the run's own pair (-endpoints) go for this workload's phases
+		if err := b.endpoints.remove(ctx); err != nil {
+			return err
+		}
+		defer func() { b.endpoints, _ = b.addEndpoints(ctx) }()
+	}
 	none1, err := b.confirmPhase(ctx, r)
 	if err != nil {
 		return err
 	}
-	rc, err := startReceiver()
+	hooks, err := b.addEndpoints(ctx)
 	if err != nil {
 		return err
 	}
-	defer rc.close()
-	dead, err := refusingAddress()
-	if err != nil {
-		return err
-	}
-	var hooks []string
-	for _, u := range []string{rc.url, "http://" + dead + "/hooks"} {
-		id, err := b.admin.createWebhook(ctx, u)
-		if err != nil {
-			return fmt.Errorf("register webhook %s: %w", u, err)
-		}
-		hooks = append(hooks, id)
-	}
-	removeHooks := func() error {
-		for _, id := range hooks {
-			if err := b.admin.deleteWebhook(context.WithoutCancel(ctx), id); err != nil {
-				return fmt.Errorf("remove webhook: %w", err)
-			}
-		}
-		hooks = nil
-		return nil
-	}
-	defer removeHooks() //nolint:errcheck // on an error return only
+	defer hooks.remove(ctx) //nolint:errcheck // on an error return only
+	rc := hooks.live
 
 	before := b.cpu()
 	with, err := b.confirmPhase(ctx, r)
@@ -93,7 +78,7 @@ func runWebhooks(ctx context.Context, b *bench, r *result) error {
 		figure{Key: "webhooks.commit_to_2xx_p50_ms", Label: "event commit to receiver 2xx p50 " + label, Unit: "ms", Value: lat.P50},
 		figure{Key: "webhooks.commit_to_2xx_p99_ms", Label: "event commit to receiver 2xx p99 " + label, Unit: "ms", Value: lat.P99})
 
-	if err := removeHooks(); err != nil {
+	if err := hooks.remove(ctx); err != nil {
 		return err
 	}
 	if err := b.settle(ctx); err != nil {
@@ -139,6 +124,54 @@ type receiver struct {
 }
 
 type arrival struct{ created, received time.Time }
+
+// endpoints are two webhook endpoints registered on the platform: one
+// live (a receiver in loadgen) and one dead (its port refuses
+// connections: every event fails and is retried).
+type endpoints struct {
+	b    *bench
+	live *receiver
+	ids  []string
+}
+
+// addEndpoints registers a live and a dead endpoint.
+func (b *bench) addEndpoints(ctx context.Context) (*endpoints, error) {
+	rc, err := startReceiver()
+	if err != nil {
+		return nil, err
+	}
+	e := &endpoints{b: b, live: rc}
+	dead, err := refusingAddress()
+	if err != nil {
+		rc.close()
+		return nil, err
+	}
+	for _, u := range []string{rc.url, "http://" + dead + "/hooks"} {
+		id, err := b.admin.createWebhook(ctx, u)
+		if err != nil {
+			_ = e.remove(ctx)
+			return nil, fmt.Errorf("register webhook %s: %w", u, err)
+		}
+		e.ids = append(e.ids, id)
+	}
+	return e, nil
+}
+
+// remove unregisters both (their deliveries go with them) and stops the
+// receiver; removing twice does nothing.
+func (e *endpoints) remove(ctx context.Context) error {
+	for len(e.ids) > 0 {
+		if err := e.b.admin.deleteWebhook(context.WithoutCancel(ctx), e.ids[0]); err != nil {
+			return fmt.Errorf("remove webhook: %w", err)
+		}
+		e.ids = e.ids[1:]
+	}
+	if e.live != nil {
+		e.live.close()
+		e.live = nil
+	}
+	return nil
+}
 
 func startReceiver() (*receiver, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
