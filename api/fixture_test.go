@@ -60,6 +60,9 @@ type settings struct {
 	dbTimeout   time.Duration // DATABASE_TIMEOUT
 	noWorker    bool          // nothing polls the task queue: workflows start and wait
 	noRelay     bool          // the outbox relay does not run: an order left unstarted stays so
+	// rereadCredentials: no credential cache (CREDENTIAL_CACHE_TTL=0), every
+	// request reads its account or key.
+	rereadCredentials bool
 	stripe      bool          // payments go to Stripe's API on stripe-mock (p.stripe), not the simulated gateway
 	// webhooks is the delivery policy; privateURLs lets endpoints use
 	// http and loopback addresses (the test receivers').
@@ -216,10 +219,13 @@ func newPlatform(t testing.TB, adjust ...func(*settings)) *platform {
 	// The credential caches as the API process has them: forgotten at every
 	// change's notification.
 	accOpts := s.accounts
-	accOpts.Cache = auth.NewCache[accounts.User](time.Minute, 1000, listener.Connected)
-	keyCache := auth.NewCache[apikeys.Live](time.Minute, 1000, listener.Connected)
-	listener.OnCredentialsChange(accOpts.Cache.Forget)
-	listener.OnCredentialsChange(keyCache.Forget)
+	var keyCache *auth.Cache[apikeys.Live]
+	if !s.rereadCredentials {
+		accOpts.Cache = auth.NewCache[accounts.User](time.Minute, 1000, listener.Connected)
+		keyCache = auth.NewCache[apikeys.Live](time.Minute, 1000, listener.Connected)
+		listener.OnCredentialsChange(accOpts.Cache.Forget)
+		listener.OnCredentialsChange(keyCache.Forget)
+	}
 	keys := apikeys.NewService(store, keyCache)
 	go keys.Run(listenCtx, quietLogger())
 	acc := accounts.NewService(accounts.NewStore(store), wf, accOpts, quietLogger())
