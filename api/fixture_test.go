@@ -63,7 +63,7 @@ type settings struct {
 	// rereadCredentials: no credential cache (CREDENTIAL_CACHE_TTL=0), every
 	// request reads its account or key.
 	rereadCredentials bool
-	stripe      bool          // payments go to Stripe's API on stripe-mock (p.stripe), not the simulated gateway
+	stripe            bool // payments go to Stripe's API on stripe-mock (p.stripe), not the simulated gateway
 	// webhooks is the delivery policy; privateURLs lets endpoints use
 	// http and loopback addresses (the test receivers').
 	webhooks    events.Policy

@@ -19,7 +19,7 @@ func TestOrdersAcceptedWhileTemporalIsDown(t *testing.T) {
 	var logs lockedBuffer
 	p := newPlatform(t, func(s *settings) {
 		s.ownTemporal = true // it stops Temporal
-		s.logger = slog.New(slog.NewJSONHandler(&logs, nil))
+		s.logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
 	mug := p.newProduct(1290, "EUR", 100)
 	_, token := p.newUser(false, true)
@@ -35,7 +35,7 @@ func TestOrdersAcceptedWhileTemporalIsDown(t *testing.T) {
 	}
 	for i, id := range ids {
 		l := logs.find(t, "order accepted; its workflow starts when Temporal is reachable", func(l map[string]any) bool { return l["order_id"] == id })
-		deferred := strings.HasPrefix(fmt.Sprint(l["error"]), "a start failed moments ago")
+		deferred := strings.HasPrefix(fmt.Sprint(l["error"]), "the last start failed")
 		if deferred != (i > 0) {
 			t.Fatalf("order %d of the outage: %v; want only the first to have tried Temporal", i+1, l["error"])
 		}

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,6 +32,62 @@ type chaosTally struct {
 	gaveUp   atomic.Int64        // keys never answered 2xx before the deadline
 	// outage is the longest time a client went without a 2xx.
 	outage time.Duration
+	// posts is every answered POST: when it was sent, how long it took.
+	posts []sentPost
+}
+
+type sentPost struct {
+	at   time.Time
+	took time.Duration
+}
+
+func (t *chaosTally) posted(at time.Time, took time.Duration) {
+	t.mu.Lock()
+	t.posts = append(t.posts, sentPost{at, took})
+	t.mu.Unlock()
+}
+
+// duringFaults summarizes the POSTs sent while a fault lasted, by the
+// chaos script's record of them (-faults: lines "begin UNIXTIME" and "end
+// UNIXTIME"); false when none is recorded.
+func (t *chaosTally) duringFaults(path string) (latencySummary, bool, error) {
+	if path == "" {
+		return latencySummary{}, false, nil
+	}
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return latencySummary{}, false, nil
+	}
+	if err != nil {
+		return latencySummary{}, false, err
+	}
+	var windows [][2]time.Time
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		what, at, _ := strings.Cut(line, " ")
+		secs, err := strconv.ParseFloat(at, 64)
+		if err != nil {
+			return latencySummary{}, false, fmt.Errorf("%s: %q", path, line)
+		}
+		when := time.Unix(0, int64(secs*float64(time.Second)))
+		switch {
+		case what == "begin":
+			windows = append(windows, [2]time.Time{when, {}})
+		case what == "end" && len(windows) > 0:
+			windows[len(windows)-1][1] = when
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var ds []time.Duration
+	for _, p := range t.posts {
+		for _, w := range windows {
+			if !p.at.Before(w[0]) && (w[1].IsZero() || p.at.Before(w[1])) {
+				ds = append(ds, p.took)
+				break
+			}
+		}
+	}
+	return summarize(ds), len(windows) > 0, nil
 }
 
 func (t *chaosTally) answer(status int) {
@@ -73,10 +133,14 @@ func (b *bench) placeUntilAnswered(ctx context.Context, r *result, t *chaosTally
 	wait := 100 * time.Millisecond
 	for {
 		var o order
+		at := time.Now()
 		err := r.timed(ctx, "POST /orders", func() (err error) {
 			o, err = c.placeOrder(ctx, key, lines)
 			return err
 		})
+		if statusOf(err) != 0 || err == nil {
+			t.posted(at, time.Since(at))
+		}
 		if ctx.Err() != nil {
 			return
 		}
@@ -224,10 +288,26 @@ func (b *bench) verify(ctx context.Context, t *chaosTally, loadEnd time.Time, li
 
 // runChaosOrders is the closed loop of clients placing orders through
 // whatever the chaos script does meanwhile; it fails unless the check holds.
+// With -pace, the clients start at most that many orders a second between
+// them, as customers who do not order faster when the API answers faster:
+// a fault that makes the API quicker (Temporal down: orders wait in the
+// outbox) then leaves the backlog real traffic would.
 func runChaosOrders(ctx context.Context, b *bench, r *result) error {
 	t := &chaosTally{statuses: map[int]int{}, orderIDs: map[string][]string{}}
 	deadline := time.Now().Add(b.o.duration + b.o.recovery)
+	var pace <-chan time.Time
+	if b.o.pace > 0 {
+		tick := time.NewTicker(time.Duration(float64(time.Second) / b.o.pace))
+		defer tick.Stop()
+		pace = tick.C
+	}
 	r.elapsed = b.closedLoop(ctx, r, func(loopCtx context.Context, i int) error {
+		if pace != nil {
+			select {
+			case <-pace:
+			case <-loopCtx.Done():
+			}
+		}
 		if loopCtx.Err() != nil {
 			return nil
 		}
@@ -247,6 +327,11 @@ func (b *bench) chaosVerdict(ctx context.Context, r *result, t *chaosTally, load
 		return check, fmt.Errorf("verify: %w", err)
 	}
 	check.print(b.out, r.name)
+	if faulty, ok, err := t.duringFaults(b.o.faults); err != nil {
+		return check, err
+	} else if ok {
+		fmt.Fprintf(b.out, "  %-34s %d; p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", "POST /orders while the fault lasted", faulty.N, faulty.P50, faulty.P99, faulty.Max)
+	}
 	if !check.ok() {
 		return check, fmt.Errorf("%s: the platform lost, duplicated or stuck orders, or answered what it must not", r.name)
 	}

@@ -125,3 +125,24 @@ func TestCompareTakesTheMedianOfEachRoundsRatio(t *testing.T) {
 		}
 	}
 }
+
+// TestPostsDuringAFaultAreThoseSentWhileItLasted: the chaos report's POSTs
+// "while the fault lasted" are those sent between a begin and its end.
+func TestPostsDuringAFaultAreThoseSentWhileItLasted(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	faults := t.TempDir() + "/faults"
+	if err := os.WriteFile(faults, []byte("begin 1700000010.5\nend 1700000030\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var tally chaosTally
+	for _, p := range []struct{ at, took int }{{5, 900}, {10, 800}, {11, 3}, {20, 5}, {29, 7}, {30, 600}} {
+		tally.posted(t0.Add(time.Duration(p.at)*time.Second), time.Duration(p.took)*time.Millisecond)
+	}
+	got, ok, err := tally.duringFaults(faults)
+	if err != nil || !ok || got.N != 3 || got.Max != 7 {
+		t.Fatalf("%+v %v %v: want the 3 sent at 11, 20 and 29 s", got, ok, err)
+	}
+	if _, ok, err := tally.duringFaults(t.TempDir() + "/none"); ok || err != nil {
+		t.Fatalf("no record: %v %v", ok, err)
+	}
+}

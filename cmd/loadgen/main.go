@@ -40,6 +40,8 @@ type options struct {
 	database       string
 	clients        int
 	keyShare       float64
+	pace           float64
+	faults         string
 	endpoints      bool
 	duration       time.Duration
 	rate           float64
@@ -112,6 +114,8 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.StringVar(&pids, "pids", "", "processes to measure, as role=pid,... (roles api, worker, temporal)")
 	fs.StringVar(&o.jsonPath, "json", "", "also write every figure as JSON to this file")
 	fs.DurationVar(&o.recovery, "recovery", 3*time.Minute, "chaos: how long orders may take to settle after the load")
+	fs.StringVar(&o.faults, "faults", "", "chaos: the script's record of when each fault began and ended (lines \"begin UNIXTIME\", \"end UNIXTIME\"), to report the POSTs sent meanwhile")
+	fs.Float64Var(&o.pace, "pace", 0, "chaos orders: at most this many new orders a second, between all clients (0: as fast as answered)")
 	fs.BoolVar(&o.allowNoAnswer, "allow-no-answer", false, "chaos: a request may go unanswered (the API is being killed)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -144,6 +148,8 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	switch {
 	case o.adminEmail == "" || o.adminPassword == "":
 		return o, errors.New("a superuser is needed: -admin-email and -admin-password (or FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD)")
+	case o.pace < 0:
+		return o, errors.New("-pace must not be negative")
 	case o.keyShare < 0 || o.keyShare > 1:
 		return o, errors.New("-key-share must be between 0 and 1")
 	case o.clients < 1 || o.catalogClients < 1 || o.rounds < 1 || o.duration <= 0 || o.rate <= 0 || o.products < 1:

@@ -41,7 +41,7 @@ func (s *Service) Relay(ctx context.Context) {
 		// While the breaker is open, requests leave every order to the
 		// relay: it need not give them time to start their own.
 		minAge := interval
-		if s.breaker.open() {
+		if !s.breaker.allow() {
 			minAge = 0
 		}
 		n, err := s.StartPending(ctx, minAge)

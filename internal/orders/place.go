@@ -126,11 +126,12 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 	// Committed: the order is safe. If Temporal is down, the relay starts
 	// its workflow when it is back; while starts fail, Place does not wait
 	// on Temporal at all.
-	err = errStartDeferred
-	if s.breaker.allow() {
-		err = s.start(ctx, order, by.Email, len(lines))
+	if !s.breaker.allow() { // the failure that opened it was logged
+		s.opts.Metrics.StartDeferred(ctx)
+		s.logger.DebugContext(ctx, "order accepted; its workflow starts when Temporal is reachable", "order_id", order.ID, "error", errStartDeferred)
+		return order, nil
 	}
-	if err != nil {
+	if err := s.start(ctx, order, by.Email, len(lines)); err != nil {
 		s.opts.Metrics.StartDeferred(ctx)
 		s.logger.WarnContext(ctx, "order accepted; its workflow starts when Temporal is reachable", "order_id", order.ID, "error", err)
 	}

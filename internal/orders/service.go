@@ -133,10 +133,7 @@ func NewService(store *Store, catalog Catalog, workflows Workflows, opts Options
 	if opts.RetryInterval <= 0 {
 		opts.RetryInterval = 5 * time.Second
 	}
-	return &Service{
-		store: store, catalog: catalog, workflows: workflows, opts: opts, logger: logger,
-		breaker: newStartBreaker(opts.RetryInterval),
-	}
+	return &Service{store: store, catalog: catalog, workflows: workflows, opts: opts, logger: logger, breaker: &startBreaker{}}
 }
 
 // startTimeout bounds one attempt to start a workflow: the client would
@@ -146,7 +143,7 @@ const startTimeout = 3 * time.Second
 
 // errStartDeferred is why Place did not try to start a workflow: the last
 // start failed (startBreaker), and the relay starts it.
-var errStartDeferred = errors.New("a start failed moments ago (Temporal down?); the relay starts this one")
+var errStartDeferred = errors.New("the last start failed (Temporal down?); the relay starts this one")
 
 // start starts the order's workflow and records that it did; customer and
 // lines are for the operators' view of it. Its outcome opens or closes the
