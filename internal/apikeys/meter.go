@@ -59,11 +59,7 @@ func (k *keyCount) rate(now time.Time) (float64, time.Duration) {
 func (m *meter) seen(id uuid.UUID, now time.Time, count, previous int64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	k := m.keys[id]
-	if k == nil {
-		k = &keyCount{}
-		m.keys[id] = k
-	}
+	k := m.key(id)
 	k.window, k.count, k.previous = now.Truncate(time.Minute), count+k.pending, previous
 	k.last = now
 }
@@ -72,16 +68,22 @@ func (m *meter) seen(id uuid.UUID, now time.Time, count, previous int64) {
 func (m *meter) use(id uuid.UUID, now time.Time) (float64, time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	k := m.keys[id]
-	if k == nil {
-		k = &keyCount{}
-		m.keys[id] = k
-	}
+	k := m.key(id)
 	k.roll(now)
 	k.count++
 	k.pending++
 	k.last = now
 	return k.rate(now)
+}
+
+// key is the key's counts, new ones for a key not seen yet (m.mu held).
+func (m *meter) key(id uuid.UUID) *keyCount {
+	k := m.keys[id]
+	if k == nil {
+		k = &keyCount{}
+		m.keys[id] = k
+	}
+	return k
 }
 
 // flush writes what was counted since the last flush and takes back every
