@@ -9,7 +9,7 @@
 #   ORDERS_BIN=/path/to/orders make bench   # another build of the platform
 set -euo pipefail
 if [[ ${CLUSTER:-} == 1 ]]; then
-	echo "CLUSTER=1 (the Temporal server on PostgreSQL) needs the real-cluster setup of the deployment issue, which is not built yet" >&2
+	echo "CLUSTER=1 (the Temporal server on PostgreSQL, from make cluster-tools) is not wired into make bench yet: the cluster tests (make test-cluster) run it" >&2
 	exit 2
 fi
 RUN_NAME=bench PORT_BASE=${PORT_BASE:-17000}
