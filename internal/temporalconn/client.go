@@ -13,6 +13,10 @@ import (
 	temporalotel "go.temporal.io/sdk/contrib/opentelemetry"
 	"go.temporal.io/sdk/interceptor"
 	tlog "go.temporal.io/sdk/log"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/connectivity"
+	"google.golang.org/grpc/status"
 
 	"github.com/acme/orders/internal/config"
 )
@@ -66,7 +70,24 @@ func Options(cfg config.Temporal, logger *slog.Logger, in Instruments) (client.O
 	if cfg.APIKey != "" {
 		opts.Credentials = client.NewAPIKeyStaticCredentials(cfg.APIKey)
 	}
+	opts.ConnectionOptions.DialOptions = append(opts.ConnectionOptions.DialOptions, grpc.WithChainUnaryInterceptor(failStartsWhileDown))
 	return opts, nil
+}
+
+// startWorkflow is the RPC failStartsWhileDown refuses at once.
+const startWorkflow = "/temporal.api.workflowservice.v1.WorkflowService/StartWorkflowExecution"
+
+// failStartsWhileDown refuses a workflow start at once while gRPC knows the
+// server cannot be reached (its connection failed and waits to be made
+// again), where the SDK would retry it until the caller's deadline: a POST
+// would wait out its whole start timeout, and the outbox relay starts the
+// order later anyway. The refusal is not retried (FailedPrecondition); gRPC
+// keeps reconnecting on its own.
+func failStartsWhileDown(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	if method == startWorkflow && cc.GetState() == connectivity.TransientFailure {
+		return status.Error(codes.FailedPrecondition, "Temporal unreachable: its connection failed and is being made again")
+	}
+	return invoker(ctx, method, req, reply, cc, opts...)
 }
 
 // Dial connects lazily: the client is returned even while the server is down,
