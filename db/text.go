@@ -1,5 +1,7 @@
 package db
 
+import "time"
+
 // Text is an optional text column's parameter: NULL for "".
 func Text(s string) *string {
 	if s == "" {
@@ -14,4 +16,12 @@ func TextOf(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// Time is an optional timestamp column's parameter: NULL for the zero time.
+func Time(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

@@ -83,12 +83,9 @@ func (l *Log) Record(ctx context.Context, r Record) error {
 // List returns a page of records, newest first. A cursor this API did not
 // give out is page.ErrBadCursor.
 func (l *Log) List(ctx context.Context, f Filter) (page.Page[Record], error) {
-	p := db.ListAuditParams{ActorID: f.ActorID, Action: db.Text(f.Action), TargetID: db.Text(f.TargetID), Limit: f.Page.Fetch()}
-	if !f.From.IsZero() {
-		p.From = &f.From
-	}
-	if !f.To.IsZero() {
-		p.To = &f.To
+	p := db.ListAuditParams{
+		ActorID: f.ActorID, Action: db.Text(f.Action), TargetID: db.Text(f.TargetID),
+		From: db.Time(f.From), To: db.Time(f.To), Limit: f.Page.Fetch(),
 	}
 	var err error
 	if p.AfterAt, p.AfterID, err = f.Page.After(); err != nil {

@@ -38,15 +38,7 @@ func (s *Store) List(ctx context.Context, f Filter) (page.Page[Event], *int64, e
 	if p.AfterCreated, p.AfterID, err = f.Page.After(); err != nil {
 		return page.Page[Event]{}, nil, err
 	}
-	if f.Type != "" {
-		p.Type = &f.Type
-	}
-	if !f.CreatedFrom.IsZero() {
-		p.CreatedFrom = &f.CreatedFrom
-	}
-	if !f.CreatedTo.IsZero() {
-		p.CreatedTo = &f.CreatedTo
-	}
+	p.Type, p.CreatedFrom, p.CreatedTo = db.Text(f.Type), db.Time(f.CreatedFrom), db.Time(f.CreatedTo)
 	rows, err := s.db.Q().ListEvents(ctx, p)
 	if err != nil {
 		return page.Page[Event]{}, nil, dbErrors.Of(err)

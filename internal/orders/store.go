@@ -155,16 +155,7 @@ func (s *Store) list(ctx context.Context, lq listQuery) (page.Page[Order], error
 	if p.AfterCreated, p.AfterID, err = lq.Page.After(); err != nil {
 		return page.Page[Order]{}, err
 	}
-	if lq.Status != "" {
-		st := string(lq.Status)
-		p.Status = &st
-	}
-	if !lq.CreatedFrom.IsZero() {
-		p.CreatedFrom = &lq.CreatedFrom
-	}
-	if !lq.CreatedTo.IsZero() {
-		p.CreatedTo = &lq.CreatedTo
-	}
+	p.Status, p.CreatedFrom, p.CreatedTo = db.Text(string(lq.Status)), db.Time(lq.CreatedFrom), db.Time(lq.CreatedTo)
 	rows, err := s.db.Q().ListOrders(ctx, p)
 	if err != nil {
 		return page.Page[Order]{}, dbErrors.Of(err)
