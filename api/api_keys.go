@@ -87,7 +87,7 @@ func (h *handlers) registerAPIKeys(api huma.API) {
 	})
 	handle(api, h, guarded(needs(access.Admin), huma.Operation{
 		OperationID: "revoke-api-key", Method: http.MethodDelete, Path: "/api-keys/{key_id}",
-		Summary: "Revoke an API key: its next request, on any replica, is refused", Tags: tags,
+		Summary: "Revoke an API key: every replica refuses it at once", Tags: tags,
 		Errors: []int{http.StatusNotFound},
 	}), func(ctx context.Context, in *APIKeyIDPath) (*struct{ Body APIKeyPublic }, error) {
 		k, err := h.Keys.Revoke(ctx, in.ID)

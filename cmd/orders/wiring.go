@@ -77,7 +77,7 @@ func urlGuard(c config.Config) events.URLGuard {
 // closes.
 func (d *deps) apiDeps(e env, ord *orders.Service, keys *apikeys.Service, done <-chan struct{}) api.Deps {
 	opts := accountsOptions(e.cfg)
-	opts.Cache = d.accountCache(e)
+	opts.Cache = credentialCache[accounts.User](d, e)
 	acc := accounts.NewService(accounts.NewStore(d.store), d.workflows, opts, e.logger)
 	return api.Deps{
 		Logger: e.logger, Auth: acc, Accounts: acc, Catalog: catalog.NewService(catalog.NewStore(d.store)), Orders: ord, Jobs: d.workflows,
@@ -96,28 +96,23 @@ func (d *deps) apiDeps(e env, ord *orders.Service, keys *apikeys.Service, done <
 // credentialCacheSize bounds each credential cache: a full one starts over.
 const credentialCacheSize = 100_000
 
-// accountCache is the API process's memory of the accounts it verified,
-// forgotten at every change's notification (nil: CREDENTIAL_CACHE_TTL=0).
-func (d *deps) accountCache(e env) *auth.Cache[accounts.User] {
+// credentialCache is the API process's memory of the accounts or keys it
+// verified, forgotten at every change's notification (nil:
+// CREDENTIAL_CACHE_TTL=0, every request reads its credential).
+func credentialCache[V any](d *deps, e env) *auth.Cache[V] {
 	ttl := e.cfg.Accounts.CredentialCacheTTL
 	if ttl <= 0 {
 		return nil
 	}
-	c := auth.NewCache[accounts.User](ttl, credentialCacheSize, d.listener.Connected)
+	c := auth.NewCache[V](ttl, credentialCacheSize, d.listener.Connected)
 	d.listener.OnCredentialsChange(c.Forget)
 	return c
 }
 
-// apiKeys is the key service, remembering the keys it verified as
-// accountCache does the accounts; its Run writes their counted uses.
+// apiKeys is the key service, remembering the keys it verified; its Run
+// writes their counted uses.
 func (d *deps) apiKeys(e env) *apikeys.Service {
-	ttl := e.cfg.Accounts.CredentialCacheTTL
-	if ttl <= 0 {
-		return apikeys.NewService(d.store, nil)
-	}
-	c := auth.NewCache[apikeys.Live](ttl, credentialCacheSize, d.listener.Connected)
-	d.listener.OnCredentialsChange(c.Forget)
-	return apikeys.NewService(d.store, c)
+	return apikeys.NewService(d.store, credentialCache[apikeys.Live](d, e))
 }
 
 // newWorker is a worker on the task queue with every workflow and activity.

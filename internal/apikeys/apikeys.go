@@ -95,20 +95,17 @@ const flushEvery = time.Second
 func (s *Service) Run(ctx context.Context, logger *slog.Logger) {
 	t := time.NewTicker(flushEvery)
 	defer t.Stop()
-	for {
+	for stopping := false; !stopping; {
 		select {
 		case <-ctx.Done():
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			if err := s.meter.flush(ctx, s.db.Q(), s.now()); err != nil {
-				logger.WarnContext(ctx, "API key uses not written", "error", err)
-			}
-			return
+			stopping = true // once more, for what was counted since the last tick
 		case <-t.C:
 		}
-		if err := s.meter.flush(ctx, s.db.Q(), s.now()); err != nil {
-			logger.WarnContext(ctx, "API key uses not written yet; will retry", "error", err)
+		flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		if err := s.meter.flush(flushCtx, s.db.Q(), s.now()); err != nil {
+			logger.WarnContext(ctx, "API key uses not written yet; the next flush retries them", "error", err)
 		}
+		cancel()
 	}
 }
 
