@@ -18,7 +18,8 @@ import (
 // TestAnIntegratorKeyReadsOrdersAndIsRefusedACancel: an ERP with an
 // orders:read key lists and reads every customer's orders, is refused a
 // cancel naming the scope it lacks, and has no account; a storefront with
-// orders:write places orders for a customer it names.
+// orders:write places orders for a customer it names, and the order's
+// workflow is found by that customer's e-mail.
 func TestAnIntegratorKeyReadsOrdersAndIsRefusedACancel(t *testing.T) {
 	t.Parallel()
 	p := newPlatform(t, func(s *settings) { s.noWorker = true })
@@ -68,6 +69,11 @@ func TestAnIntegratorKeyReadsOrdersAndIsRefusedACancel(t *testing.T) {
 	code, o := p.place(shop.Key, forBuyer)
 	if code != http.StatusCreated || o.CustomerID != buyer.ID {
 		t.Fatalf("the storefront places for the buyer: %d %+v", code, o)
+	}
+	// Operators find it by the buyer's e-mail, not the key's name.
+	p.findOrder(o.ID, fmt.Sprintf("CustomerEmail = '%s'", buyer.Email))
+	if got := p.summary(o.ID); got != "Order 1 line, 25.80 EUR, "+buyer.Email {
+		t.Fatalf("static summary %q", got)
 	}
 	if code := p.do(http.MethodGet, "/api/v1/orders/"+o.ID, buyerToken, nil, nil); code != http.StatusOK {
 		t.Fatalf("the buyer reads the order placed for them: %d", code)

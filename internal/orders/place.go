@@ -105,7 +105,7 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 		p.ProductIds, p.Skus, p.Names = append(p.ProductIds, l.ProductID), append(p.Skus, l.SKU), append(p.Names, l.Name)
 		p.UnitPricesCents, p.Quantities = append(p.UnitPricesCents, l.UnitPriceCents), append(p.Quantities, l.Quantity)
 	}
-	order, taken, err := s.store.place(ctx, p, lines)
+	order, email, taken, err := s.store.place(ctx, p, lines, by)
 	switch {
 	case taken: // by an earlier or a concurrent request
 		o, used, err := s.replay(ctx, customer, r.IdempotencyKey, hash)
@@ -131,7 +131,7 @@ func (s *Service) Place(ctx context.Context, by Viewer, r PlaceRequest) (Order, 
 		s.logger.DebugContext(ctx, "order accepted; its workflow starts when Temporal is reachable", "order_id", order.ID, "error", errStartDeferred)
 		return order, nil
 	}
-	if err := s.start(ctx, order, by.Email, len(lines)); err != nil {
+	if err := s.start(ctx, order, email, len(lines)); err != nil {
 		s.opts.Metrics.StartDeferred(ctx)
 		s.logger.WarnContext(ctx, "order accepted; its workflow starts when Temporal is reachable", "order_id", order.ID, "error", err)
 	}

@@ -170,7 +170,11 @@ func (s *Store) list(ctx context.Context, lq listQuery) (page.Page[Order], error
 // place writes the order, its lines, its "placed" timeline entry (one
 // statement) and its order.placed event, in one transaction; taken is true,
 // and nothing written, when the customer already used the idempotency key.
-func (s *Store) place(ctx context.Context, p db.PlaceOrderParams, lines []Line) (o Order, taken bool, err error) {
+// place commits the order (PlaceOrder) with its order.placed event. email is
+// the customer's: the caller's own (by) when they place for themselves, read
+// in the same transaction when they place for someone else.
+func (s *Store) place(ctx context.Context, p db.PlaceOrderParams, lines []Line, by Viewer) (o Order, email string, taken bool, err error) {
+	email = by.Email
 	err = s.db.InTx(ctx, func(q *db.Queries) error {
 		row, err := q.PlaceOrder(ctx, p)
 		if err != nil {
@@ -178,15 +182,20 @@ func (s *Store) place(ctx context.Context, p db.PlaceOrderParams, lines []Line) 
 		}
 		o = orderFromDB(db.Order(row))
 		o.Lines = lines
+		if o.CustomerID != by.ID {
+			if email, err = q.GetCustomerEmail(ctx, o.ID); err != nil {
+				return err
+			}
+		}
 		return events.Record(ctx, q, events.TypeOrderPlaced, o.ID, ViewOf(o))
 	})
 	switch {
 	case errors.Is(err, db.ErrNotFound):
-		return Order{}, true, nil
+		return Order{}, "", true, nil
 	case err != nil:
-		return Order{}, false, dbErrors.Of(err)
+		return Order{}, "", false, dbErrors.Of(err)
 	}
-	return o, false, nil
+	return o, email, false, nil
 }
 
 // byIdempotencyKey returns the ID of the order the customer placed under

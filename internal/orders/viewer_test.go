@@ -71,8 +71,13 @@ func TestStaffReachOthersOrdersOnlyThroughTheirScopes(t *testing.T) {
 	}
 	r := request(uuid.NewString(), orders.LineRequest{ProductID: mug, Quantity: 1})
 	r.CustomerID = &f.customer.ID
-	if placed, err := f.svc.Place(ctx, shop, r); err != nil || placed.CustomerID != f.customer.ID {
+	placed, err := f.svc.Place(ctx, shop, r)
+	if err != nil || placed.CustomerID != f.customer.ID {
 		t.Errorf("a key places for the customer: %+v %v", placed, err)
+	}
+	// Its workflow carries the customer's e-mail, not the key's name.
+	if starts := f.wf.started(); len(starts) == 0 || starts[len(starts)-1].OrderID != placed.ID || starts[len(starts)-1].CustomerEmail != f.customer.Email {
+		t.Errorf("the key's order started as %+v, want the customer's e-mail %s", starts, f.customer.Email)
 	}
 	if _, err := f.svc.Place(ctx, reader, r); !errors.Is(err, orders.ErrNotAllowed) {
 		t.Errorf("an orders:read key places: %v", err)
