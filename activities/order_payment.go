@@ -16,10 +16,14 @@ import (
 func paymentKey(orderID uuid.UUID, step string) string { return orderID.String() + ":" + step }
 
 // ConfirmInput is the confirm (or approve) transition, with how long the
-// provider holds the authorization it takes.
+// provider holds the authorization it takes. Since the 1.4 workflow, the
+// step also reserves the stock first (Reserve: an order with no approval to
+// wait for) and requests the shipment once confirmed (RequestShipment).
 type ConfirmInput struct {
 	TransitionInput
 	AuthorizationTTL time.Duration `json:"authorization_ttl,omitempty"`
+	Reserve          bool          `json:"reserve,omitempty"`
+	RequestShipment  bool          `json:"request_shipment,omitempty"`
 }
 
 // authorizePayment holds the order's total through the gateway, keyed by the

@@ -46,12 +46,59 @@ func (o *Orders) Transition(ctx context.Context, in TransitionInput) error {
 
 // ConfirmOrder authorizes the payment and then takes the transition (confirm,
 // or approve after an operator's approval): the status change folded into
-// the step that causes it. Both halves are idempotent, so a retry never
-// charges twice nor records the change twice; a decline is non-retryable and
-// leaves the order where it was.
+// the step that causes it, with the stock reserved before it and the
+// shipment requested after it when the input asks. Every part is
+// idempotent, so a retry never reserves or charges twice nor records the
+// change twice. Out of stock is non-retryable with nothing reserved; a
+// decline is non-retryable and leaves the order where it was, its stock
+// reserved if this step reserved it.
 func (o *Orders) ConfirmOrder(ctx context.Context, in ConfirmInput) error {
+	if in.Reserve {
+		if err := o.ReserveStock(ctx, in.OrderID); err != nil {
+			return err
+		}
+	}
 	if err := o.authorizePayment(ctx, in.OrderID, in.AuthorizationTTL); err != nil {
 		return err
 	}
+	if err := o.Transition(ctx, in.TransitionInput); err != nil {
+		return err
+	}
+	if in.RequestShipment {
+		return o.RequestShipment(ctx, in.OrderID)
+	}
+	return nil
+}
+
+// ShipInput is the ship transition with what the carrier (or an operator)
+// said of the shipment.
+type ShipInput struct {
+	TransitionInput
+	Shipment *orders.ShipmentDetails `json:"shipment,omitempty"`
+}
+
+// ShipOrder (1.4 workflow) captures the payment, takes the goods out of
+// stock, records the shipment as shipped and takes the ship transition, in
+// that order: the steps the goods leaving causes, in one step. Each part is
+// idempotent, so a retry does each once.
+func (o *Orders) ShipOrder(ctx context.Context, in ShipInput) error {
+	if err := o.CapturePayment(ctx, in.OrderID); err != nil {
+		return err
+	}
+	if err := o.CommitStock(ctx, in.OrderID); err != nil {
+		return err
+	}
+	if err := o.MarkShipment(ctx, MarkShipmentInput{OrderID: in.OrderID, Status: orders.ShipmentShipped, ShipmentDetails: in.Shipment}); err != nil {
+		return err
+	}
 	return o.Transition(ctx, in.TransitionInput)
+}
+
+// DeliverOrder (1.4 workflow) records the shipment as delivered and takes
+// the deliver transition; idempotent.
+func (o *Orders) DeliverOrder(ctx context.Context, in TransitionInput) error {
+	if err := o.MarkShipment(ctx, MarkShipmentInput{OrderID: in.OrderID, Status: orders.ShipmentDelivered}); err != nil {
+		return err
+	}
+	return o.Transition(ctx, in)
 }

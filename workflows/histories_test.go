@@ -354,7 +354,7 @@ var scenarios = map[string]func(l *live) string{
 // it, so that the scenarios record the new code into testdata/<release>/
 // beside the histories of every earlier release, which are never recorded
 // again: they stand for the workflows already running when the code changes.
-const historyRelease = "1.3"
+const historyRelease = "1.4"
 
 // TestScenarios runs every scenario live; with RECORD_HISTORIES set
 // (`make histories`) it records the history of each one this release lacks.

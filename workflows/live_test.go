@@ -292,7 +292,12 @@ func (s *stubOrders) ReserveStock(ctx context.Context, id uuid.UUID) error {
 	return s.failure(id, "ReserveStock")
 }
 
-func (s *stubOrders) ConfirmOrder(_ context.Context, in activities.ConfirmInput) error {
+func (s *stubOrders) ConfirmOrder(ctx context.Context, in activities.ConfirmInput) error {
+	if in.Reserve {
+		if err := s.ReserveStock(ctx, in.OrderID); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	if s.flaky[in.OrderID] > 0 {
 		s.flaky[in.OrderID]--
@@ -396,6 +401,12 @@ func (*stubOrders) RequestShipment(context.Context, uuid.UUID) error { return ni
 func (*stubOrders) CancelShipment(context.Context, uuid.UUID) error  { return nil }
 func (*stubOrders) MarkShipment(context.Context, activities.MarkShipmentInput) error {
 	return nil
+}
+func (s *stubOrders) ShipOrder(ctx context.Context, in activities.ShipInput) error {
+	return s.Transition(ctx, in.TransitionInput)
+}
+func (s *stubOrders) DeliverOrder(ctx context.Context, in activities.TransitionInput) error {
+	return s.Transition(ctx, in)
 }
 
 // stubEmails stands in for activities.Emails: every e-mail is sent.

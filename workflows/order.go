@@ -42,7 +42,21 @@ type orderRun struct {
 	windowEnds  time.Time
 	returns     []ReturnState
 	allReturned bool
+	// lean is true for an order started on 1.4 code (versionLean).
+	lean bool
 }
+
+// versionLean is release 1.4's change to the order workflow: fewer history
+// events per order. The steps that one cause leads to run as one local
+// activity, the transition folded in: an order with no approval to wait for
+// reserves, authorizes, confirms and requests its shipment in one step
+// (ConfirmOrder); shipping captures, takes the goods out of stock, records
+// the shipment and the transition in one (ShipOrder); delivering records the
+// shipment and the transition in one (DeliverOrder). The run asks this
+// version once, as it starts, and takes the 1.2 and 1.3 changes without
+// asking theirs (a version marker and a search-attribute upsert each).
+// Orders started on earlier code keep their steps.
+const versionLean = "lean-1.4"
 
 // acts is only a handle for naming activity methods; workflow code never
 // calls them directly.
@@ -94,21 +108,18 @@ func OrderWorkflow(ctx workflow.Context, in OrderInput) (OrderState, error) {
 // finishes and the workflow knows what it holds; a cancel is acted on between
 // steps, and interrupts only the waits.
 func (o *orderRun) run(ctx workflow.Context) error {
+	o.lean = workflow.GetVersion(ctx, versionLean, workflow.DefaultVersion, 1) != workflow.DefaultVersion
 	steps := disconnected(ctx)
-	if err := o.exec(steps, "Reserve the stock of the order's lines", acts.ReserveStock, o.in.OrderID); err != nil {
-		if appErrorType(err) == activities.ErrTypeOutOfStock {
-			return o.fail(steps, appErrorMessage(err))
+	approval := o.in.TotalCents > o.in.ApprovalThresholdCents
+	if approval || !o.lean { // else confirm reserves
+		if stop, err := o.reserve(ctx); stop {
+			return err
 		}
-		return err
-	}
-	o.state.StockReserved = true
-	if stop, err := o.stopIfCancelled(ctx); stop {
-		return err
 	}
 
 	confirmation := ActionInput{Actor: orders.ActorSystem, Reason: "stock reserved and payment authorized"}
 	confirmedBy := orders.ActionConfirm
-	if o.in.TotalCents > o.in.ApprovalThresholdCents {
+	if approval {
 		approval, stop, err := o.awaitApproval(ctx)
 		if stop {
 			return err
@@ -120,10 +131,12 @@ func (o *orderRun) run(ctx workflow.Context) error {
 		return err
 	}
 	o.sendConfirmation(steps)
-	if err := o.exec(steps, "Request the shipment from the carrier", acts.RequestShipment, o.in.OrderID); err != nil {
-		return err
+	if !o.state.ShipmentRequested { // before 1.4, a step of its own
+		if err := o.exec(steps, "Request the shipment from the carrier", acts.RequestShipment, o.in.OrderID); err != nil {
+			return err
+		}
+		o.state.ShipmentRequested = true
 	}
-	o.state.ShipmentRequested = true
 
 	r, stop, err := o.awaitShipment(ctx)
 	if stop {
@@ -133,6 +146,20 @@ func (o *orderRun) run(ctx workflow.Context) error {
 		return o.compensate(ctx, orders.ActionCancel, withReason(r.input, "cancelled"))
 	}
 	return o.shipAndDeliver(ctx, steps, r)
+}
+
+// reserve reserves the order's stock as a step of its own: out of stock
+// fails the order. stop says the run ends here, with err.
+func (o *orderRun) reserve(ctx workflow.Context) (stop bool, err error) {
+	steps := disconnected(ctx)
+	if err := o.exec(steps, "Reserve the stock of the order's lines", acts.ReserveStock, o.in.OrderID); err != nil {
+		if appErrorType(err) == activities.ErrTypeOutOfStock {
+			return true, o.fail(steps, appErrorMessage(err))
+		}
+		return true, err
+	}
+	o.state.StockReserved = true
+	return o.stopIfCancelled(ctx)
 }
 
 // awaitApproval holds the order for an operator: approve (the approval is
@@ -162,24 +189,41 @@ func (o *orderRun) awaitApproval(ctx workflow.Context) (approval ActionInput, st
 }
 
 // confirm authorizes the payment and takes the order to confirmed in one
-// step (by: confirm, or approve after an approval); a declined payment fails
-// the order, a cancel that came meanwhile is compensated. stop says the run
-// ends here, with err.
+// step (by: confirm, or approve after an approval); on 1.4 code the step
+// also reserves the stock when it is not yet, and requests the shipment.
+// Out of stock or a declined payment fails the order, a cancel that came
+// meanwhile is compensated. stop says the run ends here, with err.
 func (o *orderRun) confirm(ctx workflow.Context, by orders.Action, why ActionInput) (stop bool, err error) {
 	steps := disconnected(ctx)
 	rule := o.rule(by)
-	err = o.exec(steps, "Authorize the payment of "+o.total()+" and confirm", acts.ConfirmOrder, activities.ConfirmInput{
+	in := activities.ConfirmInput{
 		TransitionInput: activities.TransitionInput{
 			OrderID: o.in.OrderID, From: o.persisted, Action: by, Actor: why.Actor, Detail: why.Reason,
 		},
 		AuthorizationTTL: o.in.AuthorizationTTL,
-	})
-	if appErrorType(err) == activities.ErrTypePaymentDeclined {
+		Reserve:          o.lean && !o.state.StockReserved,
+		RequestShipment:  o.lean,
+	}
+	summary := "Authorize the payment of " + o.total() + " and confirm"
+	switch {
+	case in.Reserve:
+		summary = "Reserve the stock, authorize the payment of " + o.total() + ", confirm and request the shipment"
+	case in.RequestShipment:
+		summary += " and request the shipment"
+	}
+	err = o.exec(steps, summary, acts.ConfirmOrder, in)
+	switch appErrorType(err) {
+	case activities.ErrTypeOutOfStock: // nothing reserved
+		return true, o.fail(steps, appErrorMessage(err))
+	case activities.ErrTypePaymentDeclined: // the stock is reserved, by this step or before it
+		o.state.StockReserved = true
 		return true, o.fail(steps, "payment declined")
 	}
 	if err != nil {
 		return true, err
 	}
+	o.state.StockReserved = true
+	o.state.ShipmentRequested = in.RequestShipment
 	o.state.PaymentAuthorized = true
 	o.authorizedAt = workflow.Now(ctx)
 	o.state.Status = rule.Next
@@ -220,6 +264,9 @@ func (o *orderRun) shipAndDeliver(ctx, steps workflow.Context, shipped *request)
 // deliver captures the payment, takes the goods out of stock and records
 // the shipment, then waits for the delivery.
 func (o *orderRun) deliver(ctx workflow.Context, shipped *request) error {
+	if o.lean {
+		return o.deliverLean(ctx, shipped)
+	}
 	if err := o.exec(ctx, "Capture the payment of "+o.total(), acts.CapturePayment, o.in.OrderID); err != nil {
 		return err
 	}
@@ -244,6 +291,31 @@ func (o *orderRun) deliver(ctx workflow.Context, shipped *request) error {
 		return err
 	}
 	return o.apply(ctx, orders.ActionDeliver, withReason(delivered.input, "delivered"))
+}
+
+// deliverLean is deliver on 1.4 code: shipping is one step and delivering
+// another, each with its transition. Refunds asked once the order reads
+// shipped wait until its step captured the payment (exclusive).
+func (o *orderRun) deliverLean(ctx workflow.Context, shipped *request) error {
+	err := o.exclusive(ctx, func() error {
+		return o.applyIn(ctx, orders.ActionShip, withReason(shipped.input, "shipped"),
+			"Capture the payment of "+o.total()+", take the goods out of stock, record the shipment", acts.ShipOrder,
+			func(t activities.TransitionInput) any {
+				return activities.ShipInput{TransitionInput: t, Shipment: shipped.input.Shipment}
+			})
+	})
+	if err != nil {
+		return err
+	}
+	o.state.PaymentCaptured, o.state.StockReserved = true, false
+
+	delivered, err := o.await(ctx)
+	if err != nil {
+		return err
+	}
+	return o.applyIn(ctx, orders.ActionDeliver, withReason(delivered.input, "delivered"),
+		"Record the shipment as delivered", acts.DeliverOrder,
+		func(t activities.TransitionInput) any { return t })
 }
 
 // compensate undoes, in reverse, what the order holds, then takes the
@@ -295,6 +367,13 @@ func (o *orderRun) releaseStock(ctx workflow.Context) error {
 // it, even before the database shows it), then written with its event to
 // the read model.
 func (o *orderRun) apply(ctx workflow.Context, by orders.Action, why ActionInput) error {
+	return o.applyIn(ctx, by, why, "", acts.Transition, func(t activities.TransitionInput) any { return t })
+}
+
+// applyIn is apply with the transition folded into the step that causes
+// it: the activity's input is the transition wrapped (wrap), and does
+// names what the step does besides, for the Temporal UI.
+func (o *orderRun) applyIn(ctx workflow.Context, by orders.Action, why ActionInput, does string, activity any, wrap func(activities.TransitionInput) any) error {
 	rule := o.rule(by)
 	from := o.persisted
 	o.state.Status = rule.Next
@@ -302,9 +381,13 @@ func (o *orderRun) apply(ctx workflow.Context, by orders.Action, why ActionInput
 		o.state.Reason = why.Reason
 	}
 	o.publish(ctx, why.Reason)
-	err := o.exec(ctx, transitionSummary(from, rule.Next, why), acts.Transition, activities.TransitionInput{
+	summary := transitionSummary(from, rule.Next, why)
+	if does != "" {
+		summary = does + "; " + summary
+	}
+	err := o.exec(ctx, summary, activity, wrap(activities.TransitionInput{
 		OrderID: o.in.OrderID, From: from, Action: by, Actor: why.Actor, Detail: why.Reason,
-	})
+	}))
 	if err != nil {
 		return err
 	}

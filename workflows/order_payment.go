@@ -16,7 +16,18 @@ import (
 const versionPayments = "payments-1.2"
 
 func (o *orderRun) paymentsVersion(ctx workflow.Context) workflow.Version {
+	if o.lean { // 1.4 takes it without asking
+		return 1
+	}
 	return workflow.GetVersion(ctx, versionPayments, workflow.DefaultVersion, 1)
+}
+
+// returnsVersion is paymentsVersion for versionReturns.
+func (o *orderRun) returnsVersion(ctx workflow.Context) workflow.Version {
+	if o.lean {
+		return 1
+	}
+	return workflow.GetVersion(ctx, versionReturns, workflow.DefaultVersion, 1)
 }
 
 // awaitShipment waits for ship or cancel after confirmation. On 1.2 code,
@@ -70,7 +81,7 @@ func (o *orderRun) awaitReturnWindow(ctx workflow.Context) error {
 	if o.paymentsVersion(ctx) == workflow.DefaultVersion || o.in.ReturnWindow <= 0 {
 		return nil
 	}
-	if workflow.GetVersion(ctx, versionReturns, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+	if o.returnsVersion(ctx) != workflow.DefaultVersion {
 		o.windowEnds = workflow.Now(ctx).Add(o.in.ReturnWindow)
 		return o.takeReturns(ctx)
 	}

@@ -63,12 +63,38 @@ func newOrderEnv(t *testing.T, delays ...map[string]time.Duration) *orderEnv {
 	e.OnActivity(a.MarkShipment, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.MarkShipmentInput) error {
 		return e.record("shipment " + string(in.Status))
 	})
+	// The steps that fold several (1.4) record each part, as the steps did.
 	e.OnActivity(a.ConfirmOrder, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ConfirmInput) error {
+		if in.Reserve {
+			if err := e.record("ReserveStock"); err != nil {
+				return err
+			}
+		}
 		if err := e.record("AuthorizePayment"); err != nil {
 			return err
 		}
-		return e.record("->" + string(orders.Decide(in.From, in.Action).Next))
+		if err := e.record("->" + string(orders.Decide(in.From, in.Action).Next)); err != nil {
+			return err
+		}
+		if in.RequestShipment {
+			return e.record("RequestShipment")
+		}
+		return nil
 	}).After(e.delays["AuthorizePayment"])
+	e.OnActivity(a.ShipOrder, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.ShipInput) error {
+		for _, part := range []string{"CapturePayment", "CommitStock", "shipment shipped", "->" + string(orders.Decide(in.From, in.Action).Next)} {
+			if err := e.record(part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	e.OnActivity(a.DeliverOrder, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.TransitionInput) error {
+		if err := e.record("shipment delivered"); err != nil {
+			return err
+		}
+		return e.record("->" + string(orders.Decide(in.From, in.Action).Next))
+	})
 	e.OnActivity(a.ReauthorizePayment, mock.Anything, mock.Anything).Return(func(context.Context, activities.ReauthorizeInput) error {
 		return e.record("ReauthorizePayment")
 	})
@@ -271,6 +297,8 @@ func TestOrderCancelAtEveryStage(t *testing.T) {
 		setup func(e *orderEnv)
 		want  []string
 	}{
+		// The first step reserves, confirms and requests the shipment: a
+		// cancel asked during it is acted on once it ends, undoing it all.
 		{"pending, while reserving", 5_000, func(e *orderEnv) {
 			e.results["ReserveStock"] = func(attempt int) error {
 				if attempt == 1 {
@@ -279,7 +307,7 @@ func TestOrderCancelAtEveryStage(t *testing.T) {
 				return nil
 			}
 			e.at(500*time.Millisecond, workflows.UpdateCancel, false)
-		}, []string{"ReserveStock failed", "ReserveStock", "ReleaseStock", "->cancelled"}},
+		}, append([]string{"ReserveStock failed"}, append(slices.Clone(upToConfirmed), "CancelShipment", "ReversePayment", "ReleaseStock", "->cancelled")...)},
 		{"awaiting approval", 50_000, func(e *orderEnv) {
 			e.at(time.Hour, workflows.UpdateCancel, false)
 		}, []string{"ReserveStock", "->awaiting_approval", "ReleaseStock", "->cancelled"}},
@@ -361,8 +389,8 @@ func TestOrderStateQuery(t *testing.T) {
 }
 
 // TestOrderWorkflowCancelDuringAStep: the cancel lands while the payment is
-// being authorized; the step (which confirms too) finishes, and what it did
-// is undone.
+// being authorized; the step (which confirms and requests the shipment too)
+// finishes, and what it did is undone.
 func TestOrderWorkflowCancelDuringAStep(t *testing.T) {
 	e := newOrderEnv(t, map[string]time.Duration{"AuthorizePayment": time.Hour})
 	e.RegisterDelayedCallback(e.CancelWorkflow, 30*time.Minute)
@@ -371,7 +399,7 @@ func TestOrderWorkflowCancelDuringAStep(t *testing.T) {
 	if !errors.As(err, &canceled) {
 		t.Fatalf("want the workflow cancelled, got %v", err)
 	}
-	e.wantCalls("ReserveStock", "AuthorizePayment", "->confirmed", "ReversePayment", "ReleaseStock", "->cancelled")
+	e.wantCalls("ReserveStock", "AuthorizePayment", "->confirmed", "RequestShipment", "CancelShipment", "ReversePayment", "ReleaseStock", "->cancelled")
 }
 
 // TestOrderTakesOneAskedActionAtATime: while an approval runs (the payment
