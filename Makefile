@@ -13,7 +13,7 @@ TEMPORAL_SERVER_VERSION := v1.29.1
 AIR_VERSION := v1.67.4
 STRIPE_MOCK_VERSION := v0.203.0
 
-.PHONY: docs docs-check cover dev test test-unit test-cluster fuzz bench bench-compare chaos tools cluster-tools release build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
+.PHONY: docs docs-check cover dev test test-unit test-cluster fuzz bench bench-compare bench-scale chaos tools cluster-tools release build generate check-generated fmt-check vet imports lint check lint-openapi docs-assets migration histories clean
 
 REDOCLY_VERSION := 2.77.0
 
@@ -61,17 +61,25 @@ fuzz:
 ## bench: the platform under load beside its baselines (bare StartWorkflow,
 ## a bare 3-activity workflow, a bare INSERT) in one run, on its own private
 ## PostgreSQL, in-memory Temporal dev server and Mailpit; prints min/median/max
-## over ROUNDS and each figure's ratio to its baseline (docs/performance.md)
+## over ROUNDS and each figure's ratio to its baseline (docs/performance.md);
+## CLUSTER=1 runs the Temporal server of make cluster-tools (on PostgreSQL)
+## instead of the dev server, here and in bench-compare
 ROUNDS ?= 3
 DURATION ?= 10s
-bench: tools build
+bench: tools build $(if $(filter 1,$(CLUSTER)),cluster-tools)
 	@ROUNDS=$(ROUNDS) DURATION=$(DURATION) deploy/scripts/bench.sh
 
 ## bench-compare: REF's platform and this working tree's in alternating
 ## rounds on one PostgreSQL and Temporal, then each figure's ratio
 ## (make bench-compare REF=<commit>; every closing note quotes it)
-bench-compare: tools build
+bench-compare: tools build $(if $(filter 1,$(CLUSTER)),cluster-tools)
 	@ROUNDS=$(ROUNDS) DURATION=$(DURATION) deploy/scripts/bench-compare.sh
+
+## bench-scale: every list and feed at page 1 and 100 pages deep, and the
+## reconciliation, on a year of data seeded into the bench's own PostgreSQL
+## (1M orders, 10M events, 1M deliveries, 1M audit entries; ~10 min to seed)
+bench-scale: tools build
+	@ROUNDS=$(ROUNDS) DURATION=$(DURATION) deploy/scripts/bench-scale.sh
 
 ## chaos: every fault scenario under load (or one: make chaos SCENARIO=api-kill),
 ## each on a platform of its own and bounded in time; fails on any order
@@ -83,9 +91,10 @@ chaos: tools build
 
 ## test-cluster: the production scenarios (lifecycle, approval, cancel, outage,
 ## two APIs and two workers with one killed, rate limits across APIs) on the
-## real Temporal server on PostgreSQL with 4 history shards and SQL visibility
+## real Temporal server on PostgreSQL with 4 history shards and SQL visibility,
+## and make bench CLUSTER=1's server
 test-cluster: tools cluster-tools
-	CLUSTER_TESTS=require $(GO) test -count=1 -v -run '^TestCluster' ./cmd/orders/
+	CLUSTER_TESTS=require $(GO) test -count=1 -v -run '^TestCluster' ./cmd/orders/ ./cmd/loadgen/
 
 ## cluster-tools: the Temporal server, its SQL schema tool and its PostgreSQL
 ## schema files, from the server's module (about 4 minutes cold)

@@ -58,7 +58,9 @@ type options struct {
 const usage = `loadgen drives the order platform's HTTP API and prints throughput,
 latency, errors and resource use, beside baselines run against the same
 PostgreSQL and Temporal server in the same run. (loadgen compare -h: two
-builds' figures side by side.)
+builds' figures side by side; loadgen temporal-server -h: the real Temporal
+server, for make bench CLUSTER=1; loadgen seed-scale -h: a year of orders,
+for make bench-scale.)
 
 Workloads (-workloads, run in this order in each round):
   place    closed loop: POST /orders                      (vs baseline start)
@@ -72,6 +74,9 @@ Workloads (-workloads, run in this order in each round):
   rate     open loop: POST /orders at -rate per second; time to confirmed
   catalog  closed loop: product and user lists and searches, on a catalog
            seeded to each of -catalog-sizes in turn (needs -database)
+  lists    closed loop: the lists of orders, events, webhook deliveries and
+           the audit log at their first page and 100 pages deep, on what the
+           database holds (make bench-scale: loadgen seed-scale -h)
 Chaos workloads (make chaos runs them while it breaks things; each fails
 unless nothing was duplicated, lost or stuck, stock matches the confirmed
 orders, and the API answered only 2xx, 409, 429 or 503):
@@ -163,8 +168,16 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "compare" {
-		err := runCompare(args[1:], stdout, stderr)
+	if len(args) > 0 && (args[0] == "compare" || args[0] == "temporal-server" || args[0] == "seed-scale") {
+		var err error
+		switch args[0] {
+		case "compare":
+			err = runCompare(args[1:], stdout, stderr)
+		case "temporal-server":
+			err = runTemporalServer(ctx, args[1:], stderr)
+		case "seed-scale":
+			err = runSeedScale(ctx, args[1:], stdout, stderr)
+		}
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}

@@ -17,6 +17,7 @@ var workloadRunners = map[string]func(ctx context.Context, b *bench, r *result) 
 	"mix":      runMix,
 	"rate":     runRate,
 	"catalog":  runCatalog,
+	"lists":    runLists,
 
 	"orders":      runChaosOrders,
 	"oversell":    runOversell,

@@ -7,16 +7,13 @@
 #
 #   ROUNDS=3 DURATION=10s CLIENTS=16 RATE=10 make bench
 #   ORDERS_BIN=/path/to/orders make bench   # another build of the platform
+#   CLUSTER=1 make bench   # the Temporal server of make cluster-tools, on PostgreSQL
 set -euo pipefail
-if [[ ${CLUSTER:-} == 1 ]]; then
-	echo "CLUSTER=1 (the Temporal server on PostgreSQL, from make cluster-tools) is not wired into make bench yet: the cluster tests (make test-cluster) run it" >&2
-	exit 2
-fi
 RUN_NAME=bench PORT_BASE=${PORT_BASE:-17000}
 source "$(dirname "$0")/lib/platform.sh"
 
 up
 log "platform $("$ORDERS_BIN" --help >/dev/null 2>&1; echo "$ORDERS_BIN"), loadgen starting"
 loadgen -rounds "${ROUNDS:-3}" -duration "${DURATION:-10s}" -clients "${CLIENTS:-16}" -rate "${RATE:-10}" \
-	-pids "api=${pid[api]},worker=${pid[worker]},temporal=${pid[temporal]}" \
+	-pids "api=${pid[api]},worker=${pid[worker]},temporal=$(temporal_pid)" \
 	-json "$work/bench.json" ${LOADGEN_FLAGS:-}

@@ -96,6 +96,17 @@ func StartTemporalServer(t testing.TB) *TemporalServer {
 	return s
 }
 
+// RunTemporalServer sets up and starts a server outside a test, for `make
+// bench CLUSTER=1` (loadgen temporal-server); Close stops it and drops its
+// databases.
+func RunTemporalServer() (*TemporalServer, error) { return newTemporalServer() }
+
+// Close stops a server RunTemporalServer started and drops its databases.
+func (s *TemporalServer) Close() error { return s.close() }
+
+// PID is the server process's ID, for measuring its CPU.
+func (s *TemporalServer) PID() int { return s.cmd.Process.Pid }
+
 func newTemporalServer() (_ *TemporalServer, err error) {
 	server, sqlTool, err := clusterBinaries()
 	if err != nil {

@@ -91,12 +91,31 @@ pg_thaw() { kill -CONT $(pg_pids) 2>/dev/null || true; }
 
 # --- Temporal: the dev server, in memory or on a file (to survive restarts) -
 temporal_start() { # temporal_start [DB_FILE]
+	if [[ ${CLUSTER:-} == 1 ]]; then
+		temporal_server_start
+		return
+	fi
 	local db=()
 	[[ -n ${1:-} ]] && db=(--db-filename "$1")
 	start temporal bin/temporal server start-dev --headless --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
 		--namespace default --log-level error "${db[@]}"
 	wait_for "Temporal" 60 bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS"
 }
+
+# CLUSTER=1: the Temporal server of make cluster-tools instead of the dev
+# server, its databases in the private PostgreSQL (loadgen temporal-server).
+# Stopping the runner stops the server and drops its databases.
+temporal_server_start() {
+	local state=$work/temporal.state
+	TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable" \
+		start temporal-runner bin/loadgen temporal-server -state "$state"
+	wait_for "the Temporal server" 180 test -s "$state"
+	read -r TEMPORAL_ADDRESS temporal_server_pid <"$state"
+	export TEMPORAL_ADDRESS
+}
+
+# temporal_pid: the process serving Temporal, whichever it is.
+temporal_pid() { echo "${temporal_server_pid:-${pid[temporal]}}"; }
 
 mailpit_start() {
 	start mailpit bin/mailpit --smtp "127.0.0.1:$SMTP_PORT" --listen "127.0.0.1:$MAIL_UI_PORT" \
