@@ -12,13 +12,14 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-const seedUsage = `loadgen seed-scale fills a migrated database with a platform's years of
+const seedUsage = `loadgen seed-scale fills a migrated database with a year of a platform's
 history, for make bench-scale: customers, one product, and -orders orders
-placed over the past year (most delivered, some cancelled or failed, their
-workflows long closed), each with one line and -events-per-order events in
-the feed, -deliveries settled webhook deliveries to one endpoint, and
--audit audit-log entries. It writes in chunks of -chunk orders, each a
-transaction of its own, and prints its progress.
+placed over the past year, each with one line and -events-per-order events
+in the feed; -deliveries settled webhook deliveries to one endpoint; and
+-audit audit-log entries. Most orders are delivered, some cancelled or
+failed, their workflows long closed; the newest 1 % are shipped, with no
+workflow to match, for the reconciliation to find. It writes in chunks of
+-chunk orders, each a transaction of its own, and prints its progress.
 
   loadgen seed-scale -database URL -orders 1000000 -events-per-order 10 -deliveries 1000000 -audit 1000000
 
@@ -135,12 +136,13 @@ WITH o AS (
     INSERT INTO orders (customer_id, status, currency, total_cents, shipping_address, payment_token,
                         idempotency_key, request_hash, failure_reason, workflow_started_at, created_at, updated_at)
     SELECT ($5::uuid[])[1 + i % cardinality($5::uuid[])],
-           (CASE WHEN i % 20 = 7 THEN 'cancelled' WHEN i % 50 = 11 THEN 'failed' ELSE 'delivered' END)::order_status,
+           (CASE WHEN i >= $3::int - $3::int / 100 THEN 'shipped'
+                 WHEN i % 20 = 7 THEN 'cancelled' WHEN i % 50 = 11 THEN 'failed' ELSE 'delivered' END)::order_status,
            'EUR', 1290 * (1 + i % 3),
            '{"name": "Scale Customer", "line1": "1 Seed Street", "city": "Berlin", "postal_code": "10115", "country": "DE"}',
            'tok_approve', 'scale-' || i, 'scale',
            CASE WHEN i % 20 = 7 THEN 'cancelled by the customer' WHEN i % 50 = 11 THEN 'payment declined' END,
-           at, at, at + interval '3 days'
+           at, at, at + interval '1 day'
     FROM generate_series($1::int, $1::int + $2::int - 1) AS i,
          LATERAL (SELECT now() - interval '3 days' - make_interval(secs => $4::float8 * ($3::int - i) / $3::int) AS at) AS t
     RETURNING id, status, total_cents, created_at, split_part(idempotency_key, '-', 2)::int AS i
