@@ -167,17 +167,20 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	return o, nil
 }
 
+// subcommands are loadgen's commands besides the bench itself.
+var subcommands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
+	"compare": func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return runCompare(args, stdout, stderr)
+	},
+	"temporal-server": func(ctx context.Context, args []string, _, stderr io.Writer) error {
+		return runTemporalServer(ctx, args, stderr)
+	},
+	"seed-scale": runSeedScale,
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && (args[0] == "compare" || args[0] == "temporal-server" || args[0] == "seed-scale") {
-		var err error
-		switch args[0] {
-		case "compare":
-			err = runCompare(args[1:], stdout, stderr)
-		case "temporal-server":
-			err = runTemporalServer(ctx, args[1:], stderr)
-		case "seed-scale":
-			err = runSeedScale(ctx, args[1:], stdout, stderr)
-		}
+	if len(args) > 0 && subcommands[args[0]] != nil {
+		err := subcommands[args[0]](ctx, args[1:], stdout, stderr)
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
