@@ -170,9 +170,8 @@ func (s *Store) list(ctx context.Context, lq listQuery) (page.Page[Order], error
 // place writes the order, its lines, its "placed" timeline entry (one
 // statement) and its order.placed event, in one transaction; taken is true,
 // and nothing written, when the customer already used the idempotency key.
-// place commits the order (PlaceOrder) with its order.placed event. email is
-// the customer's: the caller's own (by) when they place for themselves, read
-// in the same transaction when they place for someone else.
+// email is the customer's: the caller's own (by) when they place for
+// themselves, read in the same transaction when they place for someone else.
 func (s *Store) place(ctx context.Context, p db.PlaceOrderParams, lines []Line, by Viewer) (o Order, email string, taken bool, err error) {
 	email = by.Email
 	err = s.db.InTx(ctx, func(q *db.Queries) error {
