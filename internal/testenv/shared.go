@@ -41,7 +41,7 @@ func Main(m *testing.M) {
 		shared.mail.stop()
 	}
 	if shared.server != nil {
-		if err := shared.server.close(); err != nil {
+		if err := shared.server.Close(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 		}
 	}
@@ -98,7 +98,7 @@ func SharedTemporalServer(t testing.TB) *TemporalServer {
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if shared.server == nil {
-		s, err := newTemporalServer()
+		s, err := RunTemporalServer()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -84,30 +84,25 @@ func RequireTemporalServer(t testing.TB) {
 func StartTemporalServer(t testing.TB) *TemporalServer {
 	t.Helper()
 	RequireTemporalServer(t)
-	s, err := newTemporalServer()
+	s, err := RunTemporalServer()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := s.close(); err != nil {
+		if err := s.Close(); err != nil {
 			t.Error(err)
 		}
 	})
 	return s
 }
 
-// RunTemporalServer sets up and starts a server outside a test, for `make
-// bench CLUSTER=1` (loadgen temporal-server); Close stops it and drops its
-// databases.
-func RunTemporalServer() (*TemporalServer, error) { return newTemporalServer() }
-
-// Close stops a server RunTemporalServer started and drops its databases.
-func (s *TemporalServer) Close() error { return s.close() }
-
 // PID is the server process's ID, for measuring its CPU.
 func (s *TemporalServer) PID() int { return s.cmd.Process.Pid }
 
-func newTemporalServer() (_ *TemporalServer, err error) {
+// RunTemporalServer sets up and starts a server; Close stops it and drops
+// its databases. Outside a test it serves `make bench CLUSTER=1` (loadgen
+// temporal-server).
+func RunTemporalServer() (_ *TemporalServer, err error) {
 	server, sqlTool, err := clusterBinaries()
 	if err != nil {
 		return nil, err
@@ -119,7 +114,7 @@ func newTemporalServer() (_ *TemporalServer, err error) {
 	s := &TemporalServer{dir: dir}
 	defer func() {
 		if err != nil {
-			_ = s.close()
+			_ = s.Close()
 		}
 	}()
 	suffix := randomSuffix()
@@ -406,8 +401,8 @@ func (s *TemporalServer) Client(t testing.TB) client.Client {
 	return c
 }
 
-// close stops the server and drops its databases and folder.
-func (s *TemporalServer) close() error {
+// Close stops the server and drops its databases and folder.
+func (s *TemporalServer) Close() error {
 	s.stop()
 	var err error
 	if s.log != nil {
