@@ -37,7 +37,7 @@ func listQueries(endpoint string) []catalogQuery {
 }
 
 func runLists(ctx context.Context, b *bench, r *result) error {
-	endpoint, err := b.busiestEndpoint(ctx)
+	endpoint, err := b.seededEndpointID(ctx)
 	if err != nil {
 		return err
 	}
@@ -61,9 +61,9 @@ func runLists(ctx context.Context, b *bench, r *result) error {
 	return nil
 }
 
-// busiestEndpoint is the webhook endpoint seed-scale registered ("scale
-// seed"), or "" when there is none.
-func (b *bench) busiestEndpoint(ctx context.Context) (string, error) {
+// seededEndpointID is the webhook endpoint seed-scale registered
+// (seededEndpoint), or "" when there is none.
+func (b *bench) seededEndpointID(ctx context.Context) (string, error) {
 	var list struct {
 		Data []struct {
 			ID          string `json:"id"`
@@ -74,7 +74,7 @@ func (b *bench) busiestEndpoint(ctx context.Context) (string, error) {
 		return "", err
 	}
 	for _, e := range list.Data {
-		if e.Description == "scale seed" {
+		if e.Description == seededEndpoint {
 			return e.ID, nil
 		}
 	}

@@ -62,6 +62,11 @@ func runSeedScale(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return s.run(ctx, conn, stdout)
 }
 
+// seededEndpoint is the description (and disabled reason) of the webhook
+// endpoint seed-scale writes the deliveries to; the lists workload finds it
+// by it.
+const seededEndpoint = "scale seed"
+
 // seedEventTypes are the feed's events of a delivered order, in order; an
 // order gets the first -events-per-order of them.
 var seedEventTypes = []string{
@@ -95,7 +100,7 @@ func (s scaleSeed) run(ctx context.Context, conn *pgx.Conn, out io.Writer) error
 		}
 		// Disabled: the seeded deliveries are settled, and nothing new goes to it.
 		return tx.QueryRow(ctx, `INSERT INTO webhook_endpoints (url, description, enabled, disabled_reason, secret)
-			VALUES ('https://erp.example.com/hooks', 'scale seed', false, 'scale seed', 'whsec_c2NhbGVzZWVkc2NhbGVzZWVkc2NhbGVzZWVk') RETURNING id`).Scan(&endpoint)
+			VALUES ('https://erp.example.com/hooks', $1, false, $1, 'whsec_c2NhbGVzZWVkc2NhbGVzZWVkc2NhbGVzZWVk') RETURNING id`, seededEndpoint).Scan(&endpoint)
 	})
 	if err != nil {
 		return err
