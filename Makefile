@@ -60,10 +60,11 @@ fuzz:
 
 ## bench: the platform under load beside its baselines (bare StartWorkflow,
 ## a bare 3-activity workflow, a bare INSERT) in one run, on its own private
-## PostgreSQL, in-memory Temporal dev server and Mailpit; prints min/median/max
-## over ROUNDS and each figure's ratio to its baseline (docs/performance.md);
-## CLUSTER=1 runs the Temporal server of make cluster-tools (on PostgreSQL)
-## instead of the dev server, here and in bench-compare
+## PostgreSQL, in-memory Temporal dev server and Mailpit, every span
+## exported to loadgen's trace sink; prints min/median/max over ROUNDS and
+## each figure's ratio to its baseline (docs/performance.md); CLUSTER=1 runs
+## the Temporal server of make cluster-tools (on PostgreSQL) instead of the
+## dev server, here and in bench-compare; TRACING=0 exports no spans
 ROUNDS ?= 3
 DURATION ?= 10s
 bench: tools build $(if $(filter 1,$(CLUSTER)),cluster-tools)

@@ -60,7 +60,7 @@ latency, errors and resource use, beside baselines run against the same
 PostgreSQL and Temporal server in the same run. (loadgen compare -h: two
 builds' figures side by side; loadgen temporal-server -h: the real Temporal
 server, for make bench CLUSTER=1; loadgen seed-scale -h: a year of orders,
-for make bench-scale.)
+for make bench-scale; loadgen trace-sink -h: where make bench's spans go.)
 
 Workloads (-workloads, run in this order in each round):
   place    closed loop: POST /orders                      (vs baseline start)
@@ -176,6 +176,7 @@ var subcommands = map[string]func(ctx context.Context, args []string, stdout, st
 		return runTemporalServer(ctx, args, stderr)
 	},
 	"seed-scale": runSeedScale,
+	"trace-sink": runTraceSink,
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

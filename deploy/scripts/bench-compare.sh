@@ -30,6 +30,7 @@ remove_worktree
 pg_start
 temporal_start
 mailpit_start
+trace_sink_start
 db_url() { echo "postgres://postgres@127.0.0.1:$PG_PORT/orders_$1?sslmode=disable"; }
 for build in ref tree; do
 	psql -q "postgres://postgres@127.0.0.1:$PG_PORT/postgres" -c "CREATE DATABASE orders_$build" >/dev/null

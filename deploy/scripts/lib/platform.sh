@@ -97,7 +97,7 @@ temporal_start() { # temporal_start [DB_FILE]
 	fi
 	local db=()
 	[[ -n ${1:-} ]] && db=(--db-filename "$1")
-	start temporal bin/temporal server start-dev --headless --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
+	start temporal "${no_otel[@]}" bin/temporal server start-dev --headless --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
 		--namespace default --log-level error "${db[@]}"
 	wait_for "Temporal" 60 bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS"
 }
@@ -108,7 +108,7 @@ temporal_start() { # temporal_start [DB_FILE]
 temporal_server_start() {
 	local state=$work/temporal.state
 	TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable" \
-		start temporal-runner bin/loadgen temporal-server -state "$state"
+		start temporal-runner "${no_otel[@]}" bin/loadgen temporal-server -state "$state"
 	wait_for "the Temporal server" 180 test -s "$state"
 	read -r TEMPORAL_ADDRESS temporal_server_pid <"$state"
 	export TEMPORAL_ADDRESS
@@ -116,6 +116,16 @@ temporal_server_start() {
 
 # temporal_pid: the process serving Temporal, whichever it is.
 temporal_pid() { echo "${temporal_server_pid:-${pid[temporal]}}"; }
+
+# --- Traces: the API and the worker record and export every span, to
+# loadgen's sink (TRACING=0: none). Temporal's server exports nothing.
+OTLP_PORT=$((PORT_BASE + 317))
+no_otel=(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u OTEL_EXPORTER_OTLP_PROTOCOL)
+trace_sink_start() {
+	[[ ${TRACING:-1} == 1 ]] || return 0
+	start trace-sink bin/loadgen trace-sink -addr "127.0.0.1:$OTLP_PORT"
+	export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$OTLP_PORT OTEL_EXPORTER_OTLP_PROTOCOL=grpc
+}
 
 mailpit_start() {
 	start mailpit bin/mailpit --smtp "127.0.0.1:$SMTP_PORT" --listen "127.0.0.1:$MAIL_UI_PORT" \
@@ -141,6 +151,7 @@ up() {
 	pg_start
 	temporal_start "${TEMPORAL_DB:-}"
 	mailpit_start
+	trace_sink_start
 	platform_prepare
 	worker_start
 	api_start
