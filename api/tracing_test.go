@@ -72,6 +72,11 @@ func TestOneTracePerOrder(t *testing.T) {
 	}
 	confirm := tr.child(tr.child(run, "StartActivity:ConfirmOrder"), "RunActivity:ConfirmOrder")
 	tr.child(confirm, "CreateReservation") // the activity's SQL, under it
+	for _, s := range tr.spans {
+		if s.Name == "pool.acquire" {
+			t.Fatalf("a span for taking a pooled connection, under %s: the pool's metrics say that", s.Parent.SpanID())
+		}
+	}
 
 	line := logs.find(t, "order confirmation e-mail skipped: no mail relay configured")
 	if line["order_id"] != o.ID || line["trace_id"] != incomingTraceID {
