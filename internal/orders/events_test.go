@@ -9,8 +9,8 @@ import (
 	"github.com/acme/orders/internal/orders"
 )
 
-// Every status change writes one event in its transaction, carrying the
-// order as it then reads; a retried change writes none, and a refused one
+// Placing and every status change write one event in their transaction,
+// carrying the order as it then reads; a retried change writes none, and a refused one
 // writes nothing.
 func TestStatusChangesWriteTheirEvents(t *testing.T) {
 	f := newFixture(t)
@@ -23,10 +23,25 @@ func TestStatusChangesWriteTheirEvents(t *testing.T) {
 		}
 		return evs
 	}
-	if evs := eventsOf(); len(evs) != 1 || evs[0].Type != events.TypeOrderPlaced {
-		t.Fatalf("after placing: %+v", evs)
+	placedEvents := eventsOf()
+	if len(placedEvents) != 1 || placedEvents[0].Type != events.TypeOrderPlaced {
+		t.Fatalf("after placing: %+v", placedEvents)
 	}
 	store := orders.NewStore(f.store)
+	placed, err := store.Get(t.Context(), o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Place writes the event in the order's own statement, from the order
+	// it stamps: the event, and Place's answer, are the order as it reads
+	// (but for updated_at, which recording the workflow's start moves).
+	placed.UpdatedAt = o.UpdatedAt
+	reads, _ := jsonOf(orders.ViewOf(placed))
+	answered, _ := jsonOf(orders.ViewOf(o))
+	carried, _ := jsonOf(placedEvents[0].Object)
+	if carried != reads || answered != reads {
+		t.Errorf("order.placed carries\n%s\nPlace answered\n%s\nthe order reads\n%s", carried, answered, reads)
+	}
 	move := orders.Transition{OrderID: o.ID, From: orders.StatusPending, Action: orders.ActionConfirm}
 	for range 2 { // the second is an activity's retry after the commit
 		if _, _, err := store.Transition(t.Context(), move); err != nil {
