@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -41,7 +40,8 @@ func threeActivityWorkflow(ctx workflow.Context) error {
 
 func noopActivity(context.Context, int) error { return nil }
 
-// openBaselines connects what the chosen baselines (and the history counts) need.
+// openBaselines connects what the chosen baselines, the history counts and
+// the watch on the orders need.
 func (b *bench) openBaselines(ctx context.Context) error {
 	c, err := client.Dial(client.Options{HostPort: b.o.temporal, Namespace: b.o.namespace, Logger: quietLogger{}})
 	if err != nil {
@@ -56,22 +56,18 @@ func (b *bench) openBaselines(ctx context.Context) error {
 	if err := b.worker.Start(); err != nil {
 		return fmt.Errorf("start the baseline worker: %w", err)
 	}
-	if slices.Contains(b.o.baselines, "insert") || slices.Contains(b.o.workloads, "catalog") {
-		cfg, err := pgxpool.ParseConfig(b.o.database)
-		if err != nil {
-			return fmt.Errorf("-database: %w", err)
-		}
-		cfg.MaxConns = int32(b.o.clients)
-		// Each connection's own table: nothing is left behind.
-		cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
-			_, err := conn.Exec(ctx, `CREATE TEMP TABLE loadgen_rows (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`)
-			return err
-		}
-		if b.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
-			return err
-		}
+	cfg, err := pgxpool.ParseConfig(b.o.database)
+	if err != nil {
+		return fmt.Errorf("-database: %w", err)
 	}
-	return nil
+	cfg.MaxConns = int32(b.o.clients)
+	// Each connection's own table for the insert baseline: nothing is left behind.
+	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, `CREATE TEMP TABLE loadgen_rows (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`)
+		return err
+	}
+	b.pool, err = pgxpool.NewWithConfig(ctx, cfg)
+	return err
 }
 
 func (b *bench) startBare(ctx context.Context, wf any) (client.WorkflowRun, error) {

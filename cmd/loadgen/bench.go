@@ -40,7 +40,7 @@ type bench struct {
 	temporal client.Client // baselines, history counts, e-mails still being sent
 	worker   worker.Worker // runs the baseline workflows, on queue
 	queue    string
-	pool     *pgxpool.Pool // for the insert baseline and the catalog's seed
+	pool     *pgxpool.Pool // the platform's database: the orders watched, the insert baseline, the catalog's seed
 
 	catalogSeeded int  // products the catalog workload has seeded
 	usersSeeded   bool // and whether it seeded its users

@@ -161,19 +161,6 @@ func (c *apiClient) listOrders(ctx context.Context) error {
 	return c.do(ctx, http.MethodGet, path, nil, nil, nil)
 }
 
-type orderEvent struct {
-	ToStatus  string    `json:"to_status"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-func (c *apiClient) orderEvents(ctx context.Context, id string) ([]orderEvent, error) {
-	var page struct {
-		Data []orderEvent `json:"data"`
-	}
-	err := c.do(ctx, http.MethodGet, "/orders/"+id+"/events", nil, nil, &page)
-	return page.Data, err
-}
-
 // createProduct adds a product with stock, priced below any approval threshold.
 func (c *apiClient) createProduct(ctx context.Context, sku string, stock int64) (string, error) {
 	var p struct {

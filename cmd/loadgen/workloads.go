@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"time"
 )
 
@@ -123,96 +122,6 @@ type placedOrder struct {
 	order
 	by   int       // the customer's index
 	sent time.Time // when its POST was sent
-}
-
-// confirmOutcome counts what became of a set of orders.
-type confirmOutcome struct{ confirmed, failed, stuck int }
-
-// waitConfirmed reads each order, oldest first, until it is confirmed (or
-// ended otherwise), for up to limit: about one read per order, as orders
-// confirm roughly in the order they were placed.
-func (b *bench) waitConfirmed(ctx context.Context, placed []placedOrder, limit time.Duration) (confirmOutcome, error) {
-	var out confirmOutcome
-	deadline := time.Now().Add(limit)
-	for _, p := range placed {
-		for {
-			o, err := b.customers[p.by%len(b.customers)].getOrder(ctx, p.ID)
-			if err != nil && ctx.Err() != nil {
-				return out, ctx.Err()
-			}
-			if err == nil && o.Status != "pending" {
-				if o.Status == "failed" || o.Status == "cancelled" {
-					out.failed++
-				} else {
-					out.confirmed++
-				}
-				break
-			}
-			if time.Now().After(deadline) {
-				out.stuck++
-				break
-			}
-			if err := sleep(ctx, 20*time.Millisecond); err != nil {
-				return out, err
-			}
-		}
-	}
-	return out, nil
-}
-
-// confirmTiming is when orders were confirmed, from their timelines.
-type confirmTiming struct {
-	confirmed int
-	last      time.Time
-	latency   latencySummary // from sending the POST to the confirmed event's time (one machine, one clock)
-}
-
-func (b *bench) confirmTimes(ctx context.Context, placed []placedOrder) (confirmTiming, error) {
-	var t confirmTiming
-	var mu sync.Mutex
-	var latencies []time.Duration
-	work := make(chan placedOrder)
-	errs := make(chan error, 8)
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			for p := range work {
-				events, err := b.customers[p.by%len(b.customers)].orderEvents(ctx, p.ID)
-				if err != nil {
-					errs <- err
-					return
-				}
-				for _, e := range events {
-					if e.ToStatus == "confirmed" {
-						mu.Lock()
-						latencies = append(latencies, e.CreatedAt.Sub(p.sent))
-						if e.CreatedAt.After(t.last) {
-							t.last = e.CreatedAt
-						}
-						mu.Unlock()
-					}
-				}
-			}
-		})
-	}
-	for _, p := range placed {
-		select {
-		case work <- p:
-		case err := <-errs:
-			close(work)
-			wg.Wait()
-			return t, fmt.Errorf("read timelines: %w", err)
-		}
-	}
-	close(work)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return t, fmt.Errorf("read timelines: %w", err)
-	default:
-	}
-	t.confirmed, t.latency = len(latencies), summarize(latencies)
-	return t, nil
 }
 
 func runRead(ctx context.Context, b *bench, r *result) error {
