@@ -79,7 +79,7 @@ func TestRatiosAreTakenRoundByRound(t *testing.T) {
 	}
 	var out bytes.Buffer
 	rep.print(&out)
-	if !strings.Contains(out.String(), ">= 0.80: met") {
+	if !strings.Contains(out.String(), ">= 0.70: met") {
 		t.Fatalf("summary:\n%s", out.String())
 	}
 }

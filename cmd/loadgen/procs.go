@@ -111,5 +111,11 @@ func (b *bench) resourceFigures(prefix string, before cpuSnapshot, per float64, 
 			}
 		}
 	}
+	if _, ok := after["api"]; ok && per > 0 {
+		if _, ok := after["worker"]; ok {
+			used := after["api"] - before["api"] + after["worker"] - before["worker"]
+			out = append(out, figure{Key: prefix + ".cpu_ms_per.platform", Label: "api and worker CPU per " + perLabel, Unit: "ms", Value: used * 1000 / per})
+		}
+	}
 	return out
 }

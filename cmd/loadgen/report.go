@@ -46,8 +46,8 @@ type ratio struct {
 }
 
 var ratios = []ratio{
-	{"POST /orders accepted / bare StartWorkflow", "place.accepted_per_s", "start.per_s", 0.8},
-	{"orders confirmed / bare 3-activity workflows completed", "confirm.confirmed_per_s", "workflow.completed_per_s", 1.5},
+	{"POST /orders accepted / bare StartWorkflow", "place.accepted_per_s", "start.per_s", 0.7},
+	{"orders confirmed / bare 3-activity workflows completed", "confirm.confirmed_per_s", "workflow.completed_per_s", 2.5},
 	{"history events per order / per bare workflow", "confirm.history_events", "workflow.history_events", 0},
 	{"orders confirmed, a dead and a live endpoint / none", "webhooks.confirmed_per_s", "webhooks.none_confirmed_per_s", 0.9},
 	{"POST /orders accepted / bare single-row INSERT", "place.accepted_per_s", "insert.per_s", 0},
@@ -60,10 +60,12 @@ type goal struct {
 }
 
 var goals = []goal{
-	{"confirm.history_events", 20},
-	{"rate.to_confirmed_p99_ms", 500},
+	{"confirm.history_events", 10},
+	{"place.cpu_ms_per.api", 0.9},
+	{"confirm.cpu_ms_per.platform", 6},
+	{"rate.to_confirmed_p99_ms", 100},
 	{"webhooks.commit_to_2xx_p99_ms", 1000},
-	{"read.p99_ms", 10},
+	{"read.p99_ms", 8},
 	{"place.rss_peak_mib.api", 100},
 }
 
