@@ -84,7 +84,7 @@ func runStartBaseline(ctx context.Context, b *bench, r *result) error {
 	})
 	n := len(r.op("StartWorkflow").latencies)
 	r.figures = append(r.figures, figure{Key: "start.per_s", Label: "bare StartWorkflow", Unit: "/s", Value: float64(n) / r.elapsed.Seconds()})
-	r.figures = append(r.figures, b.resourceFigures("start", before, 0, "")...)
+	r.figures = append(r.figures, b.resourceFigures("start", before, float64(n), "start")...)
 	return nil
 }
 

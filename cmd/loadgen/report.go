@@ -51,6 +51,11 @@ var ratios = []ratio{
 	{"history events per order / per bare workflow", "confirm.history_events", "workflow.history_events", 0},
 	{"orders confirmed, a dead and a live endpoint / none", "webhooks.confirmed_per_s", "webhooks.none_confirmed_per_s", 0.9},
 	{"POST /orders accepted / bare single-row INSERT", "place.accepted_per_s", "insert.per_s", 0},
+	// Where Temporal is the bottleneck (the other parts on cores of their
+	// own), each rate is Temporal's CPU per unit: these are the two ratios
+	// above as such a deployment would see them.
+	{"Temporal CPU per bare start / per accepted order", "start.cpu_ms_per.temporal", "place.cpu_ms_per.temporal", 0},
+	{"Temporal CPU per bare workflow / per confirmed order", "workflow.cpu_ms_per.temporal", "confirm.cpu_ms_per.temporal", 0},
 }
 
 // goal is a bound on a figure's median.
