@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -14,8 +15,14 @@ import (
 // confirmOutcome counts what became of a set of orders.
 type confirmOutcome struct{ confirmed, failed, stuck int }
 
-// watchInterval is how often the watch reads the orders still pending.
-const watchInterval = 50 * time.Millisecond
+// watchInterval is how often the watch looks again when nothing it looked
+// at had moved; watchBatch is how many orders, the oldest pending, it
+// looks at: orders leave pending about in the order they were placed, so
+// a look costs the database the same however many are still pending.
+const (
+	watchInterval = 50 * time.Millisecond
+	watchBatch    = 100
+)
 
 // waitConfirmed waits until every order has left pending (confirmed, or
 // ended otherwise), for up to limit; those still pending then are stuck.
@@ -27,35 +34,13 @@ func (b *bench) waitConfirmed(ctx context.Context, placed []placedOrder, limit t
 	}
 	deadline := time.Now().Add(limit)
 	for len(pending) > 0 {
-		rows, err := b.pool.Query(ctx, `SELECT id::text, status::text FROM orders WHERE id = ANY($1::uuid[]) AND status <> 'pending'`, pending)
+		left, err := b.leftPending(ctx, pending[:min(watchBatch, len(pending))], &out)
 		if err != nil {
 			return out, fmt.Errorf("watch orders: %w", err)
 		}
-		left := map[string]bool{}
-		for _, id := range pending {
-			left[id] = true
-		}
-		for rows.Next() {
-			var id, status string
-			if err := rows.Scan(&id, &status); err != nil {
-				return out, err
-			}
-			delete(left, id)
-			if status == "failed" || status == "cancelled" {
-				out.failed++
-			} else {
-				out.confirmed++
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return out, fmt.Errorf("watch orders: %w", err)
-		}
-		pending = pending[:0]
-		for id := range left {
-			pending = append(pending, id)
-		}
-		if len(pending) == 0 {
-			break
+		pending = slices.DeleteFunc(pending, func(id string) bool { return left[id] })
+		if len(left) > 0 {
+			continue
 		}
 		if time.Now().After(deadline) {
 			out.stuck = len(pending)
@@ -66,6 +51,29 @@ func (b *bench) waitConfirmed(ctx context.Context, placed []placedOrder, limit t
 		}
 	}
 	return out, nil
+}
+
+// leftPending is which of ids have left pending, each counted in out.
+func (b *bench) leftPending(ctx context.Context, ids []string, out *confirmOutcome) (map[string]bool, error) {
+	rows, err := b.pool.Query(ctx, `SELECT id::text, status::text FROM orders WHERE id = ANY($1::uuid[]) AND status <> 'pending'`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	left := map[string]bool{}
+	for rows.Next() {
+		var id, status string
+		if err := rows.Scan(&id, &status); err != nil {
+			return nil, err
+		}
+		left[id] = true
+		if status == "failed" || status == "cancelled" {
+			out.failed++
+		} else {
+			out.confirmed++
+		}
+	}
+	return left, rows.Err()
 }
 
 // confirmTiming is when orders were confirmed, from their timelines.

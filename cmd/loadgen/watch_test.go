@@ -11,9 +11,9 @@ import (
 )
 
 // TestTheWatchReadsOrdersFromTheDatabase: waitConfirmed waits for the
-// orders still pending, tells confirmed from ended, and gives up on those
-// pending at its limit; confirmTimes times each confirmation from its
-// timeline entry.
+// orders still pending, beyond its first batch too, tells confirmed from
+// ended, and gives up on those pending at its limit; confirmTimes times
+// each confirmation from its timeline entry.
 func TestTheWatchReadsOrdersFromTheDatabase(t *testing.T) {
 	t.Parallel()
 	url := testenv.NewDatabase(t)
@@ -26,7 +26,8 @@ func TestTheWatchReadsOrdersFromTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = scaleSeed{orders: 4, eventsPerOrder: 1, customers: 1, chunk: 4}.run(t.Context(), conn.Conn(), io.Discard)
+	const orders, late = watchBatch + 20, watchBatch + 10 // the order still pending: in the second batch
+	err = scaleSeed{orders: orders, eventsPerOrder: 1, customers: 1, chunk: orders}.run(t.Context(), conn.Conn(), io.Discard)
 	conn.Release()
 	if err != nil {
 		t.Fatal(err)
@@ -41,9 +42,11 @@ func TestTheWatchReadsOrdersFromTheDatabase(t *testing.T) {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
-	exec(`UPDATE orders SET status = (ARRAY['confirmed', 'shipped', 'cancelled', 'pending']::order_status[])[array_position($1::uuid[], id)]`, ids)
+	exec(`UPDATE orders SET status = 'confirmed'`)
+	exec(`UPDATE orders SET status = 'cancelled' WHERE id = $1`, ids[0])
+	exec(`UPDATE orders SET status = 'pending' WHERE id = $1`, ids[late])
 	sent := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	for i, id := range ids[:2] { // confirmed 100 ms and 300 ms after their POSTs
+	for i, id := range ids[1:3] { // confirmed 100 ms and 300 ms after their POSTs
 		exec(`INSERT INTO order_events (order_id, type, to_status, dedupe_key, created_at) VALUES ($1, 'confirm', 'confirmed', 'watch-test', $2)`,
 			id, sent.Add(time.Duration(100+200*i)*time.Millisecond))
 	}
@@ -57,12 +60,12 @@ func TestTheWatchReadsOrdersFromTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (confirmOutcome{confirmed: 2, failed: 1, stuck: 1}); out != want {
+	if want := (confirmOutcome{confirmed: orders - 2, failed: 1, stuck: 1}); out != want {
 		t.Errorf("with one order pending throughout: %+v, want %+v", out, want)
 	}
 	go func() {
 		time.Sleep(4 * watchInterval)
-		if _, err := pool.Exec(t.Context(), `UPDATE orders SET status = 'confirmed' WHERE id = $1`, ids[3]); err != nil {
+		if _, err := pool.Exec(t.Context(), `UPDATE orders SET status = 'confirmed' WHERE id = $1`, ids[late]); err != nil {
 			t.Error(err)
 		}
 	}()
@@ -70,7 +73,7 @@ func TestTheWatchReadsOrdersFromTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (confirmOutcome{confirmed: 3, failed: 1}); out != want {
+	if want := (confirmOutcome{confirmed: orders - 1, failed: 1}); out != want {
 		t.Errorf("with the last one confirmed meanwhile: %+v, want %+v", out, want)
 	}
 
