@@ -240,10 +240,6 @@ func interleave(workloads, baselines []string) []string {
 	return out
 }
 
-func isChaos(workload string) bool {
-	return slices.Contains([]string{"orders", "oversell", "idempotency"}, workload)
-}
-
 // comparedWith names each workload's baseline.
 var comparedWith = map[string]string{"place": "start", "confirm": "workflow", "mix": "insert"}
 

@@ -26,7 +26,7 @@ var workloadRunners = map[string]func(ctx context.Context, b *bench, r *result) 
 // post places one order as customer i, recording it under "POST /orders".
 func (b *bench) post(ctx context.Context, r *result, i int) (placedOrder, error) {
 	c := b.customers[i%len(b.customers)]
-	p := placedOrder{by: i, sent: time.Now()}
+	p := placedOrder{sent: time.Now()}
 	err := r.timed(ctx, "POST /orders", func() (err error) {
 		p.order, err = c.placeOrder(ctx, b.key(), b.lines())
 		return err
@@ -120,7 +120,6 @@ func (b *bench) confirmPhase(ctx context.Context, r *result) (phase, error) {
 
 type placedOrder struct {
 	order
-	by   int       // the customer's index
 	sent time.Time // when its POST was sent
 }
 

@@ -124,6 +124,7 @@ no_otel=(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u OTEL_EXPORTER_OTLP_PROTOCOL)
 trace_sink_start() {
 	[[ ${TRACING:-1} == 1 ]] || return 0
 	start trace-sink bin/loadgen trace-sink -addr "127.0.0.1:$OTLP_PORT"
+	wait_for "the trace sink" 10 bash -c "</dev/tcp/127.0.0.1/$OTLP_PORT"
 	export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$OTLP_PORT OTEL_EXPORTER_OTLP_PROTOCOL=grpc
 }
 
