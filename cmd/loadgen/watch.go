@@ -15,9 +15,9 @@ import (
 // confirmOutcome counts what became of a set of orders.
 type confirmOutcome struct{ confirmed, failed, stuck int }
 
-// watchInterval is how often the watch looks again when nothing it looked
-// at had moved; watchBatch is how many orders, the oldest pending, it
-// looks at: orders leave pending about in the order they were placed, so
+// watchInterval is how often the watch looks, unless the whole batch it
+// looked at had moved; watchBatch is how many orders, the oldest pending,
+// it looks at: orders leave pending about in the order they were placed, so
 // a look costs the database the same however many are still pending.
 const (
 	watchInterval = 50 * time.Millisecond
@@ -34,13 +34,15 @@ func (b *bench) waitConfirmed(ctx context.Context, placed []placedOrder, limit t
 	}
 	deadline := time.Now().Add(limit)
 	for len(pending) > 0 {
-		left, err := b.leftPending(ctx, pending[:min(watchBatch, len(pending))], &out)
+		batch := pending[:min(watchBatch, len(pending))]
+		left, err := b.leftPending(ctx, batch, &out)
 		if err != nil {
 			return out, fmt.Errorf("watch orders: %w", err)
 		}
+		whole := len(left) == len(batch)
 		pending = slices.DeleteFunc(pending, func(id string) bool { return left[id] })
-		if len(left) > 0 {
-			continue
+		if whole {
+			continue // the next batch may have moved already
 		}
 		if time.Now().After(deadline) {
 			out.stuck = len(pending)
