@@ -10,8 +10,8 @@ import (
 )
 
 // Placing and every status change write one event in their transaction,
-// carrying the order as it then reads; a retried change writes none, and a refused one
-// writes nothing.
+// carrying the order as it then reads; a retried change writes none, and a
+// refused one writes nothing.
 func TestStatusChangesWriteTheirEvents(t *testing.T) {
 	f := newFixture(t)
 	mug := f.product(1200, "EUR", 5)
@@ -32,9 +32,9 @@ func TestStatusChangesWriteTheirEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Place writes the event in the order's own statement, from the order
-	// it stamps: the event, and Place's answer, are the order as it reads
-	// (but for updated_at, which recording the workflow's start moves).
+	// The event is written in the order's transaction from the row just
+	// inserted: it, and Place's answer, are the order as it reads (but for
+	// updated_at, which recording the workflow's start moves).
 	placed.UpdatedAt = o.UpdatedAt
 	reads, _ := jsonOf(orders.ViewOf(placed))
 	answered, _ := jsonOf(orders.ViewOf(o))
