@@ -1,9 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,10 +23,8 @@ Flags:
 `
 
 // runCompare is loadgen's compare command.
-func runCompare(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("loadgen compare", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, compareUsage); fs.PrintDefaults() }
+func runCompare(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flagSet("loadgen compare", compareUsage, stderr)
 	a := fs.String("a", "", "the first build's -json files, one per round (a glob)")
 	b := fs.String("b", "", "the second build's, in the same order of rounds")
 	names := fs.String("names", "A,B", "the two builds' names")

@@ -96,9 +96,7 @@ Flags:
 func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
 	var o options
 	var workloads, baselines, pids, catalogSizes string
-	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	fs := flagSet("loadgen", usage, stderr)
 	fs.StringVar(&o.api, "api", "http://localhost:8000", "the API's base URL")
 	fs.StringVar(&o.adminEmail, "admin-email", getenv("FIRST_SUPERUSER"), "a superuser's e-mail (default $FIRST_SUPERUSER)")
 	fs.StringVar(&o.adminPassword, "admin-password", getenv("FIRST_SUPERUSER_PASSWORD"), "its password (default $FIRST_SUPERUSER_PASSWORD)")
@@ -167,16 +165,21 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	return o, nil
 }
 
+// flagSet is a command's flags, its usage text printed before them on
+// -h or a bad flag.
+func flagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	return fs
+}
+
 // subcommands are loadgen's commands besides the bench itself.
 var subcommands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
-	"compare": func(_ context.Context, args []string, stdout, stderr io.Writer) error {
-		return runCompare(args, stdout, stderr)
-	},
-	"temporal-server": func(ctx context.Context, args []string, _, stderr io.Writer) error {
-		return runTemporalServer(ctx, args, stderr)
-	},
-	"seed-scale": runSeedScale,
-	"trace-sink": runTraceSink,
+	"compare":         runCompare,
+	"temporal-server": runTemporalServer,
+	"seed-scale":      runSeedScale,
+	"trace-sink":      runTraceSink,
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

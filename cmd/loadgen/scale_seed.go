@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -33,9 +32,7 @@ type scaleSeed struct {
 
 // runSeedScale is loadgen's seed-scale command.
 func runSeedScale(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("loadgen seed-scale", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, seedUsage); fs.PrintDefaults() }
+	fs := flagSet("loadgen seed-scale", seedUsage, stderr)
 	database := fs.String("database", "", "the platform's database (migrated)")
 	var s scaleSeed
 	fs.IntVar(&s.orders, "orders", 1_000_000, "orders")

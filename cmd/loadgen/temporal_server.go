@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,10 +22,8 @@ Flags:
 `
 
 // runTemporalServer is loadgen's temporal-server command.
-func runTemporalServer(ctx context.Context, args []string, stderr io.Writer) error {
-	fs := flag.NewFlagSet("loadgen temporal-server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, temporalServerUsage); fs.PrintDefaults() }
+func runTemporalServer(ctx context.Context, args []string, _, stderr io.Writer) error {
+	fs := flagSet("loadgen temporal-server", temporalServerUsage, stderr)
 	state := fs.String("state", "", "the file to write \"ADDRESS PID\" to once the server is up")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -25,7 +25,7 @@ func TestClusterBenchServerRunsUntilStopped(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "temporal.state")
 	ctx, stop := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- runTemporalServer(ctx, []string{"-state", state}, io.Discard) }()
+	go func() { done <- runTemporalServer(ctx, []string{"-state", state}, io.Discard, io.Discard) }()
 	var address, pid string
 	for deadline := time.Now().Add(3 * time.Minute); address == ""; time.Sleep(200 * time.Millisecond) {
 		select {

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -29,9 +28,7 @@ Flags:
 
 // runTraceSink is loadgen's trace-sink command.
 func runTraceSink(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("loadgen trace-sink", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, traceSinkUsage); fs.PrintDefaults() }
+	fs := flagSet("loadgen trace-sink", traceSinkUsage, stderr)
 	addr := fs.String("addr", "127.0.0.1:4317", "the address to take OTLP/gRPC on")
 	if err := fs.Parse(args); err != nil {
 		return err
