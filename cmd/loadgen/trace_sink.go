@@ -46,13 +46,16 @@ func serveTraceSink(ctx context.Context, lis net.Listener, stdout io.Writer) err
 	sink := &traceSink{}
 	srv := grpc.NewServer()
 	coltracepb.RegisterTraceServiceServer(srv, sink)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
 		<-ctx.Done()
-		srv.GracefulStop()
+		srv.GracefulStop() // waits for the exports in flight, so they are counted
 	}()
 	err := srv.Serve(lis)
+	cancel() // Serve failed: the stop need not wait for ctx
 	<-stopped
 	sink.report(stdout)
 	return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -48,5 +49,18 @@ func TestTraceSinkCountsExportedSpans(t *testing.T) {
 		"        1  orders-api: INSERT\n"
 	if got := out.String(); got != want {
 		t.Errorf("sink said\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestTraceSinkReturnsWhenItCannotServe: a listener that fails ends the
+// sink with the error, without waiting for a stop that may never come.
+func TestTraceSinkReturnsWhenItCannotServe(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lis.Close()
+	if err := serveTraceSink(t.Context(), lis, io.Discard); err == nil {
+		t.Fatal("the sink served on a closed listener")
 	}
 }
