@@ -48,7 +48,7 @@ measure() {
 	api_start
 	wait_for "readiness" 30 curl -fs "$API/api/v1/utils/ready"
 	loadgen -rounds 1 -duration "${DURATION:-10s}" -clients "${CLIENTS:-16}" -rate "${RATE:-10}" \
-		-pids "api=${pid[api]},worker=${pid[worker]},temporal=$(temporal_pid)" \
+		-pids "$(measured_pids)" \
 		-json "$work/$build-$round.json" ${LOADGEN_FLAGS:-} >"$work/$build-$round.txt"
 	stop api
 	stop worker

@@ -21,7 +21,7 @@ bin/loadgen seed-scale -database "$DATABASE_URL" -orders "$ORDERS" -events-per-o
 psql -qAt "$DATABASE_URL" -c "SELECT pg_size_pretty(pg_database_size(current_database()))" | sed 's/^/database size: /' >&2
 
 loadgen -workloads lists -baselines "" -endpoints=false -key-share 0 -rounds "${ROUNDS:-3}" -duration "${DURATION:-10s}" \
-	-pids "api=${pid[api]},worker=${pid[worker]},temporal=$(temporal_pid)" -json "$work/lists.json"
+	-pids "$(measured_pids)" -json "$work/lists.json"
 
 peak() { awk '/VmHWM/ {printf "%.0f MiB", $2 / 1024}' "/proc/$1/status"; }
 log "reconciliation: one run of the Reconcile workflow over the seeded orders"

@@ -15,5 +15,5 @@ source "$(dirname "$0")/lib/platform.sh"
 up
 log "platform $("$ORDERS_BIN" --help >/dev/null 2>&1; echo "$ORDERS_BIN"), loadgen starting"
 loadgen -rounds "${ROUNDS:-3}" -duration "${DURATION:-10s}" -clients "${CLIENTS:-16}" -rate "${RATE:-10}" \
-	-pids "api=${pid[api]},worker=${pid[worker]},temporal=$(temporal_pid)" \
+	-pids "$(measured_pids)" \
 	-json "$work/bench.json" ${LOADGEN_FLAGS:-}

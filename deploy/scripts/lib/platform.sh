@@ -117,6 +117,9 @@ temporal_server_start() {
 # temporal_pid: the process serving Temporal, whichever it is.
 temporal_pid() { echo "${temporal_server_pid:-${pid[temporal]}}"; }
 
+# measured_pids: loadgen's -pids, the processes whose CPU and memory it reads.
+measured_pids() { echo "api=${pid[api]},worker=${pid[worker]},temporal=$(temporal_pid)"; }
+
 # --- Traces: the API and the worker record and export every span, to
 # loadgen's sink (TRACING=0: none). Temporal's server exports nothing.
 OTLP_PORT=$((PORT_BASE + 317))
